@@ -1,0 +1,12 @@
+/*
+ * api.c - the names of the public functions, for reports.
+ */
+#include "api.h"
+
+static const char *const vsp_api_names[] = {
+#define VSP_API_NAME(name) #name,
+    VSP_API_LIST(VSP_API_NAME)
+#undef VSP_API_NAME
+};
+
+const char *vsp_api_name(enum vsp_api api) { return vsp_api_names[api]; }

@@ -1,0 +1,37 @@
+/*
+ * api.h - the public functions that can raise a report, as an enum, so that a check
+ * deep in the Ke layer can name the function the driver actually called.
+ */
+#ifndef VSP_API_H
+#define VSP_API_H
+
+#define VSP_API_LIST(X)                                                                  \
+    X(KeRaiseIrql)                                                                       \
+    X(KeLowerIrql)                                                                       \
+    X(KeRaiseIrqlToDpcLevel)                                                             \
+    X(KeAcquireSpinLockRaiseToDpc)                                                       \
+    X(KeReleaseSpinLock)                                                                 \
+    X(KeAcquireSpinLockAtDpcLevel)                                                       \
+    X(KeReleaseSpinLockFromDpcLevel)                                                     \
+    X(KeTryToAcquireSpinLockAtDpcLevel)                                                  \
+    X(KeAcquireInStackQueuedSpinLock)                                                    \
+    X(KeReleaseInStackQueuedSpinLock)                                                    \
+    X(KeAcquireInStackQueuedSpinLockAtDpcLevel)                                          \
+    X(KeReleaseInStackQueuedSpinLockFromDpcLevel)                                        \
+    X(VideoPortCreateSpinLock)                                                           \
+    X(VideoPortDeleteSpinLock)                                                           \
+    X(VideoPortAcquireSpinLock)                                                          \
+    X(VideoPortAcquireSpinLockAtDpcLevel)                                                \
+    X(VideoPortReleaseSpinLock)                                                          \
+    X(VideoPortReleaseSpinLockFromDpcLevel)
+
+enum vsp_api {
+#define VSP_API_ENUM(name) VSP_API_##name,
+    VSP_API_LIST(VSP_API_ENUM)
+#undef VSP_API_ENUM
+};
+
+/* "KeReleaseSpinLock" for VSP_API_KeReleaseSpinLock. */
+const char *vsp_api_name(enum vsp_api api);
+
+#endif

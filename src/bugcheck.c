@@ -1,0 +1,197 @@
+/*
+ * bugcheck.c - the report a failed check makes, in the shape of a Windows bug check:
+ *
+ *   *** STOP: 0x000000C4 (0x0000000000001000,0x00007F...,0x...,0x...)
+ *   DRIVER_VERIFIER_DETECTED_VIOLATION
+ *   Rule:   spin lock acquired again by the thread that holds it (it would spin forever)
+ *   API:    VideoPortAcquireSpinLock
+ *   Lock:   ...what the lock is and what its word says...
+ *   Thread: 4242 "dpc-0" at DISPATCH_LEVEL (2)
+ *   Stack:  ...backtrace...
+ *
+ * The first line's format is fixed (tools grep for it). Reports are serialised, so two
+ * threads failing at once give two whole reports; then the handler runs (or abort()).
+ */
+#include "bugcheck.h"
+
+#include <execinfo.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lockword.h"
+#include "thread.h"
+#include "vplock.h"
+
+static pthread_mutex_t vsp_report_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static vpspin_bugcheck_handler vsp_handler; /* under vsp_report_mutex */
+static void *vsp_handler_context;
+static ULONG vsp_reports; /* atomic */
+
+vpspin_bugcheck_handler vpspin_set_bugcheck_handler(vpspin_bugcheck_handler Handler,
+                                                    void *Context)
+{
+    pthread_mutex_lock(&vsp_report_mutex);
+    vpspin_bugcheck_handler old = vsp_handler;
+    vsp_handler = Handler;
+    vsp_handler_context = Context;
+    pthread_mutex_unlock(&vsp_report_mutex);
+    return old;
+}
+
+ULONG vpspin_bugcheck_count(void) { return __atomic_load_n(&vsp_reports, __ATOMIC_RELAXED); }
+
+/* A bounded text buffer that never overflows (excess is cut). */
+struct vsp_text {
+    char buf[8192];
+    size_t len;
+};
+
+__attribute__((format(printf, 2, 3))) static void vsp_put(struct vsp_text *t, const char *fmt,
+                                                          ...)
+{
+    if (t->len >= sizeof t->buf - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
+}
+
+static const char *vsp_irql_name(unsigned irql)
+{
+    static const char *const names[] = {"PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL"};
+    if (irql < 3)
+        return names[irql];
+    return irql <= HIGH_LEVEL ? "device IRQL" : "invalid IRQL";
+}
+
+static const char *vsp_kind_name(unsigned kind)
+{
+    switch (kind) {
+    case VSP_PLAIN:
+        return "raising acquire";
+    case VSP_PLAIN_DPC:
+        return "AtDpcLevel acquire";
+    case VSP_QUEUED:
+        return "in-stack queued acquire";
+    default:
+        return "in-stack queued AtDpcLevel acquire";
+    }
+}
+
+static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
+{
+    if (w == 0) {
+        vsp_put(t, "free (0)");
+        return;
+    }
+    vsp_put(t, "held (0x%llX) by thread %d through a %s", (unsigned long long)w,
+            vsp_word_tid(w), vsp_kind_name(vsp_word_kind(w)));
+    if (!(w & VSP_W_DPC))
+        vsp_put(t, " from %s (%u)", vsp_irql_name(vsp_word_irql(w)), vsp_word_irql(w));
+    if (w & VSP_W_WAITERS)
+        vsp_put(t, ", with parked waiters");
+}
+
+static void vsp_put_lock(struct vsp_text *t, const struct vsp_violation *v)
+{
+    if (v->lock == NULL) {
+        vsp_put(t, "Lock:   %s\n", v->lock_readable ? "none" : "NULL");
+        return;
+    }
+    PSPIN_LOCK vp = vsp_vplock_from_word(v->lock);
+    if (vp != NULL) {
+        vsp_put(t, "Lock:   %p, VideoPort spin lock #%lu (%s), created at %p for "
+                   "HwDeviceExtension %p; ",
+                v->lock, (unsigned long)vp->Serial,
+                vsp_vplock_state(vp) == VSP_VPLOCK_LIVE ? "live" : "deleted", vp->Creator,
+                vp->HwDeviceExtension);
+        vsp_put_word(t, __atomic_load_n(&vp->Lock, __ATOMIC_RELAXED));
+    } else if (v->lock_readable) {
+        vsp_put(t, "Lock:   KSPIN_LOCK at %p; ", v->lock);
+        vsp_put_word(t, __atomic_load_n((const ULONG_PTR *)v->lock, __ATOMIC_RELAXED));
+    } else {
+        vsp_put(t, "Lock:   %p, not a lock (not dereferenced)", v->lock);
+    }
+    vsp_put(t, "\n");
+}
+
+static void vsp_put_thread(struct vsp_text *t)
+{
+    char name[32] = "";
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    KIRQL irql = vsp_self()->irql;
+    vsp_put(t, "Thread: %d \"%s\" at %s (%u)\n", vsp_tid(), name, vsp_irql_name(irql), irql);
+}
+
+static void vsp_put_stack(struct vsp_text *t)
+{
+    void *frames[32];
+    int n = backtrace(frames, 32);
+    char **sym = backtrace_symbols(frames, n);
+    vsp_put(t, "Stack:\n");
+    for (int i = 1; i < n; i++) /* frame 0 is this function */
+        if (sym != NULL)
+            vsp_put(t, "  #%-2d %s\n", i - 1, sym[i]);
+        else
+            vsp_put(t, "  #%-2d %p\n", i - 1, frames[i]);
+    free(sym);
+}
+
+static const char *vsp_bugcheck_name(ULONG code)
+{
+    return code == VSP_DRIVER_VERIFIER_DETECTED_VIOLATION ? "DRIVER_VERIFIER_DETECTED_VIOLATION"
+                                                          : "BUGCHECK";
+}
+
+void vsp_bugcheck(const struct vsp_violation *v)
+{
+    struct vsp_text *t = malloc(sizeof *t);
+    static struct vsp_text fallback; /* used under the mutex if malloc fails */
+
+    pthread_mutex_lock(&vsp_report_mutex);
+    if (t == NULL)
+        t = &fallback;
+    t->len = 0;
+    vsp_put(t, "*** STOP: 0x%08X (0x%016llX,0x%016llX,0x%016llX,0x%016llX)\n", v->code,
+            (unsigned long long)v->p[0], (unsigned long long)v->p[1],
+            (unsigned long long)v->p[2], (unsigned long long)v->p[3]);
+    vsp_put(t, "%s\n", vsp_bugcheck_name(v->code));
+    vsp_put(t, "Rule:   %s\n", v->rule);
+    vsp_put(t, "API:    %s\n", vsp_api_name(v->api));
+    vsp_put_lock(t, v);
+    vsp_put_thread(t);
+    vsp_put_stack(t);
+    for (size_t off = 0; off < t->len;) {
+        ssize_t n = write(STDERR_FILENO, t->buf + off, t->len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    __atomic_add_fetch(&vsp_reports, 1, __ATOMIC_RELAXED);
+
+    vpspin_bugcheck_handler handler = vsp_handler;
+    if (handler == NULL)
+        abort();
+    vpspin_bugcheck report = {
+        .BugCheckCode = v->code,
+        .Parameter1 = v->p[0],
+        .Parameter2 = v->p[1],
+        .Parameter3 = v->p[2],
+        .Parameter4 = v->p[3],
+        .Name = vsp_bugcheck_name(v->code),
+        .Rule = v->rule,
+        .Api = vsp_api_name(v->api),
+        .Text = t->buf,
+    };
+    handler(&report, vsp_handler_context);
+    pthread_mutex_unlock(&vsp_report_mutex);
+    if (t != &fallback)
+        free(t);
+}

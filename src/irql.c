@@ -1,0 +1,43 @@
+/*
+ * irql.c - the IRQL model: each thread's logical interrupt request level.
+ *
+ * IRQL here is bookkeeping, not masking: raising to DISPATCH_LEVEL does not stop the
+ * scheduler, and raising to a device IRQL does not mask anything. What it gives is the
+ * WDK's contract, checked: every function knows the level its caller runs at, and the
+ * checked mode reports calls made at the wrong one. A new thread starts at
+ * PASSIVE_LEVEL (zero-initialised TLS).
+ */
+#include <vpspin/wdm.h>
+
+#include "thread.h"
+#include "verify.h"
+
+KIRQL KeGetCurrentIrql(VOID) { return vsp_self()->irql; }
+
+KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
+{
+    struct vsp_thread *t = vsp_self();
+    KIRQL old = t->irql;
+    if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrql, old, NewIrql))
+        return old;
+    t->irql = NewIrql;
+    return old;
+}
+
+VOID KeLowerIrql(KIRQL NewIrql)
+{
+    struct vsp_thread *t = vsp_self();
+    if (vsp_checking() && !vsp_verify_lower(VSP_API_KeLowerIrql, t->irql, NewIrql))
+        return;
+    t->irql = NewIrql;
+}
+
+KIRQL KeRaiseIrqlToDpcLevel(VOID)
+{
+    struct vsp_thread *t = vsp_self();
+    KIRQL old = t->irql;
+    if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrqlToDpcLevel, old, DISPATCH_LEVEL))
+        return old;
+    t->irql = DISPATCH_LEVEL;
+    return old;
+}

@@ -1,0 +1,156 @@
+/*
+ * vplock.c - where VideoPort lock objects live.
+ *
+ * The checked mode must tell a live PSPIN_LOCK from NULL, from a pointer that was never
+ * a lock and from a deleted lock, without dereferencing a wild pointer. So lock objects
+ * are not malloc'ed: they are 64-byte slots of one arena that is reserved once (address
+ * space only, MAP_NORESERVE; pages are committed as slots are first used). A handle is a
+ * lock exactly when it points at the start of a slot that was handed out, and its
+ * state word says LIVE. That is O(1), takes no lock, and never touches memory outside
+ * the arena.
+ *
+ * Deleted slots go to the back of a FIFO free queue and are handed out again only once
+ * VSP_QUARANTINE others wait there, so a stale handle keeps reading DELETED for a long
+ * time instead of silently aliasing a new lock. The arena stays mapped for the life of
+ * the process, which also makes a late FUTEX_WAKE on a deleted lock harmless.
+ *
+ * Allocation and free take a mutex; they are rare (PASSIVE_LEVEL, at device start and
+ * stop). Validation and the acquire/release paths never do.
+ */
+#include "vplock.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
+#define VSP_QUARANTINE 1024u
+
+static struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
+static uint32_t vsp_arena_used; /* slots ever handed out; atomic, only grows */
+static pthread_mutex_t vsp_arena_mutex = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t vsp_free_head, vsp_free_tail, vsp_free_count; /* FIFO of slot index + 1 */
+static ULONG vsp_serial;
+
+static ULONG vsp_fail_skip, vsp_fail_count; /* fault injection, under the mutex */
+
+void vpspin_fail_allocations(ULONG Skip, ULONG Count)
+{
+    pthread_mutex_lock(&vsp_arena_mutex);
+    vsp_fail_skip = Skip;
+    vsp_fail_count = Count;
+    pthread_mutex_unlock(&vsp_arena_mutex);
+}
+
+static bool vsp_injected_failure(void)
+{
+    if (vsp_fail_count == 0)
+        return false;
+    if (vsp_fail_skip > 0) {
+        vsp_fail_skip--;
+        return false;
+    }
+    vsp_fail_count--;
+    return true;
+}
+
+static bool vsp_arena_reserve(void)
+{
+    if (vsp_arena != NULL)
+        return true;
+    void *p = mmap(NULL, (size_t)VSP_ARENA_SLOTS * sizeof *vsp_arena, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return false;
+    __atomic_store_n(&vsp_arena, (struct _VIDEO_PORT_SPIN_LOCK *)p, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* A slot to hand out: a quarantined one if enough wait, else a never-used one. */
+static struct _VIDEO_PORT_SPIN_LOCK *vsp_slot_take(void)
+{
+    if (vsp_free_count > VSP_QUARANTINE || (vsp_arena_used == VSP_ARENA_SLOTS && vsp_free_count)) {
+        struct _VIDEO_PORT_SPIN_LOCK *s = &vsp_arena[vsp_free_head - 1];
+        vsp_free_head = s->NextFree;
+        if (vsp_free_head == 0)
+            vsp_free_tail = 0;
+        vsp_free_count--;
+        return s;
+    }
+    if (vsp_arena_used == VSP_ARENA_SLOTS)
+        return NULL;
+    /* Release: a validator that sees the new count may read the slot's state. */
+    __atomic_store_n(&vsp_arena_used, vsp_arena_used + 1, __ATOMIC_RELEASE);
+    return &vsp_arena[vsp_arena_used - 1];
+}
+
+PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator)
+{
+    struct _VIDEO_PORT_SPIN_LOCK *s = NULL;
+    pthread_mutex_lock(&vsp_arena_mutex);
+    if (!vsp_injected_failure() && vsp_arena_reserve())
+        s = vsp_slot_take();
+    if (s != NULL) {
+        s->Lock = 0;
+        s->Serial = ++vsp_serial;
+        s->Acquisitions = 0;
+        s->Contentions = 0;
+        s->HwDeviceExtension = HwDeviceExtension;
+        s->Creator = creator;
+        s->NextFree = 0;
+        /* Release: whoever is handed this pointer and sees LIVE sees the fields above. */
+        __atomic_store_n(&s->state, VSP_VPLOCK_LIVE, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&vsp_arena_mutex);
+    return s;
+}
+
+bool vsp_vplock_free(PSPIN_LOCK SpinLock)
+{
+    bool ok = false;
+    pthread_mutex_lock(&vsp_arena_mutex);
+    if (vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE) {
+        __atomic_store_n(&SpinLock->state, VSP_VPLOCK_DELETED, __ATOMIC_RELAXED);
+        uint32_t idx = (uint32_t)(SpinLock - vsp_arena) + 1;
+        if (vsp_free_tail != 0)
+            vsp_arena[vsp_free_tail - 1].NextFree = idx;
+        else
+            vsp_free_head = idx;
+        vsp_free_tail = idx;
+        vsp_free_count++;
+        ok = true;
+    }
+    pthread_mutex_unlock(&vsp_arena_mutex);
+    return ok;
+}
+
+PSPIN_LOCK vsp_vplock_from_word(const void *w)
+{
+    struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
+    if (base == NULL || w == NULL)
+        return NULL;
+    uintptr_t off = (uintptr_t)w - (uintptr_t)base;
+    uint32_t used = __atomic_load_n(&vsp_arena_used, __ATOMIC_ACQUIRE);
+    if (off >= (uintptr_t)used * sizeof *base || off % sizeof *base != 0)
+        return NULL;
+    return &base[off / sizeof *base];
+}
+
+enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
+{
+    PSPIN_LOCK s = vsp_vplock_from_word(SpinLock);
+    if (s == NULL)
+        return VSP_VPLOCK_UNKNOWN;
+    return (enum vsp_vplock_state)__atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+}
+
+VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Info)
+{
+    if (Info == NULL || vsp_vplock_state(SpinLock) != VSP_VPLOCK_LIVE)
+        return ERROR_INVALID_PARAMETER;
+    Info->Acquisitions = __atomic_load_n(&SpinLock->Acquisitions, __ATOMIC_RELAXED);
+    Info->Contentions = __atomic_load_n(&SpinLock->Contentions, __ATOMIC_RELAXED);
+    Info->HwDeviceExtension = SpinLock->HwDeviceExtension;
+    Info->Serial = SpinLock->Serial;
+    return NO_ERROR;
+}
