@@ -14,6 +14,7 @@
  */
 #include "bugcheck.h"
 
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -99,6 +100,49 @@ static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
         vsp_put(t, ", with parked waiters");
 }
 
+/* "function+0x1a (module)" where the dynamic symbol table knows the address. */
+static void vsp_put_code_address(struct vsp_text *t, const void *addr)
+{
+    Dl_info info;
+    if (addr == NULL || dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
+        vsp_put(t, "%p", addr);
+        return;
+    }
+    const char *module = strrchr(info.dli_fname, '/');
+    module = module != NULL ? module + 1 : info.dli_fname;
+    if (info.dli_sname != NULL)
+        vsp_put(t, "%s+0x%lx (%s)", info.dli_sname,
+                (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
+    else
+        vsp_put(t, "%s+0x%lx", module,
+                (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+}
+
+/* Whether addr is code of this library, when it is a shared object of its own. */
+static bool vsp_in_library(const void *addr)
+{
+    Dl_info self, other;
+    if (dladdr(&vsp_reports, &self) == 0 || self.dli_fname == NULL ||
+        strstr(self.dli_fname, ".so") == NULL)
+        return false;
+    return dladdr(addr, &other) != 0 && other.dli_fbase == self.dli_fbase;
+}
+
+/* The caller's stack, from the first frame outside vpspin. */
+static void vsp_put_stack(struct vsp_text *t)
+{
+    void *frames[40];
+    int n = backtrace(frames, 40), first = 1;
+    while (first < n - 1 && vsp_in_library(frames[first]))
+        first++;
+    vsp_put(t, "Stack:\n");
+    for (int i = first; i < n; i++) {
+        vsp_put(t, "  #%-2d ", i - first);
+        vsp_put_code_address(t, frames[i]);
+        vsp_put(t, "\n");
+    }
+}
+
 static void vsp_put_lock(struct vsp_text *t, const struct vsp_violation *v)
 {
     if (v->lock == NULL) {
@@ -107,14 +151,14 @@ static void vsp_put_lock(struct vsp_text *t, const struct vsp_violation *v)
     }
     PSPIN_LOCK vp = vsp_vplock_from_word(v->lock);
     if (vp != NULL) {
-        vsp_put(t, "Lock:   %p, VideoPort spin lock #%lu (%s), created at %p for "
-                   "HwDeviceExtension %p; ",
-                v->lock, (unsigned long)vp->Serial,
-                vsp_vplock_state(vp) == VSP_VPLOCK_LIVE ? "live" : "deleted", vp->Creator,
-                vp->HwDeviceExtension);
+        vsp_put(t, "Lock:   %p, VideoPort spin lock #%lu (%s), created by ", v->lock,
+                (unsigned long)vp->Serial,
+                vsp_vplock_state(vp) == VSP_VPLOCK_LIVE ? "live" : "deleted");
+        vsp_put_code_address(t, vp->Creator);
+        vsp_put(t, " for HwDeviceExtension %p;\n        ", vp->HwDeviceExtension);
         vsp_put_word(t, __atomic_load_n(&vp->Lock, __ATOMIC_RELAXED));
     } else if (v->lock_readable) {
-        vsp_put(t, "Lock:   KSPIN_LOCK at %p; ", v->lock);
+        vsp_put(t, "Lock:   KSPIN_LOCK at %p, ", v->lock);
         vsp_put_word(t, __atomic_load_n((const ULONG_PTR *)v->lock, __ATOMIC_RELAXED));
     } else {
         vsp_put(t, "Lock:   %p, not a lock (not dereferenced)", v->lock);
@@ -128,20 +172,6 @@ static void vsp_put_thread(struct vsp_text *t)
     pthread_getname_np(pthread_self(), name, sizeof name);
     KIRQL irql = vsp_self()->irql;
     vsp_put(t, "Thread: %d \"%s\" at %s (%u)\n", vsp_tid(), name, vsp_irql_name(irql), irql);
-}
-
-static void vsp_put_stack(struct vsp_text *t)
-{
-    void *frames[32];
-    int n = backtrace(frames, 32);
-    char **sym = backtrace_symbols(frames, n);
-    vsp_put(t, "Stack:\n");
-    for (int i = 1; i < n; i++) /* frame 0 is this function */
-        if (sym != NULL)
-            vsp_put(t, "  #%-2d %s\n", i - 1, sym[i]);
-        else
-            vsp_put(t, "  #%-2d %p\n", i - 1, frames[i]);
-    free(sym);
 }
 
 static const char *vsp_bugcheck_name(ULONG code)

@@ -40,8 +40,8 @@ VIDEOPORT_API VP_STATUS VideoPortCreateSpinLock(IN PVOID HwDeviceExtension,
 
 /* IRQL PASSIVE_LEVEL. Destroys a lock that no thread holds. Returns NO_ERROR;
  * ERROR_INVALID_PARAMETER if SpinLock is NULL, was never created or was already
- * deleted (reported as 0xC4/0x1002 when checking). Deleting a held lock is
- * reported as 0xC4/0x100B. */
+ * deleted (the last two are reported as 0xC4/0x1002 when checking). Deleting a held
+ * lock is reported as 0xC4/0x100B. */
 VIDEOPORT_API VP_STATUS VideoPortDeleteSpinLock(IN PVOID HwDeviceExtension,
                                                 IN PSPIN_LOCK SpinLock);
 

@@ -40,9 +40,14 @@ extern "C" {
 #ifndef VOID
 #define VOID void
 #endif
+typedef char CHAR, *PCHAR;
 typedef unsigned char UCHAR, *PUCHAR;
+typedef int16_t SHORT, *PSHORT;
+typedef uint16_t USHORT, *PUSHORT;
 typedef int32_t LONG, *PLONG;
 typedef uint32_t ULONG, *PULONG;
+typedef long long LONGLONG, *PLONGLONG;
+typedef unsigned long long ULONGLONG, *PULONGLONG;
 typedef uintptr_t ULONG_PTR, *PULONG_PTR;
 typedef void *PVOID;
 typedef UCHAR BOOLEAN, *PBOOLEAN;

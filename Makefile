@@ -1,0 +1,38 @@
+# The two commands of the README, and a few more. Everything is built by CMake in build/.
+#   make demo    build, then run the demo (a miniport-style program) for a few seconds
+#   make check   build and run the whole test suite: plain, ASan+UBSan and TSan builds
+#   make build   just build (RelWithDebInfo, build/release)
+
+CMAKE ?= cmake
+GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+JOBS ?= $(shell nproc)
+
+.PHONY: all build demo check check-release check-asan check-tsan clean
+
+all: build
+
+build:
+	$(CMAKE) -S . -B build/release $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	$(CMAKE) --build build/release -j $(JOBS)
+
+demo: build
+	./build/release/demo/vpspin-demo
+
+check: check-release check-asan check-tsan
+	@echo "all test suites passed (release, asan+ubsan, tsan)"
+
+check-release: build
+	ctest --test-dir build/release --output-on-failure -j $(JOBS)
+
+check-asan:
+	$(CMAKE) -S . -B build/asan $(GEN) -DCMAKE_BUILD_TYPE=Debug -DVPSPIN_SANITIZE=address,undefined
+	$(CMAKE) --build build/asan -j $(JOBS)
+	ctest --test-dir build/asan --output-on-failure -j $(JOBS)
+
+check-tsan:
+	$(CMAKE) -S . -B build/tsan $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPSPIN_SANITIZE=thread
+	$(CMAKE) --build build/tsan -j $(JOBS)
+	ctest --test-dir build/tsan --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf build
