@@ -1,13 +1,14 @@
 # The two commands of the README, and a few more. Everything is built by CMake in build/.
 #   make demo    build, then run the demo (a miniport-style program) for a few seconds
-#   make check   build and run the whole test suite: plain, ASan+UBSan and TSan builds
+#   make check   build and run the whole test suite: plain, ASan+UBSan and TSan builds,
+#                then install to a temporary prefix and build the examples against it
 #   make build   just build (RelWithDebInfo, build/release)
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
-.PHONY: all build demo check check-release check-asan check-tsan clean
+.PHONY: all build demo check check-release check-asan check-tsan check-install clean
 
 all: build
 
@@ -18,8 +19,8 @@ build:
 demo: build
 	./build/release/demo/vpspin-demo
 
-check: check-release check-asan check-tsan
-	@echo "all test suites passed (release, asan+ubsan, tsan)"
+check: check-release check-asan check-tsan check-install
+	@echo "all test suites passed (release, asan+ubsan, tsan, install)"
 
 check-release: build
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
@@ -33,6 +34,11 @@ check-tsan:
 	$(CMAKE) -S . -B build/tsan $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVPSPIN_SANITIZE=thread
 	$(CMAKE) --build build/tsan -j $(JOBS)
 	ctest --test-dir build/tsan --output-on-failure -j $(JOBS)
+
+# Install build/release to a temporary prefix; build and run examples/ against it
+# with pkg-config and with find_package.
+check-install: build
+	bash tools/check-install.sh build/release
 
 clean:
 	rm -rf build

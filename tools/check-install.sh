@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# check-install.sh [BUILD_DIR] - install a build (default build/release) to a temporary
+# prefix, check what was installed, then build and run examples/miniport.c against it
+# the two ways a user would: pkg-config (examples/pkgconfig/Makefile) and find_package
+# (examples/cmake/, shared and static). Exits non-zero on the first failure.
+# `make check` runs it after `make build`.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build/release}
+[ -f "$build/CMakeCache.txt" ] || { echo "check-install: no build in $build (run: make build)" >&2; exit 1; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/vpspin-install.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+step() { echo "check-install: $*"; }
+die() { echo "check-install: FAILED: $*" >&2; exit 1; }
+
+step "cmake --install $build --prefix $prefix"
+cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; die "install"; }
+
+# What was installed. The library directory is whatever GNUInstallDirs chose (lib, lib64...).
+pc=$(find "$prefix" -name vpspin.pc -path '*/pkgconfig/*' | head -1)
+[ -n "$pc" ] || die "no vpspin.pc installed"
+libdir=$(dirname "$(dirname "$pc")")
+for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
+         share/man/man7/vpspin.7 share/man/man3/VideoPortAcquireSpinLock.3; do
+    [ -f "$prefix/$f" ] || die "$f not installed"
+done
+for f in libvpspin.so libvpspin.so.0 libvpspin.a cmake/vpspin/vpspinConfig.cmake \
+         cmake/vpspin/vpspinConfigVersion.cmake cmake/vpspin/vpspinTargets.cmake; do
+    [ -e "$libdir/$f" ] || die "$libdir/$f not installed"
+done
+soname=$(readelf -d "$libdir/libvpspin.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = libvpspin.so.0 ] || die "SONAME is '$soname', not libvpspin.so.0"
+MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep -q '^NAME' ||
+    die "man -M $prefix/share/man VideoPortReleaseSpinLock"
+step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, man pages"
+
+# Runs an example (with the environment given after it), and checks it loaded the
+# installed shared library, not the build tree's; "static" instead of an environment
+# checks it loads none.
+run() {
+    local exe=$1; shift
+    if [ "${1:-}" = static ]; then
+        shift
+        ! ldd "$exe" | grep -q libvpspin || die "$exe is meant to be static but loads libvpspin"
+    else
+        env "$@" ldd "$exe" | grep -q "libvpspin.so.0 => $libdir/" ||
+            die "$exe does not load $libdir/libvpspin.so.0: $(env "$@" ldd "$exe" | grep vpspin)"
+    fi
+    env "$@" "$exe" || die "$exe exited $?"
+}
+
+step "pkg-config: $(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs vpspin)"
+mkdir "$work/pc"
+PKG_CONFIG_PATH=$(dirname "$pc") make -s -C "$work/pc" -f "$root/examples/pkgconfig/Makefile" \
+    CFLAGS="-O2 -Wall -Wextra -Werror" || die "build with examples/pkgconfig/Makefile"
+run "$work/pc/miniport" LD_LIBRARY_PATH="$libdir"
+
+gen=()
+command -v ninja >/dev/null && gen=(-G Ninja)
+for kind in shared static; do
+    step "find_package(vpspin): vpspin::vpspin$([ $kind = static ] && echo _static)"
+    option=OFF; [ $kind = static ] && option=ON
+    cmake -S "$root/examples/cmake" -B "$work/cmake-$kind" "${gen[@]}" \
+        -DCMAKE_PREFIX_PATH="$prefix" -DVPSPIN_EXAMPLE_STATIC=$option \
+        -DCMAKE_C_FLAGS="-Werror" >"$work/cmake.log" ||
+        { cat "$work/cmake.log"; die "configure examples/cmake ($kind)"; }
+    cmake --build "$work/cmake-$kind" >"$work/build.log" ||
+        { cat "$work/build.log"; die "build examples/cmake ($kind)"; }
+    if [ $kind = static ]; then run "$work/cmake-$kind/miniport" static; else run "$work/cmake-$kind/miniport"; fi
+done
+
+step "OK"
