@@ -31,6 +31,12 @@ enum vsp_api {
 #undef VSP_API_ENUM
 };
 
+/* Whether api takes a PSPIN_LOCK (whose handle must be checked). */
+static inline int vsp_api_is_videoport(enum vsp_api api)
+{
+    return api >= VSP_API_VideoPortCreateSpinLock;
+}
+
 /* "KeReleaseSpinLock" for VSP_API_KeReleaseSpinLock. */
 const char *vsp_api_name(enum vsp_api api);
 

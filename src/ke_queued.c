@@ -4,8 +4,8 @@
  *
  * The handle's LockQueue.Lock names the lock, Next is left NULL, and OldIrql keeps the
  * IRQL the raising acquire returned. The word records that the lock was taken the queued
- * way, so a plain release of a queued acquire (or the reverse) is reported as 0xC4/0x1009.
- * The queue discipline itself is the lock algorithm's (spinlock_algo.c).
+ * way, which is what makes its waiters line up (spinlock_algo.c: no patience, strict
+ * handoff) and lets a plain release of a queued acquire be reported (0xC4/0x1009).
  */
 #include <vpspin/wdm.h>
 
@@ -13,31 +13,28 @@
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {
-    enum vsp_taken how;
     LockHandle->LockQueue.Next = NULL;
     LockHandle->LockQueue.Lock = SpinLock;
     LockHandle->OldIrql =
-        vsp_acquire(SpinLock, VSP_QUEUED, VSP_API_KeAcquireInStackQueuedSpinLock, &how);
+        vsp_acquire(SpinLock, VSP_QUEUED, VSP_API_KeAcquireInStackQueuedSpinLock, NULL);
 }
 
 VOID FASTCALL KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     vsp_release(LockHandle->LockQueue.Lock, VSP_QUEUED, VSP_API_KeReleaseInStackQueuedSpinLock,
-                LockHandle->OldIrql);
+                LockHandle->OldIrql, NULL);
 }
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
                                                        PKLOCK_QUEUE_HANDLE LockHandle)
 {
-    enum vsp_taken how;
     LockHandle->LockQueue.Next = NULL;
     LockHandle->LockQueue.Lock = SpinLock;
-    vsp_acquire(SpinLock, VSP_QUEUED_DPC, VSP_API_KeAcquireInStackQueuedSpinLockAtDpcLevel,
-                &how);
+    vsp_acquire(SpinLock, VSP_QUEUED_DPC, VSP_API_KeAcquireInStackQueuedSpinLockAtDpcLevel, NULL);
 }
 
 VOID FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     vsp_release(LockHandle->LockQueue.Lock, VSP_QUEUED_DPC,
-                VSP_API_KeReleaseInStackQueuedSpinLockFromDpcLevel, -1);
+                VSP_API_KeReleaseInStackQueuedSpinLockFromDpcLevel, -1, NULL);
 }

@@ -4,8 +4,14 @@
  *
  * An acquire is: check (when checking), raise the IRQL (raising variants), take the
  * word with the holder's record (lockword.h). A release is: check, free the word, lower
- * the IRQL (raising variants). The IRQL is raised before waiting, as Windows does, and
- * lowered only after the lock is free.
+ * the IRQL (raising variants). Each has an inline fast path for the common case (thread
+ * known, every check passing, lock free / no waiter) and an out-of-line full path for the
+ * rest (first call on a thread, a broken rule to report, waiting, waking, handoff). The IRQL is raised before
+ * waiting, as Windows does; the IRQL is per-thread, so raising it after an uncontended
+ * CAS is the same to every observer.
+ *
+ * vp is the VideoPort lock object when the call came through the VideoPort layer (its
+ * handle is checked and its counters kept), NULL for the Ke functions.
  */
 #ifndef VSP_KE_SPINLOCK_H
 #define VSP_KE_SPINLOCK_H
@@ -13,43 +19,69 @@
 #include "spinlock_algo.h"
 #include "thread.h"
 #include "verify.h"
+#include "vplock.h"
 
-/* How an acquire went. */
-enum vsp_taken {
-    VSP_NOT_TAKEN,  /* a check failed and the handler returned: nothing was done */
-    VSP_TAKEN,      /* the lock was free */
-    VSP_TAKEN_WAIT, /* the lock was held and the caller waited */
-};
+KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
+                       PSPIN_LOCK vp);
+void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
+                      int new_irql, PSPIN_LOCK vp);
 
-/* Returns the IRQL before the call and says in *how whether the lock was taken. */
-static inline KIRQL vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-                                enum vsp_taken *how)
+/* The fast paths take the uncontended case, checks included (each rule is an inline
+ * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
+ * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
+ * lock, waiters to wake) the full path does, checking again. */
+__attribute__((always_inline)) static inline bool vsp_handle_fast_ok(enum vsp_api api,
+                                                                     PSPIN_LOCK vp)
+{
+    return !vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0;
+}
+
+/* Returns the IRQL before the call. */
+__attribute__((always_inline)) static inline KIRQL
+vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp)
 {
     struct vsp_thread *t = vsp_self();
+    uint32_t tag = t->owner;
     KIRQL old = t->irql;
-    ULONG_PTR tag = vsp_owner_tag(t);
-    if (vsp_checking() && !vsp_verify_acquire(api, SpinLock, kind, old, tag)) {
-        *how = VSP_NOT_TAKEN;
-        return old;
-    }
+    if (__builtin_expect(tag == 0, 0))
+        return vsp_acquire_full(SpinLock, kind, api, vp);
+    if (vsp_checking() &&
+        (!vsp_handle_fast_ok(api, vp) ||
+         vsp_rule_acquire(kind, old, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
+                          tag) != 0))
+        return vsp_acquire_full(SpinLock, kind, api, vp);
+    if (__builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
+                         0))
+        return vsp_acquire_full(SpinLock, kind, api, vp);
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
-    bool waited = vsp_lock(SpinLock, vsp_word_held(tag, kind, kind & VSP_W_DPC ? 0 : old));
-    *how = waited ? VSP_TAKEN_WAIT : VSP_TAKEN;
+    if (vsp_api_is_videoport(api))
+        vsp_vplock_count(vp, false);
     return old;
 }
 
-/* new_irql: the IRQL to lower to for raising kinds; ignored (pass -1) for DPC kinds. */
-static inline void vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-                               int new_irql)
+/* new_irql: the IRQL to lower to for raising kinds; -1 for the DPC kinds. */
+__attribute__((always_inline)) static inline void
+vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql,
+            PSPIN_LOCK vp)
 {
     struct vsp_thread *t = vsp_self();
-    if (vsp_checking() &&
-        !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql))
+    unsigned slow = vsp_slow();
+    if ((slow & VSP_SLOW_CHECK) &&
+        (__builtin_expect(t->owner == 0, 0) || !vsp_handle_fast_ok(api, vp) ||
+         vsp_rule_release(kind, t->irql,
+                          __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
+                          new_irql) != 0)) {
+        vsp_release_full(SpinLock, kind, api, new_irql, vp);
         return;
-    vsp_unlock(SpinLock);
+    }
+    if (!vsp_unlock_begin(SpinLock, slow & VSP_SLOW_FENCE)) {
+        vsp_release_full(SpinLock, kind, api, new_irql, vp);
+        return;
+    }
     if (!(kind & VSP_W_DPC))
         t->irql = (KIRQL)new_irql;
+    vsp_unlock_end(SpinLock);
 }
 
 #endif

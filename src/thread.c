@@ -11,10 +11,10 @@
 
 __thread struct vsp_thread vsp_self_tls __attribute__((tls_model("initial-exec")));
 
-ULONG_PTR vsp_thread_attach(struct vsp_thread *t)
+uint32_t vsp_thread_attach(struct vsp_thread *t)
 {
     t->tid = (int)syscall(SYS_gettid);
-    t->owner = vsp_word_owner_tag(t->tid);
+    t->owner = vsp_record_tag(t->tid);
     return t->owner;
 }
 

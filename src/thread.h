@@ -11,11 +11,13 @@
 #ifndef VSP_THREAD_H
 #define VSP_THREAD_H
 
+#include <stdint.h>
+
 #include <vpspin/wdm.h>
 
 struct vsp_thread {
     KIRQL irql;      /* the thread's logical IRQL */
-    ULONG_PTR owner; /* lockword owner tag (lockword.h), 0 until attached */
+    uint32_t owner;  /* record tag for lock words (lockword.h), 0 until attached */
     int tid;         /* kernel thread id, 0 until attached */
 };
 
@@ -23,12 +25,12 @@ extern __thread struct vsp_thread vsp_self_tls __attribute__((tls_model("initial
 
 static inline struct vsp_thread *vsp_self(void) { return &vsp_self_tls; }
 
-ULONG_PTR vsp_thread_attach(struct vsp_thread *t);
+uint32_t vsp_thread_attach(struct vsp_thread *t);
 
 /* The tag this thread stores in a lock word it holds. */
-static inline ULONG_PTR vsp_owner_tag(struct vsp_thread *t)
+static inline uint32_t vsp_owner_tag(struct vsp_thread *t)
 {
-    ULONG_PTR tag = t->owner;
+    uint32_t tag = t->owner;
     if (__builtin_expect(tag == 0, 0))
         tag = vsp_thread_attach(t);
     return tag;

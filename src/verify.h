@@ -1,45 +1,133 @@
 /*
  * verify.h - the checked mode: the rules of vpspin(7), checked before a call acts.
  *
- * Every check returns true when the call may go on. When a rule is broken it reports
- * (bugcheck.h); if the installed handler returns, the check returns false and the
- * caller must return without effect. With checking off, callers skip the checks behind
- * one predictable branch on vsp_checking().
+ * Each rule is a predicate here (vsp_rule_*: the 0xC4 subcode broken, or 0), cheap enough
+ * to inline; reporting a broken rule, with its parameters, is in verify.c. Every vsp_verify_*
+ * returns true when the call may go on; when a rule is broken it reports (bugcheck.h) and,
+ * if the installed handler returns, returns false: the caller must then return without
+ * effect. With checking off, callers skip all of this behind one branch on vsp_slow_paths.
  */
 #ifndef VSP_VERIFY_H
 #define VSP_VERIFY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <vpspin/vpspin.h>
 
 #include "api.h"
+#include "lockword.h"
+#include "vplock.h"
 
 extern int vsp_verify_level; /* a vpspin_verify_mode */
 
-static inline bool vsp_checking(void)
+/* Why a fast path must step aside: checks are on, or releases need a fence. */
+#define VSP_SLOW_CHECK 0x1u
+#define VSP_SLOW_FENCE 0x2u
+extern unsigned vsp_slow_paths;
+
+static inline unsigned vsp_slow(void) { return __atomic_load_n(&vsp_slow_paths, __ATOMIC_RELAXED); }
+static inline bool vsp_checking(void) { return vsp_slow() & VSP_SLOW_CHECK; }
+
+/* ---- The rules ------------------------------------------------------------------------ */
+
+static inline uint32_t vsp_rule_raise(KIRQL cur, KIRQL new_irql)
 {
-    return __atomic_load_n(&vsp_verify_level, __ATOMIC_RELAXED) != VPSPIN_VERIFY_OFF;
+    return new_irql < cur || new_irql > HIGH_LEVEL ? 0x30 : 0;
 }
 
-/* 0x30, 0x31: the direction of an IRQL change. */
-bool vsp_verify_raise(enum vsp_api api, KIRQL cur, KIRQL new_irql);
-bool vsp_verify_lower(enum vsp_api api, KIRQL cur, KIRQL new_irql);
+static inline uint32_t vsp_rule_lower(KIRQL cur, KIRQL new_irql)
+{
+    return new_irql > cur ? 0x31 : 0;
+}
 
-/* 0x40, 0x42, 0x1000: the caller's IRQL and not holding the lock already. */
-bool vsp_verify_acquire(enum vsp_api api, const ULONG_PTR *w, unsigned kind, KIRQL cur,
-                        ULONG_PTR self_tag);
+/* An acquire of a lock whose owner half reads owner, by the thread tagged self. */
+static inline uint32_t vsp_rule_acquire(unsigned kind, KIRQL cur, uint32_t owner, uint32_t self)
+{
+    if (kind & VSP_W_DPC) {
+        if (cur < DISPATCH_LEVEL)
+            return 0x40;
+    } else if (cur > DISPATCH_LEVEL) {
+        return 0x42;
+    }
+    return vsp_record_owner_tag(owner) == self ? 0x1000 : 0;
+}
 
-/* 0x32, 0x41, 0x1004, 0x1007, 0x1009, 0x20015: the caller's IRQL, that it holds the
- * lock, the same way it acquired it, and goes back to the IRQL the acquire returned
- * (new_irql < 0 for the variants that do not lower). */
-bool vsp_verify_release(enum vsp_api api, const ULONG_PTR *w, unsigned kind, KIRQL cur,
-                        ULONG_PTR self_tag, int new_irql);
+/* A release; new_irql < 0 for the variants that do not lower. */
+static inline uint32_t vsp_rule_release(unsigned kind, KIRQL cur, uint32_t owner, uint32_t self,
+                                        int new_irql)
+{
+    if (kind & VSP_W_DPC) {
+        if (cur < DISPATCH_LEVEL)
+            return 0x41;
+    } else if (cur != DISPATCH_LEVEL) {
+        return 0x32;
+    }
+    if (owner == 0)
+        return 0x1007;
+    if (vsp_record_owner_tag(owner) != self)
+        return 0x1004;
+    if (vsp_record_kind(owner) != kind)
+        return 0x1009;
+    if (new_irql >= 0 && (KIRQL)new_irql != vsp_record_irql(owner))
+        return 0x20015;
+    return 0;
+}
 
-/* 0x1002: SpinLock is a live lock from VideoPortCreateSpinLock. */
-bool vsp_verify_vplock(enum vsp_api api, PSPIN_LOCK SpinLock);
+static inline uint32_t vsp_rule_vplock(enum vsp_vplock_state state)
+{
+    return state == VSP_VPLOCK_LIVE ? 0 : 0x1002;
+}
 
-/* 0x100B: nobody holds the lock being deleted. */
-bool vsp_verify_delete(enum vsp_api api, PSPIN_LOCK SpinLock);
+static inline uint32_t vsp_rule_delete(uint32_t owner) { return owner != 0 ? 0x100B : 0; }
+
+/* ---- Checking them -------------------------------------------------------------------- */
+
+/* Reports subcode (always returns false). */
+__attribute__((cold)) bool vsp_report(enum vsp_api api, uint32_t subcode, const void *lock,
+                                      KIRQL cur, KIRQL requested, int new_irql, unsigned kind);
+
+static inline bool vsp_verify_raise(enum vsp_api api, KIRQL cur, KIRQL new_irql)
+{
+    uint32_t rule = vsp_rule_raise(cur, new_irql);
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+}
+
+static inline bool vsp_verify_lower(enum vsp_api api, KIRQL cur, KIRQL new_irql)
+{
+    uint32_t rule = vsp_rule_lower(cur, new_irql);
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+}
+
+static inline bool vsp_verify_acquire(enum vsp_api api, PKSPIN_LOCK w, unsigned kind, KIRQL cur,
+                                      uint32_t self)
+{
+    uint32_t owner = __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED);
+    uint32_t rule = vsp_rule_acquire(kind, cur, owner, self);
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, w, cur, 0, -1, kind);
+}
+
+/* The holder's record cannot change under us if we are the holder; if we are not, a
+ * racing read only changes which report is made. */
+static inline bool vsp_verify_release(enum vsp_api api, PKSPIN_LOCK w, unsigned kind, KIRQL cur,
+                                      uint32_t self, int new_irql)
+{
+    uint32_t owner = __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED);
+    uint32_t rule = vsp_rule_release(kind, cur, owner, self, new_irql);
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, w, cur, 0, new_irql, kind);
+}
+
+static inline bool vsp_verify_vplock(enum vsp_api api, PSPIN_LOCK SpinLock)
+{
+    uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock));
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+}
+
+static inline bool vsp_verify_delete(enum vsp_api api, PSPIN_LOCK SpinLock)
+{
+    uint32_t rule =
+        vsp_rule_delete(__atomic_load_n(vsp_owner_half(vsp_vplock_word(SpinLock)), __ATOMIC_RELAXED));
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+}
 
 #endif

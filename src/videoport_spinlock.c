@@ -2,8 +2,8 @@
  * videoport_spinlock.c - the video port's six spin lock functions for miniports.
  *
  * A PSPIN_LOCK is a lock object (vplock.c) whose first member is a KSPIN_LOCK; each
- * function checks the handle (when checking), then is the Ke function of the same
- * shape on that word, so every rule except the handle's own lives in the Ke layer.
+ * function is the Ke function of the same shape on that word, passing the object along
+ * so that the shared path checks the handle (when checking) and counts acquisitions.
  * The contract each function follows is the WDK's (video.h).
  */
 #include <vpspin/video.h>
@@ -37,42 +37,29 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 VOID VideoPortAcquireSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, PUCHAR OldIrql)
 {
     (void)HwDeviceExtension;
-    enum vsp_taken how;
-    if (vsp_checking() && !vsp_verify_vplock(VSP_API_VideoPortAcquireSpinLock, SpinLock)) {
-        *OldIrql = KeGetCurrentIrql();
-        return;
-    }
-    *OldIrql = vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock,
-                           &how);
-    vsp_vplock_count(SpinLock, how);
+    /* Stored first: the IRQL before the call is known now, and the acquire can then end
+     * in a tail call. A refused call (checked mode) leaves the current IRQL here too. */
+    *OldIrql = vsp_self()->irql;
+    vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock, SpinLock);
 }
 
 VOID VideoPortAcquireSpinLockAtDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    enum vsp_taken how;
-    if (vsp_checking() &&
-        !vsp_verify_vplock(VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock))
-        return;
     vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                VSP_API_VideoPortAcquireSpinLockAtDpcLevel, &how);
-    vsp_vplock_count(SpinLock, how);
+                VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock);
 }
 
 VOID VideoPortReleaseSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, UCHAR NewIrql)
 {
     (void)HwDeviceExtension;
-    if (vsp_checking() && !vsp_verify_vplock(VSP_API_VideoPortReleaseSpinLock, SpinLock))
-        return;
-    vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock, NewIrql);
+    vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock, NewIrql,
+                SpinLock);
 }
 
 VOID VideoPortReleaseSpinLockFromDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    if (vsp_checking() &&
-        !vsp_verify_vplock(VSP_API_VideoPortReleaseSpinLockFromDpcLevel, SpinLock))
-        return;
     vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1);
+                VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1, SpinLock);
 }

@@ -5,9 +5,9 @@
  * a lock and from a deleted lock, without dereferencing a wild pointer. So lock objects
  * are not malloc'ed: they are 64-byte slots of one arena that is reserved once (address
  * space only, MAP_NORESERVE; pages are committed as slots are first used). A handle is a
- * lock exactly when it points at the start of a slot that was handed out, and its
- * state word says LIVE. That is O(1), takes no lock, and never touches memory outside
- * the arena.
+ * lock exactly when it points at the start of a slot whose state word says LIVE (slots
+ * never handed out read as zeroes). That is O(1), takes no lock, and never touches memory
+ * outside the arena.
  *
  * Deleted slots go to the back of a FIFO free queue and are handed out again only once
  * VSP_QUARANTINE others wait there, so a stale handle keeps reading DELETED for a long
@@ -23,11 +23,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
 #define VSP_QUARANTINE 1024u
 
-static struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
-static uint32_t vsp_arena_used; /* slots ever handed out; atomic, only grows */
+struct _VIDEO_PORT_SPIN_LOCK *vsp_arena; /* atomic: set once */
+static uint32_t vsp_arena_used;          /* slots ever handed out */
 static pthread_mutex_t vsp_arena_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t vsp_free_head, vsp_free_tail, vsp_free_count; /* FIFO of slot index + 1 */
 static ULONG vsp_serial;
@@ -79,9 +78,7 @@ static struct _VIDEO_PORT_SPIN_LOCK *vsp_slot_take(void)
     }
     if (vsp_arena_used == VSP_ARENA_SLOTS)
         return NULL;
-    /* Release: a validator that sees the new count may read the slot's state. */
-    __atomic_store_n(&vsp_arena_used, vsp_arena_used + 1, __ATOMIC_RELEASE);
-    return &vsp_arena[vsp_arena_used - 1];
+    return &vsp_arena[vsp_arena_used++];
 }
 
 PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator)
@@ -122,26 +119,6 @@ bool vsp_vplock_free(PSPIN_LOCK SpinLock)
     }
     pthread_mutex_unlock(&vsp_arena_mutex);
     return ok;
-}
-
-PSPIN_LOCK vsp_vplock_from_word(const void *w)
-{
-    struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
-    if (base == NULL || w == NULL)
-        return NULL;
-    uintptr_t off = (uintptr_t)w - (uintptr_t)base;
-    uint32_t used = __atomic_load_n(&vsp_arena_used, __ATOMIC_ACQUIRE);
-    if (off >= (uintptr_t)used * sizeof *base || off % sizeof *base != 0)
-        return NULL;
-    return &base[off / sizeof *base];
-}
-
-enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
-{
-    PSPIN_LOCK s = vsp_vplock_from_word(SpinLock);
-    if (s == NULL)
-        return VSP_VPLOCK_UNKNOWN;
-    return (enum vsp_vplock_state)__atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 }
 
 VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Info)

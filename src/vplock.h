@@ -6,10 +6,10 @@
 #define VSP_VPLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <vpspin/vpspin.h>
-
-#include "ke_spinlock.h"
 
 /* One cache line per lock, so two locks never share a line. The Ke lock word comes
  * first: a PSPIN_LOCK and the address of its word are the same number. */
@@ -24,6 +24,9 @@ struct _VIDEO_PORT_SPIN_LOCK {
     uint32_t NextFree;           /* free-queue link: slot index + 1, 0 for none */
 } __attribute__((aligned(64)));
 
+_Static_assert(offsetof(struct _VIDEO_PORT_SPIN_LOCK, Lock) == 0, "a handle is its word");
+_Static_assert(sizeof(struct _VIDEO_PORT_SPIN_LOCK) == 64, "one lock per cache line");
+
 enum vsp_vplock_state {
     VSP_VPLOCK_UNKNOWN = 0,          /* NULL, or not a slot of the lock arena */
     VSP_VPLOCK_LIVE = 0x4556494c,    /* created, not deleted */
@@ -36,25 +39,44 @@ PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator);
 /* Frees a lock; false if SpinLock is not a live lock (nothing happens then). */
 bool vsp_vplock_free(PSPIN_LOCK SpinLock);
 
+/* The arena (vplock.c): one reservation of VSP_ARENA_SLOTS slots, mapped whole (slots
+ * never handed out read as zeroes: state UNKNOWN), or NULL before the first lock. */
+#define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
+extern struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
+
+/* The lock slot whose word is at w, or NULL if w is not the start of a slot. */
+static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
+{
+    struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
+    uintptr_t off = (uintptr_t)w - (uintptr_t)base;
+    if (base == NULL || off >= (uintptr_t)VSP_ARENA_SLOTS * sizeof *base ||
+        off % sizeof *base != 0)
+        return NULL;
+    return &base[off / sizeof *base];
+}
+
 /* What SpinLock is, without dereferencing anything that is not a lock slot. */
-enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock);
+static inline enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
+{
+    PSPIN_LOCK s = vsp_vplock_from_word(SpinLock);
+    if (s == NULL)
+        return VSP_VPLOCK_UNKNOWN;
+    return (enum vsp_vplock_state)__atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+}
 
-/* The lock object whose word is at w, or NULL if w is not in a lock slot. */
-PSPIN_LOCK vsp_vplock_from_word(const void *w);
-
-static inline ULONG_PTR *vsp_vplock_word(PSPIN_LOCK SpinLock) { return &SpinLock->Lock; }
+/* The lock word of a handle: the same address (Lock is the first member), computed
+ * without touching the handle, which may not be a lock at all. */
+static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock) { return (PKSPIN_LOCK)(void *)SpinLock; }
 
 /* Counts an acquisition; called by the holder, inside the critical section. */
-static inline void vsp_vplock_count(PSPIN_LOCK SpinLock, enum vsp_taken how)
+static inline void vsp_vplock_count(PSPIN_LOCK SpinLock, bool waited)
 {
-    if (how == VSP_NOT_TAKEN)
-        return;
     /* Plain read-modify-write is race-free under the lock; relaxed atomics let
      * vpspin_query_spin_lock read the counters from outside it. */
     __atomic_store_n(&SpinLock->Acquisitions,
                      __atomic_load_n(&SpinLock->Acquisitions, __ATOMIC_RELAXED) + 1,
                      __ATOMIC_RELAXED);
-    if (how == VSP_TAKEN_WAIT)
+    if (waited)
         __atomic_store_n(&SpinLock->Contentions,
                          __atomic_load_n(&SpinLock->Contentions, __ATOMIC_RELAXED) + 1,
                          __ATOMIC_RELAXED);

@@ -1,7 +1,7 @@
 /*
  * test_spinlock.c - the contract of every Ke and VideoPort function, one at a time:
  * IRQL in and out, the KSPIN_LOCK word's states, statuses, what a second thread sees,
- * waiting and waking, allocation failure. Run once with checks on and once with them off.
+ * waiting, sleeping, waking and handoff, allocation failure. Run once with checks on and once with them off.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -313,6 +313,81 @@ static void test_park_and_wake(void)
     waiter_armed = 0;
 }
 
+/* ---- Handoff: a waiter that has waited past its patience is handed the lock; the
+ * releasing thread cannot take it back, even at once. ------------------------------------ */
+
+#define WAITER_HALF_WANT 0x2u /* src/lockword.h: the waiter half's WANT flag */
+
+static KSPIN_LOCK handoff_lock;
+static int handoff_queued, handoff_waiter_got;
+static sem_t handoff_tried; /* the waiter holds the lock until the releaser has tried it */
+
+static void *handoff_waiter(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&waiter_tid, (int)syscall(SYS_gettid), __ATOMIC_RELAXED);
+    if (handoff_queued) {
+        KLOCK_QUEUE_HANDLE h;
+        KeAcquireInStackQueuedSpinLock(&handoff_lock, &h);
+        handoff_waiter_got = 1;
+        sem_wait(&handoff_tried);
+        KeReleaseInStackQueuedSpinLock(&h);
+    } else {
+        KIRQL old;
+        KeAcquireSpinLock(&handoff_lock, &old);
+        handoff_waiter_got = 1;
+        sem_wait(&handoff_tried);
+        KeReleaseSpinLock(&handoff_lock, old);
+    }
+    return NULL;
+}
+
+static unsigned waiter_flags(void)
+{
+    return (unsigned)(__atomic_load_n(&handoff_lock, __ATOMIC_RELAXED) >> 32);
+}
+
+/* queued: in-stack queued locks ask for the handoff at once. Plain locks ask after their
+ * patience (50 us), then go to sleep: the handoff must also wake them. */
+static void test_handoff(int queued)
+{
+    pthread_t t;
+    KLOCK_QUEUE_HANDLE h;
+    KIRQL old = PASSIVE_LEVEL;
+    KeInitializeSpinLock(&handoff_lock);
+    sem_init(&handoff_tried, 0, 0);
+    handoff_queued = queued;
+    handoff_waiter_got = 0;
+    waiter_tid = 0;
+    if (queued)
+        KeAcquireInStackQueuedSpinLock(&handoff_lock, &h);
+    else
+        KeAcquireSpinLock(&handoff_lock, &old);
+    CHECK_EQ(pthread_create(&t, NULL, handoff_waiter, NULL), 0);
+    while (!(waiter_flags() & WAITER_HALF_WANT))
+        sched_yield();
+    if (!queued)
+        while (!thread_sleeping(__atomic_load_n(&waiter_tid, __ATOMIC_RELAXED)))
+            sched_yield();
+    if (queued)
+        KeReleaseInStackQueuedSpinLock(&h);
+    else
+        KeReleaseSpinLock(&handoff_lock, old);
+
+    KIRQL dpc = KeRaiseIrqlToDpcLevel();
+    BOOLEAN got = KeTryToAcquireSpinLockAtDpcLevel(&handoff_lock);
+    CHECK(!got); /* handed over, not free */
+    if (got)
+        KeReleaseSpinLockFromDpcLevel(&handoff_lock);
+    KeLowerIrql(dpc);
+    sem_post(&handoff_tried);
+    pthread_join(t, NULL);
+    sem_destroy(&handoff_tried);
+    CHECK_EQ(handoff_waiter_got, 1);
+    CHECK(KeTestSpinLock(&handoff_lock));
+    CHECK_EQ(handoff_lock, 0); /* no flag left behind */
+}
+
 static void run_all(void)
 {
     test_ke_plain();
@@ -324,6 +399,8 @@ static void run_all(void)
     test_interlocked_and_stall();
     test_try_while_other_holds();
     test_park_and_wake();
+    test_handoff(1);
+    test_handoff(0);
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 

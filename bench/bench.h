@@ -1,0 +1,90 @@
+/*
+ * bench.h - what vpspin-bench's harness (bench.c) and its reporting (report.c) share:
+ * the configuration of a run and the results it collects.
+ */
+#ifndef VPSPIN_BENCH_BENCH_H
+#define VPSPIN_BENCH_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_MAX_LIST 32     /* thread counts, workloads */
+#define BENCH_MAX_VARIANTS 32
+#define BENCH_NO_VERIFY (-1)  /* a variant that is not a vpspin lock */
+
+struct box; /* the shared lock and the data it protects (bench.c) */
+
+/* One lock, as instantiated by bench.c from its shim in locks.h. */
+struct shim {
+    const char *name;
+    const char *what;       /* the functions called */
+    bool is_vpspin;
+    bool tsan_blind;
+    int (*setup)(struct box *);
+    void (*teardown)(struct box *);
+    uint64_t (*pairs)(struct box *, uint64_t n); /* n uncontended pairs; returns ns */
+    void *(*worker)(void *);                     /* a contended thread (struct worker *) */
+};
+
+/* A row of the tables: a shim and, for vpspin, the checking mode it runs in. */
+struct variant {
+    const char *name;
+    const struct shim *shim;
+    int verify;   /* vpspin_verify_mode, or BENCH_NO_VERIFY */
+    int color;    /* the plot's color index: one per shim */
+};
+
+/* Busy-loop iterations inside the critical section and outside it. */
+struct workload {
+    unsigned cs, out;
+};
+
+struct config {
+    double duration; /* seconds per contended cell */
+    unsigned threads[BENCH_MAX_LIST];
+    size_t nthreads;
+    struct workload workloads[BENCH_MAX_LIST];
+    size_t nworkloads;
+    const struct variant *variants[BENCH_MAX_VARIANTS];
+    size_t nvariants;
+    uint64_t pairs;  /* uncontended: pairs per run */
+    unsigned runs;   /* uncontended: runs, the median is reported */
+    const char *csv;
+    const char *plot;
+    bool quick;
+    double ns_per_tick;
+    double ns_per_busy_iter; /* what one busy-loop iteration costs, for the record */
+};
+
+/* One contended cell: a variant, a workload, a thread count. */
+struct cell {
+    double mops;        /* million acquisitions per second */
+    double jain;        /* (sum x)^2 / (n sum x^2) over per-thread counts */
+    double max_min;     /* largest per-thread count / smallest (inf if one is 0) */
+    double max_wait_us; /* an upper bound: the longest block of SAMPLE acquisitions */
+    double p99_wait_us; /* histogram, <= 12.5% high */
+    double handoff_ns;  /* median; NaN when there was no handoff (one thread) */
+    uint64_t total;     /* acquisitions, the sum of the per-thread counts */
+    uint64_t counter;   /* the protected counter's final value */
+    bool counter_ok;    /* the protected counter equals total */
+    bool done;
+};
+
+struct results {
+    const struct config *cfg;
+    struct cell *cells;   /* [(workload * nvariants + variant) * nthreads + thread] */
+    double *ns_per_pair;  /* [variant], uncontended */
+};
+
+static inline struct cell *result_cell(const struct results *r, size_t w, size_t v, size_t t)
+{
+    return &r->cells[(w * r->cfg->nvariants + v) * r->cfg->nthreads + t];
+}
+
+/* report.c */
+void report_tables(const struct results *r);
+int report_csv(const struct results *r, const char *path);
+int report_plot(const struct results *r, const char *png);
+
+#endif
