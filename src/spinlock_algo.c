@@ -20,6 +20,7 @@
  *                      has itself waited past its patience may claim it
  *   (*, PARKED)        a waiter may sleep on the waiter-half futex; the next release wakes one
  *   (*, WANT)          a waiter has waited past its patience; the next release hands over
+ *   (*, SPINNER)       one waiter spins; the others sleep after VSP_EXTRA_SPIN_NS
  *
  * Transitions:
  *   lock, fast        (0, *) -> (R, *)              one CAS on the owner half, acquire
@@ -40,7 +41,11 @@
  * waiter asks for the handoff at once, so two contending threads strictly alternate.
  *
  * Preemption. A holder that is preempted delays everyone, as in the kernel with interrupts;
- * but waiters stop spinning after VSP_SPIN_NS and sleep, so they give its core back. A
+ * but waiters do not make it worse: only one waiter at a time (the one holding SPINNER) spins
+ * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds, so that with more
+ * threads than cores the cores go to the holder and to the threads with work to do, and
+ * the scheduler has few runnable threads to share them among. When the spinner takes the
+ * lock or sleeps, another waiter takes its place. A
  * sleeper is woken in FIFO order (the futex queue's) by the release that sees PARKED.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
  * PARKED again, and its own release wakes the next one (the rule of Drepper's futex mutex).
@@ -84,8 +89,9 @@
 #endif
 
 #define VSP_PATIENCE_NS 50000u /* plain locks: ask for a handoff after 50 us */
-#define VSP_SPIN_NS 100000u    /* sleep after spinning 100 us ... */
-#define VSP_RESPIN_NS 20000u   /* ... or 20 us after a wake-up */
+#define VSP_SPIN_NS 100000u    /* the spinner sleeps after spinning 100 us, */
+#define VSP_RESPIN_NS 20000u   /* a woken waiter after 20 us, */
+#define VSP_EXTRA_SPIN_NS 2000u /* and another waiter after 2 us */
 /* Pauses between two looks at a held lock: the first wait is already long enough for a
  * holder to take and release the lock many times without losing its cache line to us,
  * then it doubles (a pause is 24 ns on this project's AMD EPYC machine, about 1.5 us to
@@ -134,7 +140,30 @@ struct vsp_waiter {
     unsigned backoff;
     bool eligible; /* waited past its patience: may claim a handoff */
     bool slept;
+    bool spinner; /* holds the SPINNER flag */
 };
+
+/* Takes the spinner's role if it is free, and sets how long to spin before sleeping. */
+static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
+{
+    vsp_half *wh = vsp_waiter_half(s->w);
+    uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
+    if (!(h & VSP_SPINNER) && __atomic_compare_exchange_n(wh, &h, h | VSP_SPINNER, false,
+                                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        s->spinner = true;
+        s->sleep_after = now + VSP_SPIN_NS;
+    } else {
+        s->sleep_after = now + (s->slept ? VSP_RESPIN_NS : VSP_EXTRA_SPIN_NS);
+    }
+}
+
+static void vsp_stop_spinning(struct vsp_waiter *s)
+{
+    if (s->spinner) {
+        __atomic_fetch_and(vsp_waiter_half(s->w), ~VSP_SPINNER, __ATOMIC_RELAXED);
+        s->spinner = false;
+    }
+}
 
 static bool vsp_try_take(struct vsp_waiter *s, uint32_t owner)
 {
@@ -148,7 +177,8 @@ static bool vsp_try_take(struct vsp_waiter *s, uint32_t owner)
 static void vsp_took(struct vsp_waiter *s)
 {
     vsp_half *wh = vsp_waiter_half(s->w);
-    uint32_t set = s->slept ? VSP_PARKED : 0, clear = s->eligible ? VSP_WANT : 0;
+    uint32_t set = s->slept ? VSP_PARKED : 0;
+    uint32_t clear = (s->eligible ? VSP_WANT : 0) | (s->spinner ? VSP_SPINNER : 0);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
     while (((h | set) & ~clear) != h &&
            !__atomic_compare_exchange_n(wh, &h, (h | set) & ~clear, false, __ATOMIC_RELAXED,
@@ -160,6 +190,7 @@ static void vsp_took(struct vsp_waiter *s)
 static void vsp_park(struct vsp_waiter *s)
 {
     vsp_half *wh = vsp_waiter_half(s->w);
+    vsp_stop_spinning(s);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
     if (!(h & VSP_PARKED)) {
         if (!__atomic_compare_exchange_n(wh, &h, h | VSP_PARKED, false, __ATOMIC_SEQ_CST,
@@ -178,15 +209,15 @@ static void vsp_park(struct vsp_waiter *s)
     vsp_futex(wh, FUTEX_WAIT_PRIVATE, h);
     s->slept = true;
     s->backoff = VSP_BACKOFF_MIN;
-    s->sleep_after = vsp_now_ns() + VSP_RESPIN_NS;
+    vsp_spin_or_queue(s, vsp_now_ns());
 }
 
 bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
 {
     struct vsp_waiter s = {.w = w, .rec = rec, .backoff = VSP_BACKOFF_MIN};
     s.start = vsp_now_ns();
-    s.sleep_after = s.start + VSP_SPIN_NS;
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
+    vsp_spin_or_queue(&s, s.start);
 
     for (;;) {
         if (vsp_try_take(&s, __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED))) {
@@ -196,8 +227,11 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         uint64_t now = vsp_now_ns();
         if (!s.eligible && now - s.start >= s.patience)
             s.eligible = true;
-        if (s.eligible && !(__atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED) & VSP_WANT))
+        uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
+        if (s.eligible && !(h & VSP_WANT))
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
+        if (!s.spinner && !(h & VSP_SPINNER))
+            vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
         if (now >= s.sleep_after) {
             vsp_park(&s);
             continue;

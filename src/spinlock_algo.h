@@ -23,6 +23,7 @@
 /* The waiter half's flags. */
 #define VSP_PARKED 0x1u /* a waiter may sleep on the futex; the next release wakes one */
 #define VSP_WANT 0x2u   /* a waiter has waited past its patience; the next release hands over */
+#define VSP_SPINNER 0x4u /* a waiter spins: the others sleep soon, to leave the cores free */
 
 bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec);
 void vsp_unlock_wake(PKSPIN_LOCK w);
