@@ -21,7 +21,9 @@
  * p99 wait comes from those samples (merged per-thread log-linear histograms). The max
  * wait is bounded instead: the time between two timed acquisitions of a thread covers
  * SAMPLE acquisitions with their own work, so no wait in it was longer; the largest such
- * block is reported as the max wait (an upper bound, exact when one wait dominates).
+ * block is reported as the max wait bound (an upper bound, exact when one wait dominates,
+ * but it also counts time the thread spent preempted outside the lock), beside the
+ * longest timed acquisition (exact, but only of the samples).
  * Handoff latency: in a timed critical section the holder stamps its release and its id
  * into protected fields; the next acquirer, if it is another thread, records now - that
  * stamp (median reported).
@@ -286,6 +288,7 @@ static void summarize(const struct config *cfg, const struct box *b, const struc
     c->jain = sumsq > 0 ? sum * sum / (n * sumsq) : 0;
     c->max_min = lo > 0 ? (double)hi / (double)lo : INFINITY;
     c->max_wait_us = (double)(max_block > wait.max ? max_block : wait.max) * tick / 1e3;
+    c->max_sampled_us = (double)wait.max * tick / 1e3;
     c->p99_wait_us = (double)hist_quantile(&wait, 0.99) * tick / 1e3;
     c->handoff_ns = handoff.count ? (double)hist_quantile(&handoff, 0.5) * tick : NAN;
     c->done = true;

@@ -63,6 +63,7 @@ struct cell {
     double jain;        /* (sum x)^2 / (n sum x^2) over per-thread counts */
     double max_min;     /* largest per-thread count / smallest (inf if one is 0) */
     double max_wait_us; /* an upper bound: the longest block of SAMPLE acquisitions */
+    double max_sampled_us; /* the longest of the timed (1 in SAMPLE) acquisitions: exact */
     double p99_wait_us; /* histogram, <= 12.5% high */
     double handoff_ns;  /* median; NaN when there was no handoff (one thread) */
     uint64_t total;     /* acquisitions, the sum of the per-thread counts */

@@ -73,15 +73,16 @@ static void print_throughput(const struct results *r, size_t w)
 static void print_waits(const struct results *r, size_t w)
 {
     const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 12);
+    print_header_row(cfg, "lock \\ threads", 18);
     for (size_t v = 0; v < cfg->nvariants; v++) {
         printf("%-14s", cfg->variants[v]->name);
         for (size_t t = 0; t < cfg->nthreads; t++) {
             const struct cell *c = result_cell(r, w, v, t);
-            char a[32], b[32], cellbuf[80];
-            snprintf(cellbuf, sizeof cellbuf, "%s/%s", fmt_num(a, sizeof a, c->max_wait_us),
+            char a[32], b[32], d[32], cellbuf[100];
+            snprintf(cellbuf, sizeof cellbuf, "%s/%s/%s", fmt_num(a, sizeof a, c->max_wait_us),
+                     fmt_num(d, sizeof d, c->max_sampled_us),
                      fmt_num(b, sizeof b, c->p99_wait_us));
-            printf(" %12s", cellbuf);
+            printf(" %18s", cellbuf);
         }
         printf("\n");
     }
@@ -137,7 +138,7 @@ void report_tables(const struct results *r)
         printf("\n== Contended, cs/out = %u/%u busy-loop iterations: "
                "throughput (Mops/s) and Jain fairness index ==\n", cs, out);
         print_throughput(r, w);
-        printf("-- cs/out = %u/%u: max wait (bound) / p99 wait (us) --\n", cs, out);
+        printf("-- cs/out = %u/%u: wait (us): max bound / max sampled / p99 --\n", cs, out);
         print_waits(r, w);
         printf("-- cs/out = %u/%u: handoff latency, median (ns) --\n", cs, out);
         print_handoffs(r, w);
@@ -175,6 +176,7 @@ static void csv_cell(FILE *f, const struct results *r, size_t w, size_t v, size_
     csv_num(f, c->jain);
     csv_num(f, c->max_min);
     csv_num(f, c->max_wait_us);
+    csv_num(f, c->max_sampled_us);
     csv_num(f, c->p99_wait_us);
     csv_num(f, c->handoff_ns);
     fprintf(f, ",%llu,%d,\n", (unsigned long long)c->total, c->counter_ok ? 1 : 0);
@@ -189,14 +191,15 @@ int report_csv(const struct results *r, const char *path)
         return -1;
     }
     fprintf(f, "lock,verify,workload,cs_iters,out_iters,threads,duration_s,throughput_mops,"
-               "jain,max_min_ratio,max_wait_us,p99_wait_us,handoff_ns,total,counter_ok,"
+               "jain,max_min_ratio,max_wait_bound_us,max_wait_sampled_us,p99_wait_us,handoff_ns,"
+               "total,counter_ok,"
                "ns_per_pair\n");
     for (size_t w = 0; w < cfg->nworkloads; w++)
         for (size_t v = 0; v < cfg->nvariants; v++)
             for (size_t t = 0; t < cfg->nthreads; t++)
                 csv_cell(f, r, w, v, t);
     for (size_t v = 0; v < cfg->nvariants; v++)
-        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,%llu,,%.4g\n", cfg->variants[v]->name,
+        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,,%llu,,%.4g\n", cfg->variants[v]->name,
                 verify_name(cfg->variants[v]->verify),
                 (unsigned long long)cfg->pairs * cfg->runs, r->ns_per_pair[v]);
     if (fclose(f) != 0) {

@@ -91,12 +91,12 @@ static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
     uint32_t r = vsp_word_owner(w);
     if (r == 0)
         vsp_put(t, "free (0x%llX)", (unsigned long long)w);
-    else if (r == VSP_W_HANDOFF)
+    else if (vsp_record_is_handoff(r))
         vsp_put(t, "being handed to a waiter (0x%llX)", (unsigned long long)w);
     else
         vsp_put(t, "held (0x%llX) by thread %d through a %s", (unsigned long long)w,
                 vsp_record_tid(r), vsp_kind_name(vsp_record_kind(r)));
-    if (r != 0 && r != VSP_W_HANDOFF && !(r & VSP_W_DPC))
+    if (r != 0 && !vsp_record_is_handoff(r) && !(r & VSP_W_DPC))
         vsp_put(t, " from %s (%u)", vsp_irql_name(vsp_record_irql(r)), vsp_record_irql(r));
     if (w != r)
         vsp_put(t, ", with waiters");

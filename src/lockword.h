@@ -16,8 +16,9 @@
  *   bit  1     DPC     taken by an AtDpcLevel acquire (the IRQL was not raised)
  *   bit  0     -       0 in a record
  *
- * or 0 (free), or VSP_W_HANDOFF (1): the last holder passed the lock to a waiter that has
- * not claimed it yet; nobody else may take it.
+ * or 0 (free), or VSP_W_HANDOFF (1) / VSP_W_HANDOFF_SLEEPER (3): the last holder passed
+ * the lock to a waiter (one that has waited past its patience / one that has been asleep)
+ * that has not claimed it yet; nobody else may take it.
  *
  * The waiter half belongs to the lock algorithm (spinlock_algo.c): its PARKED and WANT
  * flags, and it is the futex word waiters sleep on. It can be nonzero while the lock is
@@ -26,11 +27,13 @@
 #ifndef VSP_LOCKWORD_H
 #define VSP_LOCKWORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <vpspin/wdm.h>
 
 #define VSP_W_HANDOFF ((uint32_t)0x01)
+#define VSP_W_HANDOFF_SLEEPER ((uint32_t)0x03)
 #define VSP_W_DPC ((uint32_t)0x02)
 #define VSP_W_QUEUED ((uint32_t)0x04)
 #define VSP_W_IRQL_SHIFT 3
@@ -88,6 +91,11 @@ static inline KIRQL vsp_record_irql(uint32_t r)
 {
     return (KIRQL)((r & VSP_W_IRQL_MASK) >> VSP_W_IRQL_SHIFT);
 }
+static inline bool vsp_record_is_handoff(uint32_t r)
+{
+    return r == VSP_W_HANDOFF || r == VSP_W_HANDOFF_SLEEPER;
+}
+
 /* The holder's tag part of a record (owner and HELD); 0 for free and handoff. */
 static inline uint32_t vsp_record_owner_tag(uint32_t r)
 {

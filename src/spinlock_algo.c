@@ -18,6 +18,7 @@
  *   (R, *)             held; R is the holder's record (thread id, variant, IRQL)
  *   (HANDOFF, *)       passed to a waiter that has not claimed it yet; only a waiter that
  *                      has itself waited past its patience may claim it
+ *   (HANDOFF_SLEEPER, *) the same, for a waiter that has been to sleep
  *   (*, PARKED)        a waiter may sleep on the waiter-half futex; the next release wakes one
  *   (*, WANT)          a waiter has waited past its patience; the next release hands over
  *   (*, SPINNER)       one waiter spins; the others sleep after VSP_EXTRA_SPIN_NS
@@ -26,10 +27,13 @@
  *   lock, fast        (0, *) -> (R, *)              one CAS on the owner half, acquire
  *   lock, waiting     (0, *) -> (R, *)              after backoff; any waiter may barge
  *                     (HANDOFF, *) -> (R, *)        only a waiter past its patience
+ *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
  *   unlock, fast      (R, 0) -> (0, 0)              one plain store, release
- *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT and PARKED); wake one if PARKED
+ *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT)
+ *                     (R, WANT|PARKED|f) -> (HANDOFF_SLEEPER, f); wake one (and if nobody
+ *                     was asleep after all: HANDOFF_SLEEPER -> HANDOFF)
  *   unlock, wake      (R, PARKED) -> (0, 0); FUTEX_WAKE one
  *
  * Fairness. A waiter that has waited longer than its patience (VSP_PATIENCE_NS for plain
@@ -46,7 +50,10 @@
  * threads than cores the cores go to the holder and to the threads with work to do, and
  * the scheduler has few runnable threads to share them among. When the spinner takes the
  * lock or sleeps, another waiter takes its place. A
- * sleeper is woken in FIFO order (the futex queue's) by the release that sees PARKED.
+ * sleeper is woken in FIFO order (the futex queue's) by the release that sees PARKED, and
+ * a handoff made while some waiter sleeps is reserved for the sleepers: the one it wakes,
+ * or one already awake again, takes it, not a spinner that has waited less. Sleepers
+ * are thus served in turn, and each in a bounded time.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
  * PARKED again, and its own release wakes the next one (the rule of Drepper's futex mutex).
  * A handoff to a waiter that gets preempted before claiming waits for it, or for another
@@ -125,9 +132,9 @@ static uint64_t vsp_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void vsp_futex(vsp_half *addr, int op, uint32_t val)
+static long vsp_futex(vsp_half *addr, int op, uint32_t val)
 {
-    syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+    return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
 }
 
 /* One waiter's state while it waits. */
@@ -140,6 +147,7 @@ struct vsp_waiter {
     unsigned backoff;
     bool eligible; /* waited past its patience: may claim a handoff */
     bool slept;
+    bool parked;  /* went through vsp_park: may claim a handoff reserved for sleepers */
     bool spinner; /* holds the SPINNER flag */
 };
 
@@ -165,9 +173,16 @@ static void vsp_stop_spinning(struct vsp_waiter *s)
     }
 }
 
+/* Whether this waiter may take the lock in the state owner. */
+static bool vsp_may_take(const struct vsp_waiter *s, uint32_t owner)
+{
+    return owner == 0 || (owner == VSP_W_HANDOFF && s->eligible) ||
+           (owner == VSP_W_HANDOFF_SLEEPER && s->parked);
+}
+
 static bool vsp_try_take(struct vsp_waiter *s, uint32_t owner)
 {
-    if (owner != 0 && !(owner == VSP_W_HANDOFF && s->eligible))
+    if (!vsp_may_take(s, owner))
         return false;
     return __atomic_compare_exchange_n(vsp_owner_half(s->w), &owner, s->rec, false,
                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
@@ -198,13 +213,13 @@ static void vsp_park(struct vsp_waiter *s)
             return; /* the flags moved: look at the lock again */
         h |= VSP_PARKED;
     }
+    s->parked = true;
     /* The barrier of the no-lost-wake-up argument, between PARKED and the re-check. */
     if (vsp_unlock_needs_fence)
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     else
         syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
-    uint32_t owner = __atomic_load_n(vsp_owner_half(s->w), __ATOMIC_RELAXED);
-    if (owner == 0 || (owner == VSP_W_HANDOFF && s->eligible))
+    if (vsp_may_take(s, __atomic_load_n(vsp_owner_half(s->w), __ATOMIC_RELAXED)))
         return;
     vsp_futex(wh, FUTEX_WAIT_PRIVATE, h);
     s->slept = true;
@@ -256,12 +271,17 @@ void vsp_unlock_wake(PKSPIN_LOCK w)
 void vsp_unlock(PKSPIN_LOCK w)
 {
     vsp_half *wh = vsp_waiter_half(w);
-    if (__atomic_load_n(wh, __ATOMIC_RELAXED) & VSP_WANT) {
-        /* Hand over: the lock stays taken until a waiter past its patience claims it. */
-        __atomic_store_n(vsp_owner_half(w), VSP_W_HANDOFF, __ATOMIC_RELEASE);
-        uint32_t h = __atomic_fetch_and(wh, ~(VSP_WANT | VSP_PARKED), __ATOMIC_RELAXED);
-        if (h & VSP_PARKED)
-            vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1);
+    uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
+    if (h & VSP_WANT) {
+        /* Hand over: the lock stays taken until a waiter claims it; a sleeper if any. */
+        uint32_t to = h & VSP_PARKED ? VSP_W_HANDOFF_SLEEPER : VSP_W_HANDOFF;
+        __atomic_store_n(vsp_owner_half(w), to, __ATOMIC_RELEASE);
+        h = __atomic_fetch_and(wh, ~(VSP_WANT | VSP_PARKED), __ATOMIC_RELAXED);
+        if ((h & VSP_PARKED) && vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
+            to == VSP_W_HANDOFF_SLEEPER)
+            /* Nobody was asleep after all: let the waiter that asked take it. */
+            __atomic_compare_exchange_n(vsp_owner_half(w), &to, VSP_W_HANDOFF, false,
+                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED);
         return;
     }
     __atomic_store_n(vsp_owner_half(w), 0, __ATOMIC_RELEASE);
