@@ -45,19 +45,20 @@
  * waiter asks for the handoff at once, so two contending threads strictly alternate.
  *
  * Preemption. A holder that is preempted delays everyone, as in the kernel with interrupts;
- * but waiters do not make it worse: only one waiter at a time (the one holding SPINNER) spins
- * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds, so that with more
- * threads than cores the cores go to the holder and to the threads with work to do, and
- * the scheduler has few runnable threads to share them among. When the spinner takes the
- * lock or sleeps, another waiter takes its place. A
- * sleeper is woken in FIFO order (the futex queue's) by the release that sees PARKED, and
- * a handoff made while some waiter sleeps is reserved for the sleepers: the one it wakes,
- * or one already awake again, takes it, not a spinner that has waited less. Sleepers
- * are thus served in turn, and each in a bounded time.
+ * waiters must not make it worse. Only one waiter at a time, the one holding SPINNER, spins
+ * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds. With more threads
+ * than cores the cores then go to the holder and to threads with work to do, and the
+ * scheduler has few runnable threads to share them among. When the spinner takes the lock
+ * or goes to sleep, another waiter takes its place.
+ *
+ * Sleepers. The release that sees PARKED wakes one sleeper, in the futex queue's FIFO order.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
  * PARKED again, and its own release wakes the next one (the rule of Drepper's futex mutex).
- * A handoff to a waiter that gets preempted before claiming waits for it, or for another
- * waiter past its patience.
+ * A handoff made while some waiter sleeps is reserved for the sleepers (HANDOFF_SLEEPER):
+ * the one it wakes, or one already awake again, takes it, not a spinner that has waited
+ * less; so sleepers are served in turn rather than sent back to the end of the queue. A
+ * handoff to a waiter that is preempted before claiming it waits for that waiter, or for
+ * another one entitled to it.
  *
  * No lost wake-up. The release is a plain store followed by a load of the waiter half; a
  * waiter that goes to sleep sets PARKED, then calls membarrier(MEMBARRIER_CMD_PRIVATE_
