@@ -33,12 +33,6 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
         ((vsp_api_is_videoport(api) && !vsp_verify_vplock(api, vp)) ||
          !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql)))
         return;
-    if (vsp_unlock_begin(SpinLock, vsp_slow() & VSP_SLOW_FENCE)) {
-        if (!(kind & VSP_W_DPC))
-            t->irql = (KIRQL)new_irql;
-        vsp_unlock_end(SpinLock);
-        return;
-    }
     vsp_unlock(SpinLock);
     if (!(kind & VSP_W_DPC))
         t->irql = (KIRQL)new_irql;

@@ -30,10 +30,24 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
  * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
  * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
  * lock, waiters to wake) the full path does, checking again. */
-__attribute__((always_inline)) static inline bool vsp_handle_fast_ok(enum vsp_api api,
-                                                                     PSPIN_LOCK vp)
+__attribute__((always_inline)) static inline bool
+vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
+               KIRQL cur, uint32_t tag)
 {
-    return !vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0;
+    return (!vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0) &&
+           vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
+                            tag) == 0;
+}
+
+__attribute__((always_inline)) static inline bool
+vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
+               int new_irql, const struct vsp_thread *t)
+{
+    return t->owner != 0 &&
+           (!vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0) &&
+           vsp_rule_release(kind, t->irql,
+                            __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
+                            new_irql) == 0;
 }
 
 /* Returns the IRQL before the call. */
@@ -43,14 +57,9 @@ vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LO
     struct vsp_thread *t = vsp_self();
     uint32_t tag = t->owner;
     KIRQL old = t->irql;
-    if (__builtin_expect(tag == 0, 0))
-        return vsp_acquire_full(SpinLock, kind, api, vp);
-    if (vsp_checking() &&
-        (!vsp_handle_fast_ok(api, vp) ||
-         vsp_rule_acquire(kind, old, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
-                          tag) != 0))
-        return vsp_acquire_full(SpinLock, kind, api, vp);
-    if (__builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
+    if (__builtin_expect(tag == 0, 0) ||
+        (vsp_checking() && !vsp_acquire_ok(SpinLock, kind, api, vp, old, tag)) ||
+        __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
                          0))
         return vsp_acquire_full(SpinLock, kind, api, vp);
     if (!(kind & VSP_W_DPC))
@@ -67,15 +76,8 @@ vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_
 {
     struct vsp_thread *t = vsp_self();
     unsigned slow = vsp_slow();
-    if ((slow & VSP_SLOW_CHECK) &&
-        (__builtin_expect(t->owner == 0, 0) || !vsp_handle_fast_ok(api, vp) ||
-         vsp_rule_release(kind, t->irql,
-                          __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
-                          new_irql) != 0)) {
-        vsp_release_full(SpinLock, kind, api, new_irql, vp);
-        return;
-    }
-    if (!vsp_unlock_begin(SpinLock, slow & VSP_SLOW_FENCE)) {
+    if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, api, vp, new_irql, t)) ||
+        !vsp_unlock_begin(SpinLock, slow & VSP_SLOW_FENCE)) {
         vsp_release_full(SpinLock, kind, api, new_irql, vp);
         return;
     }
