@@ -21,7 +21,8 @@
  *      scenario runs in a fork()ed child with stdout/stderr in temporary files; the
  *      child prints the STOP line it expects, then must die of SIGABRT having written
  *      exactly that line, then DRIVER_VERIFIER_DETECTED_VIOLATION, to stderr.
- *   4. VPSPIN_VERIFY: /proc/self/exe is re-executed with "--child-env" under "0", "1",
+ *   4. VPSPIN_VERIFY: this program is re-executed with "--child-env" (through the
+ *      emulator named by VPSPIN_TEST_EMULATOR, when cross-built) under "0", "1",
  *      "full", "", an invalid value and unset; the child prints the mode it started in
  *      and lowers its IRQL upwards, which must abort (and report) unless the mode is 0.
  *   5. Silence: a correct program that calls every public function, single-threaded
@@ -884,12 +885,31 @@ struct env_case {
 };
 
 static char **env_for_child; /* built before fork(): the child only calls execve */
+static char *child_argv[16];  /* [emulator and its options...] this program, --child-env */
+
+/* The command that re-runs this program: itself, or (cross-built, run under qemu-user,
+ * where /proc/self/exe is the emulator) the emulator given in VPSPIN_TEST_EMULATOR. */
+static void set_child_argv(const char *self)
+{
+    static char emulator[256];
+    size_t k = 0;
+    const char *e = getenv("VPSPIN_TEST_EMULATOR");
+    if (e != NULL && *e != '\0') {
+        snprintf(emulator, sizeof emulator, "%s", e);
+        for (char *tok = strtok(emulator, " "); tok != NULL && k < 13; tok = strtok(NULL, " "))
+            child_argv[k++] = tok;
+    } else {
+        self = "/proc/self/exe";
+    }
+    child_argv[k++] = (char *)self;
+    child_argv[k++] = "--child-env";
+    child_argv[k] = NULL;
+}
 
 static void exec_child(const void *arg)
 {
     (void)arg;
-    char *argv[] = {"/proc/self/exe", "--child-env", NULL};
-    execve("/proc/self/exe", argv, env_for_child);
+    execvpe(child_argv[0], child_argv, env_for_child); /* the emulator is found in PATH */
     _exit(127);
 }
 
@@ -1274,6 +1294,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--child-env") == 0)
         return child_env_main();
+    set_child_argv(argv[0]);
 
     CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_DEFAULT), 0); /* whatever VPSPIN_VERIFY says */
     CHECK(vpspin_set_bugcheck_handler(recording_handler, &context_token) == NULL);
