@@ -30,11 +30,16 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
  * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
  * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
  * lock, waiters to wake) the full path does, checking again. */
+__attribute__((always_inline)) static inline bool vsp_handle_ok(enum vsp_api api, PSPIN_LOCK vp)
+{
+    return !vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0;
+}
+
 __attribute__((always_inline)) static inline bool
 vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
                KIRQL cur, uint32_t tag)
 {
-    return (!vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0) &&
+    return vsp_handle_ok(api, vp) &&
            vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
                             tag) == 0;
 }
@@ -43,8 +48,7 @@ __attribute__((always_inline)) static inline bool
 vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
                int new_irql, const struct vsp_thread *t)
 {
-    return t->owner != 0 &&
-           (!vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0) &&
+    return t->owner != 0 && vsp_handle_ok(api, vp) &&
            vsp_rule_release(kind, t->irql,
                             __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
                             new_irql) == 0;
