@@ -4,12 +4,14 @@
 #                an aarch64 cross-build under qemu-user, then install to a temporary
 #                prefix and build the examples against it
 #   make build   just build (RelWithDebInfo, build/release)
+#   make torture-long [SECONDS=60]   long torture runs of every lock kind
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
-.PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install clean
+.PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
+	torture-long clean
 
 all: build
 
@@ -51,6 +53,16 @@ check-aarch64:
 # with pkg-config and with find_package.
 check-install: build
 	bash tools/check-install.sh build/release
+
+# A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
+SECONDS ?= 60
+torture-long: build
+	for lock in vp ke keq mixed; do \
+	    for x in 2 8; do \
+	        ./build/release/tests/vpspin-torture --lock $$lock --seconds $(SECONDS) \
+	            --writers $$(( x * $(JOBS) )) || exit 1; \
+	    done; \
+	done
 
 clean:
 	rm -rf build
