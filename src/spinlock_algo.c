@@ -26,7 +26,7 @@
  * Transitions:
  *   lock, fast        (0, *) -> (R, *)              one CAS on the owner half, acquire
  *   lock, waiting     (0, *) -> (R, *)              after backoff; any waiter may barge
- *                     (HANDOFF, *) -> (R, *)        only a waiter past its patience
+ *                     (HANDOFF, *) -> (R, *)        only a waiter past its patience, or parked
  *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
@@ -177,7 +177,9 @@ static void vsp_stop_spinning(struct vsp_waiter *s)
 /* Whether this waiter may take the lock in the state owner. */
 static bool vsp_may_take(const struct vsp_waiter *s, uint32_t owner)
 {
-    return owner == 0 || (owner == VSP_W_HANDOFF && s->eligible) ||
+    /* A waiter that has parked may take a plain handoff too: it may have set PARKED after
+     * the releaser chose HANDOFF, and then nobody else is bound to wake it (models/). */
+    return owner == 0 || (owner == VSP_W_HANDOFF && (s->eligible || s->parked)) ||
            (owner == VSP_W_HANDOFF_SLEEPER && s->parked);
 }
 
@@ -277,6 +279,12 @@ void vsp_unlock(PKSPIN_LOCK w)
         /* Hand over: the lock stays taken until a waiter claims it; a sleeper if any. */
         uint32_t to = h & VSP_PARKED ? VSP_W_HANDOFF_SLEEPER : VSP_W_HANDOFF;
         __atomic_store_n(vsp_owner_half(w), to, __ATOMIC_RELEASE);
+        /* The same Dekker pairing as a release to 0: the store must be visible before we
+         * look for PARKED (a fence when there is no membarrier; models/, finding 3). */
+        if (vsp_unlock_needs_fence)
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        else
+            __atomic_signal_fence(__ATOMIC_SEQ_CST);
         h = __atomic_fetch_and(wh, ~(VSP_WANT | VSP_PARKED), __ATOMIC_RELAXED);
         if ((h & VSP_PARKED) && vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
             to == VSP_W_HANDOFF_SLEEPER)
