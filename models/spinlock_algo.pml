@@ -138,7 +138,7 @@ byte hval;                 /* the value that release decided on: who is entitled
  * anyone (all asleep or stopped). */
 #define LOST (owner == 0 && pend == 0 && ANY(ASLEEP) && ALL(STOPPED))
 
-/* spinlock_algo.c vsp_may_take(), lines 178-184 */
+/* spinlock_algo.c vsp_may_take(), lines 182-188 */
 #ifdef OLD_HANDOFF_RULE
 #define HANDOFF_OK ELIGIBLE                /* the rule before bug 1 was fixed */
 #else
@@ -221,29 +221,29 @@ inline futex_wake1()
     }
 }
 
-/* spinlock_algo.c vsp_unlock_wake(), lines 267-272, called after a load of the waiter half
- * that saw PARKED (spinlock_algo.h lines 67-68, spinlock_algo.c lines 300-301). The load and the
+/* spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
+ * that saw PARKED (spinlock_algo.h lines 67-68, spinlock_algo.c lines 305-306). The load and the
  * fetch_and are one step: when the load saw PARKED and the fetch_and does not, nothing
  * happens, as if the load had come at the fetch_and's time. */
 inline unlock_end()
 {
     if
-    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 270: fetch_and */
-        futex_wake1(); n = 0                           /* line 271: FUTEX_WAKE 1 */
+    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 275: fetch_and */
+        futex_wake1(); n = 0                           /* line 276: FUTEX_WAKE 1 */
     :: atomic { !(wh & PARKED) }
     fi
 }
 
-/* spinlock_algo.c vsp_spin_or_queue(), lines 155-167 (what its sleep_after means: line 253) */
+/* spinlock_algo.c vsp_spin_or_queue(), lines 160-172 (what its sleep_after means: line 258) */
 inline spin_or_queue()
 {
     if
-    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 159 */
-        if                                             /* lines 160-163: CAS h -> h | SPINNER */
+    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 164 */
+        if                                             /* lines 165-168: CAS h -> h | SPINNER */
         :: atomic { wh == h -> wh = h | SPINNER; spinner = true; h = 0 }
         :: atomic { wh != h -> h = 0 }
         fi
-    :: atomic { wh & SPINNER }                         /* line 165: not the spinner */
+    :: atomic { wh & SPINNER }                         /* line 170: not the spinner */
     fi
 }
 
@@ -281,15 +281,15 @@ idle:
                 trying[me] = true }
     fi;
 
-    /* ---- spinlock_algo.c vsp_lock_slow(), lines 233-265 ---- */
-    spin_or_queue();                                   /* lines 235-238 */
+    /* ---- spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
+    spin_or_queue();                                   /* lines 240-243 */
 wait:
-    /* line 241: vsp_try_take(), lines 186-192: load the owner half, vsp_may_take, CAS */
+    /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
     if
     :: atomic { MAY_TAKE(owner) -> o = owner }
         if
         :: atomic { owner == o -> claim(o); owner = REC; o = 0 }
-            /* line 242: vsp_took(), lines 194-205 (its CAS loop is one RMW) */
+            /* line 247: vsp_took(), lines 199-210 (its CAS loop is one RMW) */
             atomic {
                 wh = (wh | (slept -> PARKED : 0)) & ~((ELIGIBLE -> WANT : 0) | (spinner -> SPINNER : 0));
                 slept = false; spinner = false; ELIGIBLE = false; PARKEDW = false;
@@ -303,7 +303,7 @@ wait:
         fi
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* lines 245-247: past the patience yet? line 248: load the waiter half */
+    /* lines 250-252: past the patience yet? line 253: load the waiter half */
     atomic {
 #ifdef LIVE
         /* time passes: eligible at the second turn or after a park at the latest */
@@ -319,17 +319,17 @@ wait:
 #endif
         h = wh
     }
-    /* lines 249-250: ask for a handoff */
+    /* lines 254-255: ask for a handoff */
     if
     :: ELIGIBLE && !(h & WANT) -> atomic { wh = wh | WANT }
     :: else
     fi;
-    /* lines 251-252: the spinner got the lock: take its place */
+    /* lines 256-257: the spinner got the lock: take its place */
     if
     :: !spinner && !(h & SPINNER) -> h = 0; spin_or_queue()
     :: else -> h = 0
     fi;
-    /* line 253: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
+    /* line 258: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
      * than its patience (VSP_PATIENCE_NS 50 us, or 0): it is eligible. Lines 255-261: else
      * pause and look again. */
     if
@@ -344,33 +344,33 @@ wait:
 #endif
     fi;
 
-    /* ---- line 254: vsp_park(), lines 207-231 ---- */
-    /* line 211: vsp_stop_spinning(), lines 169-175 */
+    /* ---- line 259: vsp_park(), lines 212-236 ---- */
+    /* line 216: vsp_stop_spinning(), lines 173-179 */
     if
     :: spinner -> atomic { wh = wh & ~SPINNER; spinner = false }
     :: else
     fi;
-    /* lines 212-219: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
+    /* lines 217-224: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
     if
     :: atomic { !(wh & PARKED) -> h = wh }
         if
         :: atomic { wh == h -> wh = h | PARKED; h = h | PARKED; PARKEDW = true }
-        :: atomic { wh != h -> h = 0 }; goto wait      /* line 216: the flags moved */
+        :: atomic { wh != h -> h = 0 }; goto wait      /* line 221: the flags moved */
         fi
     :: atomic { wh & PARKED -> h = wh; PARKEDW = true }
     fi;
-    /* lines 220-224: the barrier between PARKED and the re-check */
+    /* lines 225-229: the barrier between PARKED and the re-check */
 #if defined(BUG_NO_MEMBARRIER) || defined(FENCE_MODE)
     /* no membarrier: a fence orders only this thread's own accesses */
 #else
     atomic { DRAIN_OTHERS };
 #endif
-    /* lines 225-226: re-check the owner half */
+    /* lines 230-231: re-check the owner half */
     if
     :: atomic { MAY_TAKE(owner) -> h = 0 }; goto wait
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* line 227: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
+    /* line 232: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
     atomic {
         if
         :: wh == h -> fq ! me; asleep[me] = true
@@ -384,7 +384,7 @@ wait:
     :: skip
     fi;
 #endif
-    /* lines 228-230: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
+    /* lines 233-235: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
     if
     :: atomic { !asleep[me] && !(wh & SPINNER) -> slept = true; h = wh }
         if
@@ -416,12 +416,12 @@ locked:
     incs[me] = false;                                  /* fence mode: always vsp_unlock */
 #endif
 
-    /* ---- spinlock_algo.c vsp_unlock(), lines 274-302 ---- */
+    /* ---- spinlock_algo.c vsp_unlock(), lines 278-306 ---- */
     if
-    :: atomic { wh & WANT ->                           /* lines 277-278: hand over */
-                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 280 */
+    :: atomic { wh & WANT ->                           /* lines 282-283: hand over */
+                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 285 */
         atomic {
-            STORE_OWNER(to);                           /* line 281 */
+            STORE_OWNER(to);                           /* line 286 */
 #ifdef GHOST_HANDOFF
             hby = me + 1; hval = to
 #endif
@@ -429,11 +429,11 @@ locked:
 #if defined(FENCE_MODE) && !defined(OLD_HANDOFF_FENCE)
         atomic { DRAIN_MINE }                          /* the fence after the handoff store */
 #endif
-        if                                             /* line 287: fetch_and ~(WANT|PARKED) */
+        if                                             /* line 292: fetch_and ~(WANT|PARKED) */
         :: atomic { wh & PARKED -> wh = wh & ~(WANT | PARKED) }
-            futex_wake1();                             /* line 288 */
+            futex_wake1();                             /* line 293 */
             if
-            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 289-292: CAS -> HANDOFF */
+            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 294-297: CAS -> HANDOFF */
                 atomic {
                     DRAIN_MINE;
                     if
@@ -455,12 +455,12 @@ locked:
             fi
         :: atomic { !(wh & PARKED) -> wh = wh & ~(WANT | PARKED); to = 0 }
         fi
-    :: atomic { !(wh & WANT) }                         /* line 277 */
-        atomic { STORE_OWNER(0) }                      /* line 295 */
+    :: atomic { !(wh & WANT) }                         /* line 282 */
+        atomic { STORE_OWNER(0) }                      /* line 300 */
 #ifdef FENCE_MODE
-        atomic { DRAIN_MINE }                          /* lines 296-297: full fence */
+        atomic { DRAIN_MINE }                          /* lines 301-302: full fence */
 #endif
-        unlock_end()                                   /* lines 300-301 */
+        unlock_end()                                   /* lines 305-306 */
     fi;
     goto idle;
 

@@ -66,9 +66,13 @@
  * re-reads the owner half. Either the releaser's store is visible to that re-read (the
  * waiter does not sleep), or the releaser's load comes after the barrier and sees PARKED
  * (it wakes). The kernel then compares the waiter half and sleeps atomically, and every
- * wake changes the waiter half first, so a wake between the check and the sleep is not
- * missed either. Without membarrier (old kernels) releases use a full fence; under
- * valgrind, which runs one thread at a time, neither is needed.
+ * wake clears PARKED first. Another parker may set PARKED again before the first one's
+ * FUTEX_WAIT compares it (an ABA); that parker then re-reads the owner half itself, and
+ * since a parked waiter may take the lock whether it is free or handed over, it either takes
+ * the lock (and its release wakes the first) or sleeps with PARKED set. Without membarrier
+ * (old kernels) releases, handoffs included, use a full fence; under valgrind, which runs
+ * one thread at a time, neither is needed. models/spinlock_algo.pml checks all of this with
+ * spin; it found the ABA case and the missing handoff fence of an earlier version.
  *
  * Ordering. Acquires are acquire CASes on the owner half; the release store and the handoff
  * store are release stores to it. The waiter half carries no data: relaxed, except where
