@@ -64,11 +64,11 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 {
     struct vsp_thread *t = vsp_self();
     uint32_t tag = vsp_owner_tag(t);
-    /* Only the IRQL rule applies: a try never waits, so trying a lock the caller holds
-     * just fails, as it does on Windows. */
-    if (vsp_checking() && t->irql < DISPATCH_LEVEL &&
-        !vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, 0x40, SpinLock, t->irql, 0, -1,
-                    VSP_PLAIN_DPC))
+    /* Only the acquire rule's IRQL part applies (hence a free owner half is passed): a try
+     * never waits, so trying a lock the caller holds just fails, as it does on Windows. */
+    uint32_t rule = vsp_checking() ? vsp_rule_acquire(VSP_PLAIN_DPC, t->irql, 0, tag) : 0;
+    if (rule != 0 && !vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, rule, SpinLock,
+                                 t->irql, 0, -1, VSP_PLAIN_DPC))
         return FALSE;
     return vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0)) ? TRUE : FALSE;
 }

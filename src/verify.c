@@ -12,7 +12,7 @@
 #include "bugcheck.h"
 #include "thread.h"
 
-int vsp_verify_level = VPSPIN_VERIFY_DEFAULT;
+static int vsp_verify_level = VPSPIN_VERIFY_DEFAULT; /* a vpspin_verify_mode */
 unsigned vsp_slow_paths = VSP_SLOW_CHECK;
 
 static void vsp_set_level(int level)

@@ -19,8 +19,6 @@
 #include "lockword.h"
 #include "vplock.h"
 
-extern int vsp_verify_level; /* a vpspin_verify_mode */
-
 /* Why a fast path must step aside: checks are on, or releases need a fence. */
 #define VSP_SLOW_CHECK 0x1u
 #define VSP_SLOW_FENCE 0x2u
