@@ -20,6 +20,7 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
     bool waited = vsp_lock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old));
+    t->held++;
     if (vsp_api_is_videoport(api))
         vsp_vplock_count(vp, waited);
     return old;
@@ -34,6 +35,7 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
          !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql)))
         return;
     vsp_unlock(SpinLock);
+    t->held--;
     if (!(kind & VSP_W_DPC))
         t->irql = (KIRQL)new_irql;
 }
@@ -70,7 +72,10 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     if (rule != 0 && !vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, rule, SpinLock,
                                  t->irql, 0, -1, VSP_PLAIN_DPC))
         return FALSE;
-    return vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0)) ? TRUE : FALSE;
+    if (!vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0)))
+        return FALSE;
+    t->held++;
+    return TRUE;
 }
 
 BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock)

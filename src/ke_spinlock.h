@@ -66,6 +66,7 @@ vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LO
         __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
                          0))
         return vsp_acquire_full(SpinLock, kind, api, vp);
+    t->held++;
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
     if (vsp_api_is_videoport(api))
@@ -85,6 +86,7 @@ vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_
         vsp_release_full(SpinLock, kind, api, new_irql, vp);
         return;
     }
+    t->held--;
     if (!(kind & VSP_W_DPC))
         t->irql = (KIRQL)new_irql;
     vsp_unlock_end(SpinLock);

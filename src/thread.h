@@ -19,6 +19,7 @@ struct vsp_thread {
     KIRQL irql;      /* the thread's logical IRQL */
     uint32_t owner;  /* record tag for lock words (lockword.h), 0 until attached */
     int tid;         /* kernel thread id, 0 until attached */
+    unsigned held;   /* spin locks the thread holds, in every checking mode */
 };
 
 extern __thread struct vsp_thread vsp_self_tls __attribute__((tls_model("initial-exec")));

@@ -19,6 +19,8 @@
  */
 #include "vplock.h"
 
+#include "alloc.h"
+
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -30,28 +32,6 @@ static uint32_t vsp_arena_used;          /* slots ever handed out */
 static pthread_mutex_t vsp_arena_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t vsp_free_head, vsp_free_tail, vsp_free_count; /* FIFO of slot index + 1 */
 static ULONG vsp_serial;
-
-static ULONG vsp_fail_skip, vsp_fail_count; /* fault injection, under the mutex */
-
-void vpspin_fail_allocations(ULONG Skip, ULONG Count)
-{
-    pthread_mutex_lock(&vsp_arena_mutex);
-    vsp_fail_skip = Skip;
-    vsp_fail_count = Count;
-    pthread_mutex_unlock(&vsp_arena_mutex);
-}
-
-static bool vsp_injected_failure(void)
-{
-    if (vsp_fail_count == 0)
-        return false;
-    if (vsp_fail_skip > 0) {
-        vsp_fail_skip--;
-        return false;
-    }
-    vsp_fail_count--;
-    return true;
-}
 
 static bool vsp_arena_reserve(void)
 {
@@ -85,7 +65,7 @@ PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator)
 {
     struct _VIDEO_PORT_SPIN_LOCK *s = NULL;
     pthread_mutex_lock(&vsp_arena_mutex);
-    if (!vsp_injected_failure() && vsp_arena_reserve())
+    if (!vsp_alloc_fails() && vsp_arena_reserve())
         s = vsp_slot_take();
     if (s != NULL) {
         s->Lock = 0;

@@ -78,9 +78,11 @@ typedef struct vpspin_spin_lock_info {
 VPSPIN_API VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Info);
 
 /* ---- Fault injection -------------------------------------------------------------------
- * Lets a test drive a miniport's error paths: after Skip more successful allocations of
- * lock objects, the next Count allocations fail (VideoPortCreateSpinLock returns
- * ERROR_NOT_ENOUGH_MEMORY). vpspin_fail_allocations(0, 0) turns injection off. */
+ * Lets a test drive a miniport's error paths: after Skip more successful allocations,
+ * the next Count allocations fail. Every allocation vpspin makes counts: lock objects
+ * (VideoPortCreateSpinLock then returns ERROR_NOT_ENOUGH_MEMORY) and the full checked
+ * mode's bookkeeping (which then says so once on stderr and checks less).
+ * vpspin_fail_allocations(0, 0) turns injection off. */
 VPSPIN_API void vpspin_fail_allocations(ULONG Skip, ULONG Count);
 
 #ifdef __cplusplus
