@@ -52,10 +52,13 @@ echo "(Ir(N=$large) - Ir(N=$small)) / $((large - small)); $pair)"
 printf "%-44s %-14s %-6s %10s\n" "API" "--lock" "VERIFY" "Ir/pair"
 row "VideoPortAcquireSpinLock/ReleaseSpinLock" vp 0
 row "VideoPortAcquireSpinLock/ReleaseSpinLock" vp 1
+row "VideoPortAcquireSpinLock/ReleaseSpinLock" vp full
 row "KeAcquireSpinLock/KeReleaseSpinLock" ke 0
 row "KeAcquireSpinLock/KeReleaseSpinLock" ke 1
+row "KeAcquireSpinLock/KeReleaseSpinLock" ke full
 row "KeAcquire/ReleaseInStackQueuedSpinLock" keq 0
 row "KeAcquire/ReleaseInStackQueuedSpinLock" keq 1
+row "KeAcquire/ReleaseInStackQueuedSpinLock" keq full
 row "pthread_spin_lock/unlock (reference)" pthread-spin
 row "pthread_mutex_lock/unlock (reference)" pthread-mutex
 row "loop only (no lock)" none

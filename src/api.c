@@ -9,4 +9,14 @@ static const char *const vsp_api_names[] = {
 #undef VSP_API_NAME
 };
 
-const char *vsp_api_name(enum vsp_api api) { return vsp_api_names[api]; }
+const char *vsp_api_name(enum vsp_api api)
+{
+    switch (api) {
+    case VSP_API_ThreadExit:
+        return "(none: the thread is exiting)";
+    case VSP_API_Watchdog:
+        return "(none: found by the watchdog)";
+    default:
+        return vsp_api_names[api];
+    }
+}

@@ -6,6 +6,8 @@
 #define VSP_API_H
 
 #define VSP_API_LIST(X)                                                                  \
+    X(ThreadExit) /* not a function: a thread's end, checked by the full mode */         \
+    X(Watchdog)   /* not a function: the full mode's watchdog thread */                  \
     X(KeRaiseIrql)                                                                       \
     X(KeLowerIrql)                                                                       \
     X(KeRaiseIrqlToDpcLevel)                                                             \

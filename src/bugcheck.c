@@ -45,14 +45,17 @@ vpspin_bugcheck_handler vpspin_set_bugcheck_handler(vpspin_bugcheck_handler Hand
 
 ULONG vpspin_bugcheck_count(void) { return __atomic_load_n(&vsp_reports, __ATOMIC_RELAXED); }
 
-/* A bounded text buffer that never overflows (excess is cut). */
-struct vsp_text {
-    char buf[8192];
-    size_t len;
-};
+struct vsp_text *vsp_text_new(void)
+{
+    struct vsp_text *t = malloc(sizeof *t);
+    if (t != NULL) {
+        t->len = 0;
+        t->buf[0] = '\0';
+    }
+    return t;
+}
 
-__attribute__((format(printf, 2, 3))) static void vsp_put(struct vsp_text *t, const char *fmt,
-                                                          ...)
+void vsp_put(struct vsp_text *t, const char *fmt, ...)
 {
     if (t->len >= sizeof t->buf - 1)
         return;
@@ -102,22 +105,28 @@ static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
         vsp_put(t, ", with waiters");
 }
 
-/* "function+0x1a (module)" where the dynamic symbol table knows the address. */
-static void vsp_put_code_address(struct vsp_text *t, const void *addr)
+void vsp_format_code_address(char *buf, size_t n, const void *addr)
 {
     Dl_info info;
     if (addr == NULL || dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
-        vsp_put(t, "%p", addr);
+        snprintf(buf, n, "%p", addr);
         return;
     }
     const char *module = strrchr(info.dli_fname, '/');
     module = module != NULL ? module + 1 : info.dli_fname;
     if (info.dli_sname != NULL)
-        vsp_put(t, "%s+0x%lx (%s)", info.dli_sname,
-                (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
+        snprintf(buf, n, "%s+0x%lx (%s)", info.dli_sname,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
     else
-        vsp_put(t, "%s+0x%lx", module,
-                (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+        snprintf(buf, n, "%s+0x%lx", module,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+}
+
+void vsp_put_code_address(struct vsp_text *t, const void *addr)
+{
+    char buf[256];
+    vsp_format_code_address(buf, sizeof buf, addr);
+    vsp_put(t, "%s", buf);
 }
 
 /* Whether addr is code of this library, when it is a shared object of its own. */
@@ -130,19 +139,25 @@ static bool vsp_in_library(const void *addr)
     return dladdr(addr, &other) != 0 && other.dli_fbase == self.dli_fbase;
 }
 
+void vsp_put_frames(struct vsp_text *t, void *const *frames, int n, const char *indent)
+{
+    int first = 0;
+    while (first < n - 1 && vsp_in_library(frames[first]))
+        first++;
+    for (int i = first; i < n; i++) {
+        vsp_put(t, "%s#%-2d ", indent, i - first);
+        vsp_put_code_address(t, frames[i]);
+        vsp_put(t, "\n");
+    }
+}
+
 /* The caller's stack, from the first frame outside vpspin. */
 static void vsp_put_stack(struct vsp_text *t)
 {
     void *frames[40];
-    int n = backtrace(frames, 40), first = 1;
-    while (first < n - 1 && vsp_in_library(frames[first]))
-        first++;
+    int n = backtrace(frames, 40);
     vsp_put(t, "Stack:\n");
-    for (int i = first; i < n; i++) {
-        vsp_put(t, "  #%-2d ", i - first);
-        vsp_put_code_address(t, frames[i]);
-        vsp_put(t, "\n");
-    }
+    vsp_put_frames(t, frames + 1, n - 1, "  ");
 }
 
 static void vsp_put_lock(struct vsp_text *t, const struct vsp_violation *v)
@@ -178,8 +193,82 @@ static void vsp_put_thread(struct vsp_text *t)
 
 static const char *vsp_bugcheck_name(ULONG code)
 {
-    return code == VSP_DRIVER_VERIFIER_DETECTED_VIOLATION ? "DRIVER_VERIFIER_DETECTED_VIOLATION"
-                                                          : "BUGCHECK";
+    switch (code) {
+    case VSP_DRIVER_VERIFIER_DETECTED_VIOLATION:
+        return "DRIVER_VERIFIER_DETECTED_VIOLATION";
+    case VSP_DPC_WATCHDOG_VIOLATION:
+        return "DPC_WATCHDOG_VIOLATION";
+    default:
+        return "BUGCHECK";
+    }
+}
+
+/* ---- Report and continue --------------------------------------------------------------
+ * In this mode (VPSPIN_REPORT=continue, vpspin_set_report_mode) a report with no handler
+ * does not abort, and each problem is reported once: a report whose code and first two
+ * parameters (the rule and, mostly, the lock) were reported before is only counted. */
+#define VSP_SEEN_MAX 1024u
+static vpspin_report_mode vsp_report_mode = VPSPIN_REPORT_ABORT; /* under the mutex */
+static ULONG_PTR vsp_seen[VSP_SEEN_MAX][3];
+static unsigned vsp_nseen;
+static ULONG vsp_repeats; /* under the mutex */
+
+static void vsp_report_summary(void);
+static void vsp_summary_at_exit(void);
+
+vpspin_report_mode vpspin_set_report_mode(vpspin_report_mode Mode)
+{
+    pthread_mutex_lock(&vsp_report_mutex);
+    vpspin_report_mode old = vsp_report_mode;
+    if (Mode == VPSPIN_REPORT_ABORT || Mode == VPSPIN_REPORT_CONTINUE)
+        vsp_report_mode = Mode;
+    pthread_mutex_unlock(&vsp_report_mutex);
+    if (Mode == VPSPIN_REPORT_CONTINUE)
+        vsp_summary_at_exit();
+    return old;
+}
+
+/* Whether v was reported before (remembering it if not); under the mutex. */
+static bool vsp_seen_before(const struct vsp_violation *v)
+{
+    for (unsigned i = 0; i < vsp_nseen; i++)
+        if (vsp_seen[i][0] == v->code && vsp_seen[i][1] == v->p[0] && vsp_seen[i][2] == v->p[1])
+            return true;
+    if (vsp_nseen < VSP_SEEN_MAX) {
+        vsp_seen[vsp_nseen][0] = v->code;
+        vsp_seen[vsp_nseen][1] = v->p[0];
+        vsp_seen[vsp_nseen][2] = v->p[1];
+        vsp_nseen++;
+    }
+    return false;
+}
+
+static void vsp_summary_at_exit(void)
+{
+    static bool registered; /* atomic */
+    if (!__atomic_exchange_n(&registered, true, __ATOMIC_RELAXED))
+        atexit(vsp_report_summary);
+}
+
+static void vsp_report_summary(void)
+{
+    pthread_mutex_lock(&vsp_report_mutex);
+    if (vsp_report_mode == VPSPIN_REPORT_CONTINUE && vsp_reports + vsp_repeats != 0)
+        fprintf(stderr, "vpspin: %lu bug check report(s), %lu repeat(s) not shown\n",
+                (unsigned long)vsp_reports, (unsigned long)vsp_repeats);
+    pthread_mutex_unlock(&vsp_report_mutex);
+}
+
+__attribute__((constructor)) static void vsp_report_mode_from_env(void)
+{
+    const char *s = getenv("VPSPIN_REPORT");
+    if (s == NULL || *s == '\0' || strcmp(s, "abort") == 0)
+        return;
+    if (strcmp(s, "continue") == 0)
+        vsp_report_mode = VPSPIN_REPORT_CONTINUE;
+    else
+        fprintf(stderr, "vpspin: VPSPIN_REPORT=%s is not abort or continue; using abort\n", s);
+    vsp_summary_at_exit();
 }
 
 void vsp_bugcheck(const struct vsp_violation *v)
@@ -188,6 +277,12 @@ void vsp_bugcheck(const struct vsp_violation *v)
     static struct vsp_text fallback; /* used under the mutex if malloc fails */
 
     pthread_mutex_lock(&vsp_report_mutex);
+    if (vsp_report_mode == VPSPIN_REPORT_CONTINUE && vsp_seen_before(v)) {
+        vsp_repeats++;
+        pthread_mutex_unlock(&vsp_report_mutex);
+        free(t);
+        return;
+    }
     if (t == NULL)
         t = &fallback;
     t->len = 0;
@@ -199,7 +294,10 @@ void vsp_bugcheck(const struct vsp_violation *v)
     vsp_put(t, "API:    %s\n", vsp_api_name(v->api));
     vsp_put_lock(t, v);
     vsp_put_thread(t);
-    vsp_put_stack(t);
+    if (v->detail != NULL)
+        vsp_put(t, "%s", v->detail);
+    if (v->api != VSP_API_Watchdog)
+        vsp_put_stack(t);
     for (size_t off = 0; off < t->len;) {
         ssize_t n = write(STDERR_FILENO, t->buf + off, t->len - off);
         if (n <= 0)
@@ -209,7 +307,7 @@ void vsp_bugcheck(const struct vsp_violation *v)
     __atomic_add_fetch(&vsp_reports, 1, __ATOMIC_RELAXED);
 
     vpspin_bugcheck_handler handler = vsp_handler;
-    if (handler == NULL)
+    if (handler == NULL && vsp_report_mode == VPSPIN_REPORT_ABORT)
         abort();
     vpspin_bugcheck report = {
         .BugCheckCode = v->code,
@@ -222,7 +320,8 @@ void vsp_bugcheck(const struct vsp_violation *v)
         .Api = vsp_api_name(v->api),
         .Text = t->buf,
     };
-    handler(&report, vsp_handler_context);
+    if (handler != NULL)
+        handler(&report, vsp_handler_context);
     pthread_mutex_unlock(&vsp_report_mutex);
     if (t != &fallback)
         free(t);

@@ -10,6 +10,7 @@
 #include <vpspin/wdm.h>
 
 #include "thread.h"
+#include "track.h"
 #include "verify.h"
 
 KIRQL KeGetCurrentIrql(VOID) { return vsp_self()->irql; }
@@ -21,6 +22,8 @@ KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
     if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrql, old, NewIrql))
         return old;
     t->irql = NewIrql;
+    if (vsp_tracking())
+        vsp_track_irql(t);
     return old;
 }
 
@@ -29,7 +32,11 @@ VOID KeLowerIrql(KIRQL NewIrql)
     struct vsp_thread *t = vsp_self();
     if (vsp_checking() && !vsp_verify_lower(VSP_API_KeLowerIrql, t->irql, NewIrql))
         return;
+    if (vsp_tracking())
+        vsp_track_lower(t, NewIrql);
     t->irql = NewIrql;
+    if (vsp_tracking())
+        vsp_track_irql(t);
 }
 
 KIRQL KeRaiseIrqlToDpcLevel(VOID)
@@ -39,5 +46,7 @@ KIRQL KeRaiseIrqlToDpcLevel(VOID)
     if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrqlToDpcLevel, old, DISPATCH_LEVEL))
         return old;
     t->irql = DISPATCH_LEVEL;
+    if (vsp_tracking())
+        vsp_track_irql(t);
     return old;
 }

@@ -6,10 +6,14 @@
  */
 #include <vpspin/wdm.h>
 
+#include "annotate.h"
+#include "clock.h"
 #include "cpu.h"
 #include "ke_spinlock.h"
+#include "track.h"
 
-KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp)
+KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
+                       const void *site)
 {
     struct vsp_thread *t = vsp_self();
     uint32_t tag = vsp_owner_tag(t);
@@ -17,12 +21,23 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     if (vsp_checking() && ((vsp_api_is_videoport(api) && !vsp_verify_vplock(api, vp)) ||
                            !vsp_verify_acquire(api, SpinLock, kind, old, tag)))
         return old;
+    bool track = vsp_tracking();
+    struct vsp_held *h = track ? vsp_track_acquire(t, SpinLock, vp, api, site, false) : NULL;
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
-    bool waited = vsp_lock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old));
+    uint32_t rec = vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old);
+    bool waited = false;
+    uint64_t wait = 0;
+    if (!vsp_trylock(SpinLock, rec)) {
+        uint64_t t0 = track ? vsp_ticks() : 0;
+        waited = vsp_lock_slow(SpinLock, rec);
+        wait = track ? vsp_ticks() - t0 : 0;
+    }
     t->held++;
     if (vsp_api_is_videoport(api))
         vsp_vplock_count(vp, waited);
+    if (track)
+        vsp_track_acquired(t, SpinLock, h, true, waited, wait);
     return old;
 }
 
@@ -34,13 +49,23 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
         ((vsp_api_is_videoport(api) && !vsp_verify_vplock(api, vp)) ||
          !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql)))
         return;
+    bool track = vsp_tracking();
+    if (track)
+        vsp_track_release(t, SpinLock, api, new_irql);
     vsp_unlock(SpinLock);
     t->held--;
     if (!(kind & VSP_W_DPC))
         t->irql = (KIRQL)new_irql;
+    if (track)
+        vsp_annotate_unlocked(SpinLock);
 }
 
-VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock) { __atomic_store_n(SpinLock, 0, __ATOMIC_RELAXED); }
+VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
+{
+    __atomic_store_n(SpinLock, 0, __ATOMIC_RELAXED);
+    if (vsp_tracking())
+        vsp_track_created(SpinLock, __builtin_return_address(0), false);
+}
 
 KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 {
@@ -72,10 +97,17 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     if (rule != 0 && !vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, rule, SpinLock,
                                  t->irql, 0, -1, VSP_PLAIN_DPC))
         return FALSE;
-    if (!vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0)))
-        return FALSE;
-    t->held++;
-    return TRUE;
+    bool track = vsp_tracking();
+    struct vsp_held *h =
+        track ? vsp_track_acquire(t, SpinLock, NULL, VSP_API_KeTryToAcquireSpinLockAtDpcLevel,
+                                  __builtin_return_address(0), true)
+              : NULL;
+    bool taken = vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0));
+    if (taken)
+        t->held++;
+    if (track)
+        vsp_track_acquired(t, SpinLock, h, taken, false, 0);
+    return taken ? TRUE : FALSE;
 }
 
 BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock)

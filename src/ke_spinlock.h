@@ -22,7 +22,7 @@
 #include "vplock.h"
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-                       PSPIN_LOCK vp);
+                       PSPIN_LOCK vp, const void *site);
 void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
                       int new_irql, PSPIN_LOCK vp);
 
@@ -54,18 +54,21 @@ vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN
                             new_irql) == 0;
 }
 
-/* Returns the IRQL before the call. */
+/* Returns the IRQL before the call. Inlined into the public functions, so the return
+ * address is their caller's: the acquire's call site, for the full path's reports. */
 __attribute__((always_inline)) static inline KIRQL
 vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp)
 {
     struct vsp_thread *t = vsp_self();
     uint32_t tag = t->owner;
     KIRQL old = t->irql;
+    unsigned slow = vsp_slow();
     if (__builtin_expect(tag == 0, 0) ||
-        (vsp_checking() && !vsp_acquire_ok(SpinLock, kind, api, vp, old, tag)) ||
+        (slow & VSP_SLOW_TRACK) ||
+        ((slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, api, vp, old, tag)) ||
         __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
                          0))
-        return vsp_acquire_full(SpinLock, kind, api, vp);
+        return vsp_acquire_full(SpinLock, kind, api, vp, __builtin_return_address(0));
     t->held++;
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
@@ -82,7 +85,7 @@ vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_
     struct vsp_thread *t = vsp_self();
     unsigned slow = vsp_slow();
     if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, api, vp, new_irql, t)) ||
-        !vsp_unlock_begin(SpinLock, slow & VSP_SLOW_FENCE)) {
+        !vsp_unlock_begin(SpinLock, slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK))) {
         vsp_release_full(SpinLock, kind, api, new_irql, vp);
         return;
     }

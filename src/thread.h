@@ -20,7 +20,10 @@ struct vsp_thread {
     uint32_t owner;  /* record tag for lock words (lockword.h), 0 until attached */
     int tid;         /* kernel thread id, 0 until attached */
     unsigned held;   /* spin locks the thread holds, in every checking mode */
+    struct vsp_track *track; /* its tracking state (track.h), NULL until needed */
 };
+
+struct vsp_track;
 
 extern __thread struct vsp_thread vsp_self_tls __attribute__((tls_model("initial-exec")));
 

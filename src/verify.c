@@ -15,14 +15,33 @@
 static int vsp_verify_level = VPSPIN_VERIFY_DEFAULT; /* a vpspin_verify_mode */
 unsigned vsp_slow_paths = VSP_SLOW_CHECK;
 
+static unsigned vsp_track_reasons; /* VSP_TRACK_FOR_* */
+
+/* Settings change only while no thread holds a lock, so flags may change one at a time. */
+static void vsp_slow_set(unsigned flag, bool on)
+{
+    if (on)
+        __atomic_fetch_or(&vsp_slow_paths, flag, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&vsp_slow_paths, ~flag, __ATOMIC_RELAXED);
+}
+
+void vsp_track_for(unsigned reason, bool on)
+{
+    unsigned r = on ? __atomic_or_fetch(&vsp_track_reasons, reason, __ATOMIC_RELAXED)
+                    : __atomic_and_fetch(&vsp_track_reasons, ~reason, __ATOMIC_RELAXED);
+    vsp_slow_set(VSP_SLOW_TRACK, r != 0);
+    vsp_slow_set(VSP_SLOW_FULL, r & VSP_TRACK_FOR_FULL);
+}
+
 static void vsp_set_level(int level)
 {
     __atomic_store_n(&vsp_verify_level, level, __ATOMIC_RELAXED);
-    if (level == VPSPIN_VERIFY_OFF)
-        __atomic_fetch_and(&vsp_slow_paths, ~VSP_SLOW_CHECK, __ATOMIC_RELAXED);
-    else
-        __atomic_fetch_or(&vsp_slow_paths, VSP_SLOW_CHECK, __ATOMIC_RELAXED);
+    vsp_slow_set(VSP_SLOW_CHECK, level != VPSPIN_VERIFY_OFF);
+    vsp_track_for(VSP_TRACK_FOR_FULL, level == VPSPIN_VERIFY_FULL);
 }
+
+void vpspin_set_lock_stat(BOOLEAN Collect) { vsp_track_for(VSP_TRACK_FOR_STATS, Collect != FALSE); }
 
 /* Reads VPSPIN_VERIFY before main(): "0", "1" or "full". */
 __attribute__((constructor)) static void vsp_verify_from_env(void)

@@ -19,13 +19,24 @@
 #include "lockword.h"
 #include "vplock.h"
 
-/* Why a fast path must step aside: checks are on, or releases need a fence. */
+/* Why a fast path must step aside: checks are on, releases need a fence, or every call
+ * must be tracked (track.h) - for the full mode (which then also sets VSP_SLOW_FULL),
+ * for statistics, or for a race detector. */
 #define VSP_SLOW_CHECK 0x1u
 #define VSP_SLOW_FENCE 0x2u
+#define VSP_SLOW_TRACK 0x4u
+#define VSP_SLOW_FULL 0x8u
 extern unsigned vsp_slow_paths;
+
+/* Reasons to track, each turned on or off by its owner. */
+#define VSP_TRACK_FOR_FULL 0x1u
+#define VSP_TRACK_FOR_STATS 0x2u
+#define VSP_TRACK_FOR_TOOL 0x4u
+void vsp_track_for(unsigned reason, bool on);
 
 static inline unsigned vsp_slow(void) { return __atomic_load_n(&vsp_slow_paths, __ATOMIC_RELAXED); }
 static inline bool vsp_checking(void) { return vsp_slow() & VSP_SLOW_CHECK; }
+static inline bool vsp_tracking(void) { return vsp_slow() & VSP_SLOW_TRACK; }
 
 /* ---- The rules ------------------------------------------------------------------------ */
 

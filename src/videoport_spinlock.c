@@ -9,15 +9,19 @@
 #include <vpspin/video.h>
 
 #include "ke_spinlock.h"
+#include "track.h"
 #include "vplock.h"
 
 VP_STATUS VideoPortCreateSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK *SpinLock)
 {
     if (SpinLock == NULL)
         return ERROR_INVALID_PARAMETER;
-    PSPIN_LOCK lock = vsp_vplock_alloc(HwDeviceExtension, __builtin_return_address(0));
+    const void *site = __builtin_return_address(0);
+    PSPIN_LOCK lock = vsp_vplock_alloc(HwDeviceExtension, site);
     if (lock == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
+    if (vsp_tracking())
+        vsp_track_created(vsp_vplock_word(lock), site, true);
     *SpinLock = lock;
     return NO_ERROR;
 }
@@ -30,6 +34,8 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     if (vsp_checking() && (!vsp_verify_vplock(VSP_API_VideoPortDeleteSpinLock, SpinLock) ||
                            !vsp_verify_delete(VSP_API_VideoPortDeleteSpinLock, SpinLock)))
         return ERROR_INVALID_PARAMETER;
+    if (vsp_tracking() && vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE)
+        vsp_track_deleted(vsp_vplock_word(SpinLock));
     /* Freeing validates the handle again, so a bad one is refused even unchecked. */
     return vsp_vplock_free(SpinLock) ? NO_ERROR : ERROR_INVALID_PARAMETER;
 }

@@ -6,6 +6,8 @@
 #ifndef VPSPIN_VPSPIN_H
 #define VPSPIN_VPSPIN_H
 
+#include <stdio.h>
+
 #include "video.h"
 
 #ifdef __cplusplus
@@ -28,7 +30,8 @@ VPSPIN_API const char *vpspin_version(void);
 typedef enum vpspin_verify_mode {
     VPSPIN_VERIFY_OFF = 0,     /* no checks: the fastest paths */
     VPSPIN_VERIFY_DEFAULT = 1, /* the O(1) rule checks of vpspin(7) */
-    VPSPIN_VERIFY_FULL = 2     /* the full verifier; for now the same checks as DEFAULT */
+    VPSPIN_VERIFY_FULL = 2     /* DEFAULT plus lock order (deadlock prediction), release
+                                  order, thread exit, hold-time watchdog; statistics */
 } vpspin_verify_mode;
 
 VPSPIN_API vpspin_verify_mode vpspin_get_verify(void);
@@ -64,6 +67,65 @@ VPSPIN_API vpspin_bugcheck_handler vpspin_set_bugcheck_handler(vpspin_bugcheck_h
 
 /* How many bug checks this process has reported so far. */
 VPSPIN_API ULONG vpspin_bugcheck_count(void);
+
+/* What a report with no handler installed does: abort() (the default), or go on
+ * (VPSPIN_REPORT_CONTINUE, also VPSPIN_REPORT=continue): the report is written, the
+ * call returns as if a handler had returned, and a report identical in code, Parameter1
+ * and Parameter2 to one made before is not written again (only counted; a summary is
+ * written at exit). Returns the previous mode. */
+typedef enum vpspin_report_mode {
+    VPSPIN_REPORT_ABORT = 0,
+    VPSPIN_REPORT_CONTINUE = 1
+} vpspin_report_mode;
+
+VPSPIN_API vpspin_report_mode vpspin_set_report_mode(vpspin_report_mode Mode);
+
+/* ---- The full checked mode ---------------------------------------------------------------
+ * Lock classes: lock-order checking and statistics group locks by class; by default a
+ * lock's class is where it was created (the call site of VideoPortCreateSpinLock or
+ * KeInitializeSpinLock). This puts the lock at Lock (a PSPIN_LOCK or a PKSPIN_LOCK) in the
+ * class called Name (made on first use; Name is copied) - for instance to tell apart
+ * locks created at one site that are nested in a fixed order. Returns NO_ERROR,
+ * ERROR_INVALID_PARAMETER (NULL or empty), or ERROR_NOT_ENOUGH_MEMORY. */
+VPSPIN_API VP_STATUS vpspin_set_lock_class(PVOID Lock, const char *Name);
+
+/* Writes the lock-order graph seen so far (classes and "taken while holding" edges) as
+ * Graphviz DOT. Returns 0, or -1 if Stream is NULL or cannot be written. */
+VPSPIN_API int vpspin_write_lock_order(FILE *Stream);
+
+/* The watchdog reports DPC_WATCHDOG_VIOLATION (0x133) when a thread stays at
+ * DISPATCH_LEVEL or above, or holds a spin lock, longer than this (full mode only;
+ * default 10000 ms, or VPSPIN_WATCHDOG_MS; 0 turns it off). Returns the previous value. */
+VPSPIN_API ULONG vpspin_set_watchdog(ULONG Milliseconds);
+
+/* ---- Lock statistics ---------------------------------------------------------------------
+ * Kept in full mode, or in any mode once asked for here or by VPSPIN_STATS (which also
+ * writes them at exit: "table" or "csv" to stderr, or "table:PATH" / "csv:PATH"). Wait
+ * times cover every acquire that waited; hold times are a sample (every acquire that
+ * waited and 1 in 8 others per thread; VPSPIN_STATS_SAMPLE=1 times every acquire). */
+VPSPIN_API void vpspin_set_lock_stat(BOOLEAN Collect);
+
+typedef struct vpspin_lock_stat {
+    const char *Class;          /* the lock's class (valid for the life of the process) */
+    ULONGLONG Acquisitions;
+    ULONGLONG Contentions;      /* acquires that found the lock held */
+    ULONGLONG WaitMinNs, WaitAvgNs, WaitMaxNs;  /* over the contentions */
+    ULONGLONG HoldSamples;      /* holds timed */
+    ULONGLONG HoldMinNs, HoldAvgNs, HoldMaxNs;  /* over those */
+} vpspin_lock_stat;
+
+/* Fills *Stat for the lock at Lock (a PSPIN_LOCK or PKSPIN_LOCK) since statistics began,
+ * or since it was last initialised. Returns NO_ERROR, or ERROR_INVALID_PARAMETER if no
+ * statistics were kept for it or Stat is NULL. */
+VPSPIN_API VP_STATUS vpspin_query_lock_stat(PVOID Lock, vpspin_lock_stat *Stat);
+
+typedef enum vpspin_stat_format {
+    VPSPIN_STAT_TABLE = 0, /* per class, then its locks with their contention sites */
+    VPSPIN_STAT_CSV = 1    /* one row per class and per lock, with a header row */
+} vpspin_stat_format;
+
+/* Writes the statistics of every class and lock that was acquired. Returns 0, or -1. */
+VPSPIN_API int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format);
 
 /* ---- Per-lock counters ---------------------------------------------------------------- */
 typedef struct vpspin_spin_lock_info {

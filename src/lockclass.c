@@ -1,0 +1,157 @@
+/*
+ * lockclass.c - lock records and classes (lockclass.h), and vpspin_set_lock_class.
+ */
+#include "lockclass.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <vpspin/vpspin.h>
+
+#include "alloc.h"
+#include "bugcheck.h"
+#include "lockstat.h"
+#include "vplock.h"
+
+static pthread_mutex_t vsp_class_mutex = PTHREAD_MUTEX_INITIALIZER;
+struct vsp_lock *vsp_buckets[VSP_LOCK_BUCKETS];        /* heads: atomic */
+static unsigned vsp_nlocks;                             /* under the mutex */
+static struct vsp_class *vsp_classes[VSP_CLASSES_MAX];  /* appended under the mutex */
+static unsigned vsp_nclasses;                           /* atomic (release on append) */
+
+void vsp_track_degraded(const char *why)
+{
+    static const char *said[8];
+    static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&m);
+    for (unsigned i = 0; i < 8; i++) {
+        if (said[i] == why)
+            break;
+        if (said[i] == NULL) {
+            said[i] = why;
+            fprintf(stderr, "vpspin: full checked mode: %s; checking less from now on\n", why);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&m);
+}
+
+
+unsigned vsp_class_count(void) { return __atomic_load_n(&vsp_nclasses, __ATOMIC_ACQUIRE); }
+
+struct vsp_class *vsp_class_at(unsigned i) { return vsp_classes[i]; }
+
+/* Finds or makes a class; under the mutex. Exactly one of site, address, name is set. */
+static struct vsp_class *vsp_class_get(const void *site, const void *address, const char *name,
+                                       bool videoport)
+{
+    for (unsigned i = 0; i < vsp_nclasses; i++) {
+        struct vsp_class *c = vsp_classes[i];
+        if ((site != NULL && c->site == site) || (address != NULL && c->address == address) ||
+            (name != NULL && c->site == NULL && c->address == NULL && strcmp(c->name, name) == 0))
+            return c;
+    }
+    struct vsp_class *c = vsp_nclasses < VSP_CLASSES_MAX ? vsp_alloc(sizeof *c) : NULL;
+    if (c == NULL) {
+        vsp_track_degraded(vsp_nclasses < VSP_CLASSES_MAX ? "out of memory for a lock class"
+                                                          : "too many lock classes");
+        return NULL;
+    }
+    c->id = vsp_nclasses + 1;
+    c->site = site;
+    c->address = address;
+    if (name != NULL) {
+        snprintf(c->name, sizeof c->name, "%s", name);
+    } else if (site != NULL) {
+        char where[80];
+        vsp_format_code_address(where, sizeof where, site);
+        snprintf(c->name, sizeof c->name, "%s@%s",
+                 videoport ? "VideoPortCreateSpinLock" : "KeInitializeSpinLock", where);
+    } else {
+        snprintf(c->name, sizeof c->name, "KSPIN_LOCK@%p", address);
+    }
+    vsp_classes[vsp_nclasses] = c;
+    __atomic_store_n(&vsp_nclasses, vsp_nclasses + 1, __ATOMIC_RELEASE);
+    return c;
+}
+
+/* Finds or makes the record of address; under the mutex. */
+static struct vsp_lock *vsp_lock_insert(const void *address)
+{
+    struct vsp_lock *l = vsp_lock_find(address);
+    if (l != NULL)
+        return l;
+    l = vsp_nlocks < VSP_LOCKS_MAX ? vsp_alloc(sizeof *l) : NULL;
+    if (l == NULL) {
+        vsp_track_degraded(vsp_nlocks < VSP_LOCKS_MAX ? "out of memory for a lock record"
+                                                      : "too many locks to keep records of");
+        return NULL;
+    }
+    l->address = address;
+    struct vsp_lock **head = &vsp_buckets[vsp_lock_bucket(address)];
+    l->next = *head;
+    vsp_nlocks++;
+    __atomic_store_n(head, l, __ATOMIC_RELEASE);
+    return l;
+}
+
+/* Moves a record's statistics to its class's retired totals; under the mutex. */
+static void vsp_lock_retire(struct vsp_lock *l)
+{
+    struct vsp_class *c = l->cls;
+    if (c != NULL)
+        vsp_stat_merge(&c->retired, &l->st);
+    vsp_stat_clear(&l->st);
+}
+
+struct vsp_lock *vsp_lock_make(const void *address, PSPIN_LOCK vp)
+{
+    pthread_mutex_lock(&vsp_class_mutex);
+    struct vsp_lock *l = vsp_lock_insert(address);
+    if (l != NULL && l->cls == NULL) {
+        struct vsp_class *c = vp != NULL ? vsp_class_get(vp->Creator, NULL, NULL, true)
+                                         : vsp_class_get(NULL, address, NULL, false);
+        __atomic_store_n(&l->cls, c, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&vsp_class_mutex);
+    return l != NULL && __atomic_load_n(&l->cls, __ATOMIC_RELAXED) != NULL ? l : NULL;
+}
+
+void vsp_lock_created(const void *address, const void *site, bool videoport)
+{
+    pthread_mutex_lock(&vsp_class_mutex);
+    struct vsp_lock *l = vsp_lock_insert(address);
+    if (l != NULL) {
+        vsp_lock_retire(l);
+        __atomic_store_n(&l->cls, vsp_class_get(site, NULL, NULL, videoport), __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&vsp_class_mutex);
+}
+
+void vsp_lock_for_each(void (*fn)(struct vsp_lock *lock, void *ctx), void *ctx)
+{
+    pthread_mutex_lock(&vsp_class_mutex);
+    for (unsigned b = 0; b < VSP_LOCK_BUCKETS; b++)
+        for (struct vsp_lock *l = vsp_buckets[b]; l != NULL; l = l->next)
+            fn(l, ctx);
+    pthread_mutex_unlock(&vsp_class_mutex);
+}
+
+VP_STATUS vpspin_set_lock_class(PVOID Lock, const char *Name)
+{
+    if (Lock == NULL || Name == NULL || *Name == '\0')
+        return ERROR_INVALID_PARAMETER;
+    VP_STATUS status = ERROR_NOT_ENOUGH_MEMORY;
+    pthread_mutex_lock(&vsp_class_mutex);
+    struct vsp_lock *l = vsp_lock_insert(Lock);
+    struct vsp_class *c = l != NULL ? vsp_class_get(NULL, NULL, Name, false) : NULL;
+    if (c != NULL) {
+        if (l->cls != c)
+            vsp_lock_retire(l);
+        __atomic_store_n(&l->cls, c, __ATOMIC_RELEASE);
+        status = NO_ERROR;
+    }
+    pthread_mutex_unlock(&vsp_class_mutex);
+    return status;
+}

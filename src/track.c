@@ -1,0 +1,224 @@
+/*
+ * track.c - the held-lock stack of each thread and the hooks of track.h; the full mode's
+ * out-of-order release (0x1003) and thread exit (0x100A) checks.
+ */
+#include "track.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "annotate.h"
+#include "bugcheck.h"
+#include "clock.h"
+#include "lockdep.h"
+#include "lockstat.h"
+#include "verify.h"
+#include "vplock.h"
+
+#define VSP_TRACK_FAILED ((struct vsp_track *)1)
+
+static pthread_key_t vsp_track_key;
+
+static void vsp_track_exit(void *arg);
+
+__attribute__((constructor)) static void vsp_track_init(void)
+{
+    pthread_key_create(&vsp_track_key, vsp_track_exit);
+}
+
+struct vsp_track *vsp_track_self(struct vsp_thread *t)
+{
+    struct vsp_track *tt = t->track;
+    if (__builtin_expect(tt != NULL, 1))
+        return tt == VSP_TRACK_FAILED ? NULL : tt;
+    tt = vsp_alloc(sizeof *tt);
+    if (tt == NULL) {
+        vsp_track_degraded("out of memory for a thread's held-lock stack; that thread "
+                           "is not tracked");
+        t->track = VSP_TRACK_FAILED;
+        return NULL;
+    }
+    tt->tid = vsp_tid();
+    t->track = tt;
+    pthread_setspecific(vsp_track_key, tt);
+    vsp_watchdog_add(tt);
+    return tt;
+}
+
+/* Keeps the watchdog's view of the thread current: busy is whether the thread is at
+ * DISPATCH_LEVEL or above or holds a spin lock (once the call at hand is done). */
+static void vsp_track_busy(struct vsp_track *tt, bool busy)
+{
+    uint64_t b = __atomic_load_n(&tt->busy, __ATOMIC_RELAXED);
+    if (busy != (b & 1))
+        __atomic_store_n(&tt->busy, b + 1, __ATOMIC_RELAXED);
+}
+
+struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LOCK vp,
+                                   enum vsp_api api, const void *site, bool try_)
+{
+    vsp_annotate_lock(w, try_);
+    struct vsp_track *tt = vsp_track_self(t);
+    if (tt == NULL)
+        return NULL;
+    if (tt->depth == VSP_HELD_MAX) {
+        vsp_track_degraded("more than 32 spin locks held by one thread; the deeper ones are "
+                           "not tracked");
+        return NULL;
+    }
+    struct vsp_lock *rec = vsp_lock_get(w, vp);
+    if (rec == NULL)
+        return NULL;
+    struct vsp_held *h = &tt->held[tt->depth];
+    struct vsp_class *cls = __atomic_load_n(&rec->cls, __ATOMIC_ACQUIRE);
+    uint64_t prev = tt->depth > 0 ? tt->held[tt->depth - 1].chain : 0;
+    h->chain = vsp_lockdep_key(prev, cls->id);
+    if (tt->depth > 0 && !try_ && (vsp_slow() & VSP_SLOW_FULL))
+        vsp_lockdep_check(tt, cls, h->chain, w, api);
+    h->lock = w;
+    h->rec = rec;
+    h->site = site;
+    h->try_ = try_;
+    return h;
+}
+
+void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool taken,
+                        bool waited, uint64_t wait)
+{
+    vsp_annotate_locked(w, h != NULL && h->try_, taken);
+    struct vsp_track *tt = t->track;
+    if (tt == NULL || tt == VSP_TRACK_FAILED)
+        return;
+    if (taken && h == NULL)
+        tt->overflow++;
+    if (taken && h != NULL) {
+        tt->depth++;
+        vsp_stat_acquired(&h->rec->st, waited, wait, h->site);
+        h->t0 = 0;
+        if (waited || --tt->untimed == 0) {
+            tt->untimed = vsp_hold_sample;
+            h->t0 = vsp_ticks();
+        }
+    }
+    vsp_track_busy(tt, t->held != 0 || t->irql >= DISPATCH_LEVEL);
+}
+
+static void vsp_report_hazard(enum vsp_api api, uint32_t subcode, const void *lock,
+                              ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4, const char *rule,
+                              const struct vsp_track *tt)
+{
+    struct vsp_text *detail = vsp_text_new();
+    if (detail != NULL && tt != NULL)
+        vsp_track_put_held(detail, tt);
+    struct vsp_violation v = {
+        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
+        .p = {subcode, p2, p3, p4},
+        .rule = rule,
+        .api = api,
+        .lock = lock,
+        .lock_readable = lock != NULL,
+        .detail = detail != NULL ? detail->buf : NULL,
+    };
+    vsp_bugcheck(&v);
+    free(detail);
+}
+
+/* A release or an IRQL change that takes the thread below DISPATCH_LEVEL while it still
+ * holds another spin lock: that lock's critical section is no longer protected from
+ * the thread's own DPCs, and its holder can be descheduled on Windows. */
+static void vsp_check_order(struct vsp_thread *t, enum vsp_api api, const void *lock,
+                            int new_irql, unsigned still_held)
+{
+    if (!(vsp_slow() & VSP_SLOW_FULL) || new_irql < 0 || new_irql >= DISPATCH_LEVEL ||
+        still_held == 0)
+        return;
+    struct vsp_track *tt = vsp_track_self(t);
+    vsp_report_hazard(api, 0x1003, lock, (ULONG_PTR)lock, (ULONG_PTR)new_irql, still_held,
+                      "IRQL lowered below DISPATCH_LEVEL while a spin lock is still held "
+                      "(released out of order)",
+                      tt);
+}
+
+void vsp_track_release(struct vsp_thread *t, PKSPIN_LOCK w, enum vsp_api api, int new_irql)
+{
+    vsp_check_order(t, api, w, new_irql, t->held - 1);
+    struct vsp_track *tt = vsp_track_self(t);
+    if (tt != NULL) {
+        unsigned i = tt->depth;
+        while (i > 0 && tt->held[i - 1].lock != w)
+            i--;
+        if (i == 0) {
+            if (tt->overflow > 0)
+                tt->overflow--;
+        } else {
+            struct vsp_held *h = &tt->held[i - 1];
+            if (h->t0 != 0)
+                vsp_stat_held(&h->rec->st, vsp_ticks() - h->t0);
+            /* Out-of-order releases leave a gap: close it, keeping each entry's chain key
+             * as it was (keys describe acquisition order). */
+            for (; i < tt->depth; i++)
+                tt->held[i - 1] = tt->held[i];
+            tt->depth--;
+        }
+        KIRQL after = new_irql >= 0 ? (KIRQL)new_irql : t->irql;
+        vsp_track_busy(tt, t->held > 1 || after >= DISPATCH_LEVEL);
+    }
+    vsp_annotate_unlock(w);
+}
+
+void vsp_track_created(PKSPIN_LOCK w, const void *site, bool videoport)
+{
+    vsp_annotate_created(w);
+    vsp_lock_created(w, site, videoport);
+}
+
+void vsp_track_deleted(PKSPIN_LOCK w) { vsp_annotate_destroyed(w); }
+
+void vsp_track_lower(struct vsp_thread *t, KIRQL new_irql)
+{
+    vsp_check_order(t, VSP_API_KeLowerIrql, NULL, new_irql, t->held);
+}
+
+void vsp_track_irql(struct vsp_thread *t)
+{
+    struct vsp_track *tt = vsp_track_self(t);
+    if (tt != NULL)
+        vsp_track_busy(tt, t->held != 0 || t->irql >= DISPATCH_LEVEL);
+}
+
+void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt)
+{
+    if (tt->depth == 0 && tt->overflow == 0) {
+        vsp_put(out, "Held:   no spin locks\n");
+        return;
+    }
+    vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth + tt->overflow);
+    for (unsigned i = 0; i < tt->depth; i++) {
+        const struct vsp_held *h = &tt->held[i];
+        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, h->rec->cls->name,
+                h->try_ ? "tried" : "acquired");
+        vsp_put_code_address(out, h->site);
+        vsp_put(out, "\n");
+    }
+    if (tt->overflow != 0)
+        vsp_put(out, "  and %u more, not tracked\n", tt->overflow);
+}
+
+/* Thread exit (a TLS destructor, with the thread's TLS still there). */
+static void vsp_track_exit(void *arg)
+{
+    struct vsp_track *tt = arg;
+    struct vsp_thread *t = vsp_self();
+    if ((vsp_slow() & VSP_SLOW_FULL) && (t->held != 0 || t->irql != PASSIVE_LEVEL)) {
+        char rule[96];
+        snprintf(rule, sizeof rule, "thread exited %s",
+                 t->held != 0 ? "holding a spin lock" : "at a raised IRQL");
+        vsp_report_hazard(VSP_API_ThreadExit, 0x100A, t->held != 0 ? tt->held[0].lock : NULL,
+                          t->held, t->irql, (ULONG_PTR)tt->tid, rule, tt);
+    }
+    vsp_watchdog_remove(tt);
+    t->track = NULL;
+    free(tt);
+}

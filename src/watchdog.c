@@ -1,0 +1,180 @@
+/*
+ * watchdog.c - the full mode's hold-time watchdog: DPC_WATCHDOG_VIOLATION (0x133) when a
+ * thread stays at DISPATCH_LEVEL or above, or holds a spin lock, for longer than a
+ * threshold (vpspin_set_watchdog, VPSPIN_WATCHDOG_MS; 10 s by default, far beyond what a
+ * holder preempted on a loaded machine is kept off the CPU; 0 turns it off).
+ *
+ * Threads are not timed on their lock paths: each tracked thread counts its changes
+ * between idle and busy (struct vsp_track's busy: odd while busy), which costs no clock
+ * read. A watchdog thread, started with the first tracked thread in full mode, looks at
+ * every thread a few times per threshold; a thread seen busy in the same episode (same
+ * count) for a threshold is reported, once per episode. The report is made on the
+ * watchdog's thread, so it can name a thread that is stuck for good; it reads nothing
+ * but that thread's counter and id.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vpspin/vpspin.h>
+
+#include "bugcheck.h"
+#include "clock.h"
+#include "track.h"
+#include "verify.h"
+
+#define VSP_WATCHDOG_DEFAULT_MS 10000u
+
+static pthread_mutex_t vsp_wd_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t vsp_wd_cond;
+static struct vsp_track *vsp_wd_threads; /* list, under the mutex */
+static ULONG vsp_wd_ms = VSP_WATCHDOG_DEFAULT_MS;
+static bool vsp_wd_running;
+
+static void vsp_wd_report(int tid, uint64_t ms, ULONG threshold)
+{
+    struct vsp_text *detail = vsp_text_new();
+    if (detail != NULL)
+        vsp_put(detail,
+                "Stuck:  thread %d has been at DISPATCH_LEVEL or above, or holding a spin "
+                "lock, for %llu ms (threshold %lu ms)\n",
+                tid, (unsigned long long)ms, (unsigned long)threshold);
+    struct vsp_violation v = {
+        .code = VSP_DPC_WATCHDOG_VIOLATION,
+        .p = {1, threshold, (ULONG_PTR)ms, (ULONG_PTR)tid},
+        .rule = "a thread stayed at DISPATCH_LEVEL or above, or held a spin lock, for too long",
+        .api = VSP_API_Watchdog,
+        .detail = detail != NULL ? detail->buf : NULL,
+    };
+    vsp_bugcheck(&v);
+    free(detail);
+}
+
+static void *vsp_wd_main(void *arg)
+{
+    (void)arg;
+    pthread_setname_np(pthread_self(), "vpspin-watchdog");
+    pthread_mutex_lock(&vsp_wd_mutex);
+    for (;;) {
+        ULONG threshold = vsp_wd_ms;
+        uint64_t period = threshold ? (uint64_t)threshold * 1000000u / 4 : 1000000000u;
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += (time_t)(period / 1000000000u);
+        until.tv_nsec += (long)(period % 1000000000u);
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        /* A timed poll, not synchronisation: it wakes early when the threshold changes. */
+        pthread_cond_timedwait(&vsp_wd_cond, &vsp_wd_mutex, &until);
+        threshold = vsp_wd_ms;
+        if (threshold == 0 || !(vsp_slow() & VSP_SLOW_FULL))
+            continue;
+        uint64_t now = vsp_mono_ns();
+        int stuck = 0;
+        uint64_t stuck_ms = 0;
+        for (struct vsp_track *tt = vsp_wd_threads; tt != NULL; tt = tt->next) {
+            struct vsp_watch *w = &tt->watch; /* seen, since (ns), reported: busy counts */
+            uint64_t b = __atomic_load_n(&tt->busy, __ATOMIC_RELAXED);
+            if (!(b & 1) || b != w->seen) {
+                w->seen = b;
+                w->since = now;
+            } else if (now - w->since >= (uint64_t)threshold * 1000000u && w->reported != b &&
+                       stuck == 0) {
+                w->reported = b;
+                stuck = tt->tid;
+                stuck_ms = (now - w->since) / 1000000u;
+            }
+        }
+        if (stuck != 0) {
+            pthread_mutex_unlock(&vsp_wd_mutex);
+            vsp_wd_report(stuck, stuck_ms, threshold);
+            pthread_mutex_lock(&vsp_wd_mutex);
+        }
+    }
+    return NULL;
+}
+
+/* Under the mutex. */
+static void vsp_wd_start(void)
+{
+    if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
+        return;
+    pthread_attr_t attr;
+    pthread_t th;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&th, &attr, vsp_wd_main, NULL) == 0)
+        vsp_wd_running = true;
+    else
+        vsp_track_degraded("cannot start the watchdog thread");
+    pthread_attr_destroy(&attr);
+}
+
+void vsp_watchdog_add(struct vsp_track *tt)
+{
+    pthread_mutex_lock(&vsp_wd_mutex);
+    tt->prev = NULL;
+    tt->next = vsp_wd_threads;
+    if (vsp_wd_threads != NULL)
+        vsp_wd_threads->prev = tt;
+    vsp_wd_threads = tt;
+    vsp_wd_start();
+    pthread_mutex_unlock(&vsp_wd_mutex);
+}
+
+void vsp_watchdog_remove(struct vsp_track *tt)
+{
+    pthread_mutex_lock(&vsp_wd_mutex);
+    if (tt->prev != NULL)
+        tt->prev->next = tt->next;
+    else if (vsp_wd_threads == tt)
+        vsp_wd_threads = tt->next;
+    if (tt->next != NULL)
+        tt->next->prev = tt->prev;
+    pthread_mutex_unlock(&vsp_wd_mutex);
+}
+
+ULONG vpspin_set_watchdog(ULONG Milliseconds)
+{
+    pthread_mutex_lock(&vsp_wd_mutex);
+    ULONG old = vsp_wd_ms;
+    vsp_wd_ms = Milliseconds;
+    if (vsp_wd_threads != NULL)
+        vsp_wd_start();
+    pthread_cond_signal(&vsp_wd_cond);
+    pthread_mutex_unlock(&vsp_wd_mutex);
+    return old;
+}
+
+/* A forked child has only the thread that forked, and no watchdog thread. */
+static void vsp_wd_forked(void)
+{
+    pthread_mutex_init(&vsp_wd_mutex, NULL);
+    vsp_wd_running = false;
+    struct vsp_track *self = vsp_self()->track;
+    vsp_wd_threads = NULL;
+    if (self != NULL && (uintptr_t)self != 1) {
+        self->next = self->prev = NULL;
+        self->tid = (int)getpid(); /* the forking thread is the child's main thread */
+        vsp_wd_threads = self;
+        vsp_wd_start();
+    }
+}
+
+__attribute__((constructor)) static void vsp_wd_init(void)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&vsp_wd_cond, &attr);
+    pthread_condattr_destroy(&attr);
+    const char *s = getenv("VPSPIN_WATCHDOG_MS");
+    if (s != NULL && *s != '\0')
+        vsp_wd_ms = (ULONG)strtoul(s, NULL, 10);
+    pthread_atfork(NULL, NULL, vsp_wd_forked);
+}

@@ -1,0 +1,528 @@
+/*
+ * test_lockdep.c - the full checked mode's self-tests, in the manner of lockdep's: a
+ * table of scenarios, each a short sequence of calls with the one report it must make
+ * (bug check code and Parameter1) or none.
+ *
+ * Every scenario runs in-process in VPSPIN_VERIFY_FULL with a recording handler, on
+ * locks of its own classes (named "<scenario>.A" and so on through vpspin_set_lock_class,
+ * so one scenario's orders never meet another's). Lock-order scenarios take their locks
+ * one after the other on one thread - no deadlock ever happens, it is predicted - and
+ * ABBA is also run with the two orders on two threads. After the table: the report's
+ * contents (cycle lines, held locks, the DOT file), the chain cache (a cycle is reported
+ * once), default classes by creation site, statistics and their writers, the DOT
+ * export, report-and-continue without a handler (in a child), and VPSPIN_VERIFY=1 not
+ * checking the order at all.
+ *
+ * No sleeps: the watchdog scenario holds a lock until the watchdog's report has been
+ * recorded (with a generous upper bound), and threads are joined.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vpspin/vpspin.h>
+
+#include "check.h"
+
+/* ---- Recording reports ------------------------------------------------------------------ */
+
+#define MAX_REPORTS 16
+static struct {
+    ULONG code;
+    ULONG_PTR p[4];
+    char text[8192];
+} reports[MAX_REPORTS];
+static unsigned nreports; /* atomic: the watchdog reports from its own thread */
+
+static void record(const vpspin_bugcheck *r, void *ctx)
+{
+    (void)ctx;
+    unsigned i = __atomic_load_n(&nreports, __ATOMIC_RELAXED);
+    if (i < MAX_REPORTS) {
+        reports[i].code = r->BugCheckCode;
+        reports[i].p[0] = r->Parameter1;
+        reports[i].p[1] = r->Parameter2;
+        reports[i].p[2] = r->Parameter3;
+        reports[i].p[3] = r->Parameter4;
+        snprintf(reports[i].text, sizeof reports[i].text, "%s", r->Text);
+    }
+    __atomic_store_n(&nreports, i + 1, __ATOMIC_RELEASE);
+}
+
+/* ---- Scenario helpers -------------------------------------------------------------------- */
+
+static KSPIN_LOCK locks[4]; /* A B C D */
+#define A (&locks[0])
+#define B (&locks[1])
+#define C (&locks[2])
+#define D (&locks[3])
+
+static void fresh_locks(const char *scenario)
+{
+    for (int i = 0; i < 4; i++) {
+        char name[64];
+        KeInitializeSpinLock(&locks[i]);
+        snprintf(name, sizeof name, "%s.%c", scenario, 'A' + i);
+        CHECK_EQ(vpspin_set_lock_class(&locks[i], name), NO_ERROR);
+    }
+}
+
+/* Takes x then y (nested), lets both go. */
+static void nest(PKSPIN_LOCK x, PKSPIN_LOCK y)
+{
+    KIRQL old;
+    KeAcquireSpinLock(x, &old);
+    KeAcquireSpinLockAtDpcLevel(y);
+    KeReleaseSpinLockFromDpcLevel(y);
+    KeReleaseSpinLock(x, old);
+}
+
+static void nest3(PKSPIN_LOCK x, PKSPIN_LOCK y, PKSPIN_LOCK z)
+{
+    KLOCK_QUEUE_HANDLE hx, hy, hz;
+    KeAcquireInStackQueuedSpinLock(x, &hx);
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(y, &hy);
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(z, &hz);
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&hz);
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&hy);
+    KeReleaseInStackQueuedSpinLock(&hx);
+}
+
+static void s_aa(void)
+{
+    KIRQL old;
+    KeAcquireSpinLock(A, &old);
+    KeAcquireSpinLockAtDpcLevel(A); /* refused after the report */
+    KeReleaseSpinLock(A, old);
+}
+
+static void s_abba(void) { nest(A, B); nest(B, A); }
+static void s_abbcca(void) { nest(A, B); nest(B, C); nest(C, A); }
+static void s_abcabc(void) { nest(A, B); nest(C, A); nest(B, C); }
+static void s_abbccdda(void) { nest(A, B); nest(B, C); nest(C, D); nest(D, A); }
+static void s_abc_ca(void) { nest3(A, B, C); nest(C, A); }
+
+static void *take_in_order(void *arg)
+{
+    PKSPIN_LOCK *order = arg;
+    nest(order[0], order[1]);
+    return NULL;
+}
+
+/* AB on one thread, then (after it ended) BA on another. */
+static void s_abba_threads(void)
+{
+    PKSPIN_LOCK ab[2] = {A, B}, ba[2] = {B, A};
+    pthread_t th;
+    pthread_create(&th, NULL, take_in_order, ab);
+    pthread_join(th, NULL);
+    pthread_create(&th, NULL, take_in_order, ba);
+    pthread_join(th, NULL);
+}
+
+/* Out-of-order release: A, B, release A to PASSIVE_LEVEL with B held. */
+static void s_release_order(void)
+{
+    KIRQL old;
+    KeAcquireSpinLock(A, &old);
+    KeAcquireSpinLockAtDpcLevel(B);
+    KeReleaseSpinLock(A, old); /* reported; goes ahead: PASSIVE_LEVEL, B held */
+    KeRaiseIrqlToDpcLevel();
+    KeReleaseSpinLockFromDpcLevel(B);
+    KeLowerIrql(old);
+}
+
+/* The same hazard through KeLowerIrql. */
+static void s_lower_holding(void)
+{
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    KeAcquireSpinLockAtDpcLevel(A);
+    KeLowerIrql(old); /* reported; goes ahead */
+    KeRaiseIrqlToDpcLevel();
+    KeReleaseSpinLockFromDpcLevel(A);
+    KeLowerIrql(old);
+}
+
+/* A and B released in the order they were taken, staying at DISPATCH_LEVEL: fine. */
+static void s_release_order_ok(void)
+{
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    KeAcquireSpinLockAtDpcLevel(A);
+    KeAcquireSpinLockAtDpcLevel(B);
+    KeReleaseSpinLockFromDpcLevel(A);
+    KeReleaseSpinLockFromDpcLevel(B);
+    KeLowerIrql(old);
+}
+
+static void *exit_holding(void *arg)
+{
+    (void)arg;
+    KIRQL old;
+    KeAcquireSpinLock(A, &old);
+    return NULL;
+}
+
+static void *exit_raised(void *arg)
+{
+    (void)arg;
+    KeRaiseIrqlToDpcLevel();
+    return NULL;
+}
+
+static void run_thread(void *(*fn)(void *))
+{
+    pthread_t th;
+    pthread_create(&th, NULL, fn, NULL);
+    pthread_join(th, NULL);
+}
+
+static void s_exit_holding(void)
+{
+    run_thread(exit_holding);
+    KeInitializeSpinLock(A); /* the exited thread's lock, freed for the next scenarios */
+}
+
+static void s_exit_raised(void) { run_thread(exit_raised); }
+
+/* Holds a lock until the watchdog has reported (or 60 s have passed: a failure). */
+static void s_long_hold(void)
+{
+    ULONG old_ms = vpspin_set_watchdog(100);
+    unsigned before = __atomic_load_n(&nreports, __ATOMIC_ACQUIRE);
+    time_t give_up = time(NULL) + 60;
+    KIRQL old;
+    KeAcquireSpinLock(A, &old);
+    while (__atomic_load_n(&nreports, __ATOMIC_ACQUIRE) == before && time(NULL) < give_up)
+        ;
+    KeReleaseSpinLock(A, old);
+    vpspin_set_watchdog(old_ms);
+}
+
+/* Hold B, try A: a try cannot deadlock, so no B -> A edge meets the A -> B one. */
+static void s_trylock_inversion(void)
+{
+    nest(A, B);
+    KIRQL old;
+    KeAcquireSpinLock(B, &old);
+    CHECK(KeTryToAcquireSpinLockAtDpcLevel(A));
+    KeReleaseSpinLockFromDpcLevel(A);
+    KeReleaseSpinLock(B, old);
+}
+
+/* A lock taken by a try still orders what comes after it: try A, then B; then B, A. */
+static void s_try_then_wait(void)
+{
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    CHECK(KeTryToAcquireSpinLockAtDpcLevel(A));
+    KeAcquireSpinLockAtDpcLevel(B);
+    KeReleaseSpinLockFromDpcLevel(B);
+    KeReleaseSpinLockFromDpcLevel(A);
+    KeLowerIrql(old);
+    nest(B, A);
+}
+
+static void s_consistent(void)
+{
+    for (int i = 0; i < 3; i++) {
+        nest(A, B);
+        nest(B, C);
+        nest3(A, B, C);
+        nest(A, C);
+        nest3(A, C, D);
+    }
+}
+
+/* Two locks of one class (same creation site) nested in one fixed order: not ordered
+ * against each other (lockdep.c), so silent. */
+static void s_same_class(void)
+{
+    static KSPIN_LOCK pair[2];
+    for (int i = 0; i < 2; i++)
+        KeInitializeSpinLock(&pair[i]); /* one site: one class */
+    nest(&pair[0], &pair[1]);
+    nest(&pair[0], &pair[1]);
+}
+
+struct scenario {
+    const char *name;
+    void (*run)(void);
+    ULONG code;   /* 0: must stay silent */
+    ULONG_PTR p1;
+};
+
+static const struct scenario scenarios[] = {
+    {"AA", s_aa, 0xC4, 0x1000},
+    {"ABBA", s_abba, 0xC4, 0x1001},
+    {"ABBA-two-threads", s_abba_threads, 0xC4, 0x1001},
+    {"ABBCCA", s_abbcca, 0xC4, 0x1001},
+    {"ABCABC", s_abcabc, 0xC4, 0x1001},
+    {"ABBCCDDA", s_abbccdda, 0xC4, 0x1001},
+    {"ABC-CA", s_abc_ca, 0xC4, 0x1001},
+    {"try-then-wait", s_try_then_wait, 0xC4, 0x1001},
+    {"release-out-of-order", s_release_order, 0xC4, 0x1003},
+    {"lower-while-holding", s_lower_holding, 0xC4, 0x1003},
+    {"exit-holding", s_exit_holding, 0xC4, 0x100A},
+    {"exit-raised", s_exit_raised, 0xC4, 0x100A},
+    {"long-hold", s_long_hold, 0x133, 1},
+    {"trylock-inversion", s_trylock_inversion, 0, 0},
+    {"consistent-nesting", s_consistent, 0, 0},
+    {"release-out-of-order-at-dpc", s_release_order_ok, 0, 0},
+    {"same-class-nesting", s_same_class, 0, 0},
+};
+
+static void run_table(void)
+{
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        const struct scenario *s = &scenarios[i];
+        fresh_locks(s->name);
+        __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
+        s->run();
+        unsigned n = __atomic_load_n(&nreports, __ATOMIC_ACQUIRE);
+        bool ok = s->code == 0 ? n == 0
+                               : n == 1 && reports[0].code == s->code && reports[0].p[0] == s->p1;
+        printf("  %-30s %s", s->name, ok ? "ok" : "FAILED");
+        if (s->code != 0)
+            printf(" (expected 0x%lX/0x%lX)", (unsigned long)s->code, (unsigned long)s->p1);
+        printf(", %u report(s)", n);
+        if (n > 0)
+            printf(": 0x%lX/0x%lX", (unsigned long)reports[0].code, (unsigned long)reports[0].p[0]);
+        printf("\n");
+        CHECK(ok);
+        CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    }
+}
+
+/* ---- The report's contents --------------------------------------------------------------- */
+
+static void check_cycle_report(void)
+{
+    fresh_locks("report");
+    __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
+    nest(A, B);
+    nest(B, C);
+    nest(C, A);
+    nest(C, A); /* the same chain again: cached, not reported twice */
+    nest(B, A); /* a new chain closing a second cycle: reported */
+    CHECK_EQ(nreports, 2);
+    const char *t = reports[0].text;
+    CHECK_EQ(reports[0].p[1], (ULONG_PTR)A); /* the lock about to be taken */
+    CHECK_EQ(reports[0].p[2], (ULONG_PTR)C); /* the held lock the cycle starts at */
+    CHECK(strstr(t, "Thread 0: report.C  report.A") != NULL);
+    CHECK(strstr(t, "Thread 1: report.A  report.B") != NULL);
+    CHECK(strstr(t, "Thread 2: report.B  report.C") != NULL);
+    CHECK(strstr(t, "report.A -> report.B, first by thread") != NULL);
+    CHECK(strstr(t, "Held:   1 spin lock(s)") != NULL);
+    CHECK(strstr(t, "API:    KeAcquireSpinLockAtDpcLevel") != NULL);
+    const char *g = strstr(t, "Graph:  ");
+    CHECK(g != NULL);
+    if (g != NULL) {
+        char path[512];
+        CHECK_EQ(sscanf(g, "Graph:  %511s", path), 1);
+        FILE *f = fopen(path, "r");
+        CHECK(f != NULL);
+        if (f != NULL) {
+            char dot[65536];
+            size_t n = fread(dot, 1, sizeof dot - 1, f);
+            dot[n] = '\0';
+            fclose(f);
+            CHECK(strncmp(dot, "digraph", 7) == 0);
+            CHECK(strstr(dot, "[color=red") != NULL);
+            CHECK(strstr(dot, "label=\"report.A\"") != NULL);
+            unlink(path);
+        }
+    }
+    CHECK(strstr(reports[1].text, "Thread 0: report.B  report.A") != NULL);
+}
+
+/* VideoPort locks created at two sites are two classes named by those sites (exported
+ * functions, so that the dynamic symbol table names them). */
+PSPIN_LOCK create_here_1(void);
+PSPIN_LOCK create_here_2(void);
+
+__attribute__((noinline)) PSPIN_LOCK create_here_1(void)
+{
+    PSPIN_LOCK l = NULL;
+    CHECK_EQ(VideoPortCreateSpinLock(NULL, &l), NO_ERROR);
+    return l;
+}
+
+__attribute__((noinline)) PSPIN_LOCK create_here_2(void)
+{
+    PSPIN_LOCK l = NULL;
+    CHECK_EQ(VideoPortCreateSpinLock(NULL, &l), NO_ERROR);
+    return l;
+}
+
+static void vp_nest(PSPIN_LOCK x, PSPIN_LOCK y)
+{
+    UCHAR old;
+    VideoPortAcquireSpinLock(NULL, x, &old);
+    VideoPortAcquireSpinLockAtDpcLevel(NULL, y);
+    VideoPortReleaseSpinLockFromDpcLevel(NULL, y);
+    VideoPortReleaseSpinLock(NULL, x, old);
+}
+
+static void check_videoport_classes(void)
+{
+    PSPIN_LOCK x = create_here_1(), y = create_here_2();
+    __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
+    vp_nest(x, y);
+    vp_nest(y, x);
+    CHECK_EQ(nreports, 1);
+    CHECK_EQ(reports[0].p[0], 0x1001);
+    CHECK(strstr(reports[0].text, "create_here_1") != NULL);
+    CHECK(strstr(reports[0].text, "create_here_2") != NULL);
+    vpspin_lock_stat st;
+    CHECK_EQ(vpspin_query_lock_stat(x, &st), NO_ERROR);
+    CHECK_EQ(st.Acquisitions, 2);
+    CHECK(strstr(st.Class, "VideoPortCreateSpinLock@create_here_1") != NULL);
+    VideoPortDeleteSpinLock(NULL, x);
+    VideoPortDeleteSpinLock(NULL, y);
+}
+
+/* ---- Statistics --------------------------------------------------------------------------- */
+
+static KSPIN_LOCK stat_lock;
+static pthread_barrier_t stat_barrier;
+
+static void *contend(void *arg)
+{
+    (void)arg;
+    KIRQL old;
+    /* The main thread holds stat_lock when we pass the barrier: this acquire waits. */
+    pthread_barrier_wait(&stat_barrier);
+    KeAcquireSpinLock(&stat_lock, &old);
+    KeReleaseSpinLock(&stat_lock, old);
+    return NULL;
+}
+
+static void check_statistics(void)
+{
+    KeInitializeSpinLock(&stat_lock);
+    CHECK_EQ(vpspin_set_lock_class(&stat_lock, "stat"), NO_ERROR);
+    KIRQL old;
+    for (int i = 0; i < 100; i++) {
+        KeAcquireSpinLock(&stat_lock, &old);
+        KeReleaseSpinLock(&stat_lock, old);
+    }
+    pthread_barrier_init(&stat_barrier, NULL, 2);
+    pthread_t th;
+    pthread_create(&th, NULL, contend, NULL);
+    KeAcquireSpinLock(&stat_lock, &old);
+    pthread_barrier_wait(&stat_barrier);
+    /* Hold until the other thread is seen waiting (its waiter flag, or a handoff ask). */
+    while (((volatile ULONG_PTR *)&stat_lock)[0] >> 32 == 0)
+        ;
+    KeReleaseSpinLock(&stat_lock, old);
+    pthread_join(th, NULL);
+    pthread_barrier_destroy(&stat_barrier);
+
+    vpspin_lock_stat st;
+    CHECK_EQ(vpspin_query_lock_stat(&stat_lock, &st), NO_ERROR);
+    CHECK_EQ(st.Acquisitions, 102);
+    CHECK_EQ(st.Contentions, 1);
+    CHECK(st.WaitMaxNs > 0 && st.WaitMinNs == st.WaitMaxNs && st.WaitAvgNs == st.WaitMaxNs);
+    CHECK(st.HoldSamples >= 1 && st.HoldMaxNs >= st.HoldMinNs);
+    CHECK(st.HoldAvgNs >= st.HoldMinNs && st.HoldAvgNs <= st.HoldMaxNs);
+    CHECK(strcmp(st.Class, "stat") == 0);
+    CHECK_EQ(vpspin_query_lock_stat(NULL, &st), ERROR_INVALID_PARAMETER);
+    KSPIN_LOCK never;
+    CHECK_EQ(vpspin_query_lock_stat(&never, &st), ERROR_INVALID_PARAMETER);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_EQ(vpspin_write_lock_stat(f, VPSPIN_STAT_CSV), 0);
+    fclose(f);
+    CHECK(strncmp(buf, "level,class,lock,acquisitions,contentions,", 42) == 0);
+    CHECK(strstr(buf, "\nclass,\"stat\",\"\",102,1,") != NULL);
+    CHECK(strstr(buf, "contend") != NULL); /* the contention site */
+    free(buf);
+    f = open_memstream(&buf, &len);
+    CHECK_EQ(vpspin_write_lock_stat(f, VPSPIN_STAT_TABLE), 0);
+    fclose(f);
+    CHECK(strstr(buf, "lock statistics") != NULL);
+    CHECK(strstr(buf, "\nstat ") != NULL);
+    CHECK(strstr(buf, "contended at: ") != NULL);
+    free(buf);
+    CHECK_EQ(vpspin_write_lock_stat(NULL, VPSPIN_STAT_TABLE), -1);
+    CHECK_EQ(vpspin_write_lock_stat(stdout, (vpspin_stat_format)7), -1);
+
+    f = open_memstream(&buf, &len);
+    CHECK_EQ(vpspin_write_lock_order(f), 0);
+    fclose(f);
+    CHECK(strncmp(buf, "digraph vpspin_lock_order {", 27) == 0);
+    CHECK(strstr(buf, "label=\"ABBA.A\"") != NULL);
+    CHECK(strstr(buf, " -> ") != NULL);
+    free(buf);
+    CHECK_EQ(vpspin_write_lock_order(NULL), -1);
+    CHECK_EQ(vpspin_set_lock_class(NULL, "x"), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_set_lock_class(&stat_lock, ""), ERROR_INVALID_PARAMETER);
+}
+
+/* ---- Report and continue; VPSPIN_VERIFY=1 ---------------------------------------------------- */
+
+/* In a child with no handler: two AA reports on one lock and one ABBA must not abort;
+ * the repeat is not written; the summary is. */
+static void check_continue(void)
+{
+    char path[] = "/tmp/vpspin-test-lockdep-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd, 2);
+        vpspin_set_bugcheck_handler(NULL, NULL);
+        vpspin_set_report_mode(VPSPIN_REPORT_CONTINUE);
+        fresh_locks("continue");
+        s_aa();
+        s_aa();
+        s_abba();
+        exit(KeGetCurrentIrql() == PASSIVE_LEVEL ? 0 : 3); /* exit: the summary is atexit */
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char text[65536];
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+    int stops = 0;
+    for (const char *p = text; (p = strstr(p, "*** STOP: ")) != NULL; p++)
+        stops++;
+    CHECK_EQ(stops, 2);
+    /* The count includes the reports this process made before the fork. */
+    CHECK(strstr(text, " bug check report(s), 1 repeat(s) not shown\n") != NULL);
+}
+
+static void check_default_mode_silent(void)
+{
+    vpspin_set_verify(VPSPIN_VERIFY_DEFAULT);
+    fresh_locks("default");
+    __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
+    s_abba();
+    s_release_order();
+    CHECK_EQ(nreports, 0);
+    vpspin_set_verify(VPSPIN_VERIFY_FULL);
+}
+
+int main(void)
+{
+    vpspin_set_bugcheck_handler(record, NULL);
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_FULL), 0);
+    printf("scenarios:\n");
+    run_table();
+    check_cycle_report();
+    check_videoport_classes();
+    check_statistics();
+    check_default_mode_silent();
+    check_continue();
+    return check_done();
+}
