@@ -3,6 +3,8 @@
  */
 #include "alloc.h"
 
+#include "annotate.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -38,4 +40,10 @@ bool vsp_alloc_fails(void)
     return fail;
 }
 
-void *vsp_alloc(size_t n) { return vsp_alloc_fails() ? NULL : calloc(1, n); }
+void *vsp_alloc(size_t n)
+{
+    void *p = vsp_alloc_fails() ? NULL : calloc(1, n);
+    if (p != NULL)
+        vsp_annotate_internal(p, n); /* everything allocated here is bookkeeping */
+    return p;
+}

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lockclass.h"
+#include "lockdep.h"
 #include "verify.h"
 
 unsigned vsp_annotating;
@@ -23,6 +25,9 @@ __attribute__((constructor)) static void vsp_annotate_init(void)
     if (RUNNING_ON_VALGRIND && VALGRIND_HG_GET_ABITS(&probe, NULL, 1) == 1)
         vsp_annotating |= VSP_ANNOTATE_HELGRIND;
 #endif
-    if (vsp_annotating != 0)
-        vsp_track_for(VSP_TRACK_FOR_TOOL, true);
+    if (vsp_annotating == 0)
+        return;
+    vsp_annotate_internal(vsp_buckets, sizeof vsp_buckets);
+    vsp_annotate_internal(vsp_chains, sizeof vsp_chains);
+    vsp_track_for(VSP_TRACK_FOR_TOOL, true);
 }

@@ -43,6 +43,20 @@ int __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion) __attribut
 int __tsan_mutex_pre_unlock(void *addr, unsigned flags) __attribute__((weak));
 void __tsan_mutex_post_unlock(void *addr, unsigned flags) __attribute__((weak));
 
+/* vpspin's own bookkeeping, shared through atomics Helgrind does not understand (their
+ * ordering is checked by ThreadSanitizer and models/): not the program's data, so not
+ * Helgrind's concern. */
+static inline void vsp_annotate_internal(const void *p, unsigned long n)
+{
+#if VSP_HAVE_HELGRIND_H
+    if (vsp_annotating & VSP_ANNOTATE_HELGRIND)
+        VALGRIND_HG_DISABLE_CHECKING(p, n);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static inline void vsp_annotate_created(void *w)
 {
     if (vsp_annotating & VSP_ANNOTATE_TSAN)

@@ -14,7 +14,7 @@ __attribute__((constructor)) static void vsp_clock_init(void)
     vsp_tick0 = vsp_ticks();
 }
 
-uint64_t vsp_ticks_to_ns(uint64_t n)
+double vsp_ns_per_tick(void)
 {
 #if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
     uint64_t ns, ticks;
@@ -22,8 +22,8 @@ uint64_t vsp_ticks_to_ns(uint64_t n)
         ns = vsp_mono_ns() - vsp_ns0;
         ticks = vsp_ticks() - vsp_tick0;
     } while (ns < 10000000u);
-    return (uint64_t)((double)n * (double)ns / (double)ticks);
+    return (double)ns / (double)ticks;
 #else
-    return n;
+    return 1.0;
 #endif
 }

@@ -36,7 +36,7 @@ static inline uint64_t vsp_ticks(void)
 #endif
 }
 
-/* Nanoseconds in n ticks. */
-uint64_t vsp_ticks_to_ns(uint64_t n);
+/* Nanoseconds per tick, measured now (clock.c). */
+double vsp_ns_per_tick(void);
 
 #endif

@@ -34,10 +34,10 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
         wait = track ? vsp_ticks() - t0 : 0;
     }
     t->held++;
+    if (track) /* first: race detectors must know the lock is held before the count */
+        vsp_track_acquired(t, SpinLock, h, true, waited, wait);
     if (vsp_api_is_videoport(api))
         vsp_vplock_count(vp, waited);
-    if (track)
-        vsp_track_acquired(t, SpinLock, h, true, waited, wait);
     return old;
 }
 

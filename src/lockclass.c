@@ -121,10 +121,20 @@ struct vsp_lock *vsp_lock_make(const void *address, PSPIN_LOCK vp)
 void vsp_lock_created(const void *address, const void *site, bool videoport)
 {
     pthread_mutex_lock(&vsp_class_mutex);
-    struct vsp_lock *l = vsp_lock_insert(address);
-    if (l != NULL) {
-        vsp_lock_retire(l);
-        __atomic_store_n(&l->cls, vsp_class_get(site, NULL, NULL, videoport), __ATOMIC_RELEASE);
+    if (videoport) {
+        /* Nothing to allocate at creation: the record and class are made at the first
+         * acquire, from the lock object's creation site. A reused slot starts afresh. */
+        struct vsp_lock *l = vsp_lock_find(address);
+        if (l != NULL) {
+            vsp_lock_retire(l);
+            __atomic_store_n(&l->cls, NULL, __ATOMIC_RELEASE);
+        }
+    } else {
+        struct vsp_lock *l = vsp_lock_insert(address);
+        if (l != NULL) {
+            vsp_lock_retire(l);
+            __atomic_store_n(&l->cls, vsp_class_get(site, NULL, NULL, false), __ATOMIC_RELEASE);
+        }
     }
     pthread_mutex_unlock(&vsp_class_mutex);
 }

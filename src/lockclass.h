@@ -97,7 +97,9 @@ static inline struct vsp_lock *vsp_lock_get(const void *address, PSPIN_LOCK vp)
     return vsp_lock_make(address, vp);
 }
 
-/* The lock at address was (re)initialised at site: a fresh record in site's class. */
+/* The lock at address was (re)initialised at site: a fresh record in site's class (for a
+ * VideoPort lock, made at its first acquire, so that creating one allocates nothing
+ * more than the lock object). */
 void vsp_lock_created(const void *address, const void *site, bool videoport);
 
 /* Every class, in creation order: classes[0..n). The array is only appended to. */

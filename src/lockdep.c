@@ -45,7 +45,6 @@
 #include "bugcheck.h"
 #include "track.h"
 
-#define VSP_CHAINS (1u << 16)
 #define VSP_CHAIN_PROBES 32u
 #define VSP_EDGE_FRAMES 12
 
@@ -57,7 +56,7 @@ struct vsp_edge {
 };
 
 static pthread_mutex_t vsp_graph_mutex = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t vsp_chains[VSP_CHAINS]; /* keys; 0 = empty; written under the mutex */
+uint64_t vsp_chains[VSP_CHAINS]; /* keys; 0 = empty; written under the mutex */
 static unsigned vsp_bfs_generation;
 static struct vsp_class *vsp_bfs_queue[VSP_CLASSES_MAX];
 static unsigned vsp_dot_reports; /* DOT files written */

@@ -12,6 +12,10 @@
 
 struct vsp_track;
 
+/* The chains already checked (lockdep.c). */
+#define VSP_CHAINS (1u << 16)
+extern uint64_t vsp_chains[VSP_CHAINS];
+
 /* The key of a chain of held classes: the key of the chain below, extended by one class.
  * Never 0. */
 static inline uint64_t vsp_lockdep_key(uint64_t below, unsigned class_id)

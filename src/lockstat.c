@@ -66,19 +66,23 @@ void vsp_stat_merge(struct vsp_lock_stat *d, const struct vsp_lock_stat *s)
 
 /* ---- Reading ---------------------------------------------------------------------------- */
 
+/* n ticks in ns. */
+static ULONGLONG vsp_ns(double rate, uint64_t n) { return (ULONGLONG)((double)n * rate); }
+
 static void vsp_stat_fill(vpspin_lock_stat *out, const struct vsp_lock_stat *s, const char *cls)
 {
     uint64_t wn = vsp_stat_get(&s->wait_n), hn = vsp_stat_get(&s->hold_n);
+    double r = vsp_ns_per_tick();
     out->Class = cls;
     out->Acquisitions = vsp_stat_get(&s->acquisitions);
     out->Contentions = vsp_stat_get(&s->contentions);
-    out->WaitMinNs = wn ? vsp_ticks_to_ns(vsp_stat_get(&s->wait_min) - 1) : 0;
-    out->WaitAvgNs = wn ? vsp_ticks_to_ns(vsp_stat_get(&s->wait_sum) / wn) : 0;
-    out->WaitMaxNs = wn ? vsp_ticks_to_ns(vsp_stat_get(&s->wait_max)) : 0;
+    out->WaitMinNs = wn ? vsp_ns(r, vsp_stat_get(&s->wait_min) - 1) : 0;
+    out->WaitAvgNs = wn ? vsp_ns(r, vsp_stat_get(&s->wait_sum) / wn) : 0;
+    out->WaitMaxNs = wn ? vsp_ns(r, vsp_stat_get(&s->wait_max)) : 0;
     out->HoldSamples = hn;
-    out->HoldMinNs = hn ? vsp_ticks_to_ns(vsp_stat_get(&s->hold_min) - 1) : 0;
-    out->HoldAvgNs = hn ? vsp_ticks_to_ns(vsp_stat_get(&s->hold_sum) / hn) : 0;
-    out->HoldMaxNs = hn ? vsp_ticks_to_ns(vsp_stat_get(&s->hold_max)) : 0;
+    out->HoldMinNs = hn ? vsp_ns(r, vsp_stat_get(&s->hold_min) - 1) : 0;
+    out->HoldAvgNs = hn ? vsp_ns(r, vsp_stat_get(&s->hold_sum) / hn) : 0;
+    out->HoldMaxNs = hn ? vsp_ns(r, vsp_stat_get(&s->hold_max)) : 0;
 }
 
 VP_STATUS vpspin_query_lock_stat(PVOID Lock, vpspin_lock_stat *Stat)

@@ -79,5 +79,6 @@ void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt);
 /* The watchdog (watchdog.c): threads come and go. */
 void vsp_watchdog_add(struct vsp_track *tt);
 void vsp_watchdog_remove(struct vsp_track *tt);
+void vsp_watchdog_mode(bool full);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "bugcheck.h"
 #include "thread.h"
+#include "track.h"
 
 static int vsp_verify_level = VPSPIN_VERIFY_DEFAULT; /* a vpspin_verify_mode */
 unsigned vsp_slow_paths = VSP_SLOW_CHECK;
@@ -32,6 +33,7 @@ void vsp_track_for(unsigned reason, bool on)
                     : __atomic_and_fetch(&vsp_track_reasons, ~reason, __ATOMIC_RELAXED);
     vsp_slow_set(VSP_SLOW_TRACK, r != 0);
     vsp_slow_set(VSP_SLOW_FULL, r & VSP_TRACK_FOR_FULL);
+    vsp_watchdog_mode(r & VSP_TRACK_FOR_FULL);
 }
 
 static void vsp_set_level(int level)

@@ -29,10 +29,11 @@
 #define VSP_WATCHDOG_DEFAULT_MS 10000u
 
 static pthread_mutex_t vsp_wd_mutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t vsp_wd_cond;
+static pthread_cond_t vsp_wd_cond = PTHREAD_COND_INITIALIZER;
 static struct vsp_track *vsp_wd_threads; /* list, under the mutex */
 static ULONG vsp_wd_ms = VSP_WATCHDOG_DEFAULT_MS;
-static bool vsp_wd_running;
+static bool vsp_wd_running, vsp_wd_stop;
+static pthread_t vsp_wd_thread;
 
 static void vsp_wd_report(int tid, uint64_t ms, ULONG threshold)
 {
@@ -62,7 +63,7 @@ static void *vsp_wd_main(void *arg)
         ULONG threshold = vsp_wd_ms;
         uint64_t period = threshold ? (uint64_t)threshold * 1000000u / 4 : 1000000000u;
         struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
+        clock_gettime(CLOCK_REALTIME, &until); /* the condition variable's clock */
         until.tv_sec += (time_t)(period / 1000000000u);
         until.tv_nsec += (long)(period % 1000000000u);
         if (until.tv_nsec >= 1000000000) {
@@ -71,6 +72,8 @@ static void *vsp_wd_main(void *arg)
         }
         /* A timed poll, not synchronisation: it wakes early when the threshold changes. */
         pthread_cond_timedwait(&vsp_wd_cond, &vsp_wd_mutex, &until);
+        if (vsp_wd_stop)
+            break;
         threshold = vsp_wd_ms;
         if (threshold == 0 || !(vsp_slow() & VSP_SLOW_FULL))
             continue;
@@ -96,6 +99,7 @@ static void *vsp_wd_main(void *arg)
             pthread_mutex_lock(&vsp_wd_mutex);
         }
     }
+    pthread_mutex_unlock(&vsp_wd_mutex);
     return NULL;
 }
 
@@ -104,15 +108,31 @@ static void vsp_wd_start(void)
 {
     if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
         return;
-    pthread_attr_t attr;
-    pthread_t th;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &attr, vsp_wd_main, NULL) == 0)
+    vsp_wd_stop = false;
+    if (pthread_create(&vsp_wd_thread, NULL, vsp_wd_main, NULL) == 0)
         vsp_wd_running = true;
     else
         vsp_track_degraded("cannot start the watchdog thread");
-    pthread_attr_destroy(&attr);
+}
+
+/* The full mode was turned on or off. Off, the watchdog thread is gone when this
+ * returns, so a program can fork with the threads it knows of (fork() copies only the
+ * caller, and ThreadSanitizer refuses new threads after a multi-threaded fork). */
+void vsp_watchdog_mode(bool full)
+{
+    pthread_mutex_lock(&vsp_wd_mutex);
+    bool join = false;
+    if (full && vsp_wd_threads != NULL) {
+        vsp_wd_start();
+    } else if (!full && vsp_wd_running && !pthread_equal(pthread_self(), vsp_wd_thread)) {
+        vsp_wd_stop = true;
+        vsp_wd_running = false;
+        pthread_cond_signal(&vsp_wd_cond);
+        join = true;
+    }
+    pthread_mutex_unlock(&vsp_wd_mutex);
+    if (join)
+        pthread_join(vsp_wd_thread, NULL);
 }
 
 void vsp_watchdog_add(struct vsp_track *tt)
@@ -151,7 +171,8 @@ ULONG vpspin_set_watchdog(ULONG Milliseconds)
     return old;
 }
 
-/* A forked child has only the thread that forked, and no watchdog thread. */
+/* A forked child has only the thread that forked, and no watchdog thread; one starts
+ * with the child's next tracked thread (or vpspin_set_watchdog). */
 static void vsp_wd_forked(void)
 {
     pthread_mutex_init(&vsp_wd_mutex, NULL);
@@ -162,17 +183,11 @@ static void vsp_wd_forked(void)
         self->next = self->prev = NULL;
         self->tid = (int)getpid(); /* the forking thread is the child's main thread */
         vsp_wd_threads = self;
-        vsp_wd_start();
     }
 }
 
 __attribute__((constructor)) static void vsp_wd_init(void)
 {
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&vsp_wd_cond, &attr);
-    pthread_condattr_destroy(&attr);
     const char *s = getenv("VPSPIN_WATCHDOG_MS");
     if (s != NULL && *s != '\0')
         vsp_wd_ms = (ULONG)strtoul(s, NULL, 10);
