@@ -187,10 +187,13 @@ LOCK_SHIMS(INSTANTIATE)
 static const struct variant all_variants[] = {
     {"vp", &vp_shim, VPSPIN_VERIFY_OFF, 0},
     {"vp-chk", &vp_shim, VPSPIN_VERIFY_DEFAULT, 0},
+    {"vp-full", &vp_shim, VPSPIN_VERIFY_FULL, 0},
     {"ke", &ke_shim, VPSPIN_VERIFY_OFF, 1},
     {"ke-chk", &ke_shim, VPSPIN_VERIFY_DEFAULT, 1},
+    {"ke-full", &ke_shim, VPSPIN_VERIFY_FULL, 1},
     {"keq", &keq_shim, VPSPIN_VERIFY_OFF, 2},
     {"keq-chk", &keq_shim, VPSPIN_VERIFY_DEFAULT, 2},
+    {"keq-full", &keq_shim, VPSPIN_VERIFY_FULL, 2},
     {"pthread-spin", &pspin_shim, BENCH_NO_VERIFY, 3},
     {"pthread-mutex", &pmutex_shim, BENCH_NO_VERIFY, 4},
     {"adaptive", &adaptive_shim, BENCH_NO_VERIFY, 5},
@@ -388,6 +391,7 @@ static void list_locks(void)
         printf("%-14s %s%s\n", all_variants[i].name, all_variants[i].shim->what,
                all_variants[i].verify == VPSPIN_VERIFY_OFF       ? "; checks off"
                : all_variants[i].verify == VPSPIN_VERIFY_DEFAULT ? "; default checks"
+               : all_variants[i].verify == VPSPIN_VERIFY_FULL    ? "; full checked mode"
                                                                  : "");
 }
 
