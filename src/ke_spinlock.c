@@ -35,7 +35,7 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     }
     t->held++;
     if (track) /* first: race detectors must know the lock is held before the count */
-        vsp_track_acquired(t, SpinLock, h, true, waited, wait);
+        vsp_track_acquired(t, SpinLock, h, false, true, waited, wait);
     if (vsp_api_is_videoport(api))
         vsp_vplock_count(vp, waited);
     return old;
@@ -106,7 +106,7 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     if (taken)
         t->held++;
     if (track)
-        vsp_track_acquired(t, SpinLock, h, taken, false, 0);
+        vsp_track_acquired(t, SpinLock, h, true, taken, false, 0);
     return taken ? TRUE : FALSE;
 }
 

@@ -41,6 +41,7 @@ struct vsp_track *vsp_track_self(struct vsp_thread *t)
         return NULL;
     }
     tt->tid = vsp_tid();
+    tt->untimed = 1; /* time the first hold */
     t->track = tt;
     pthread_setspecific(vsp_track_key, tt);
     vsp_watchdog_add(tt);
@@ -84,10 +85,10 @@ struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LO
     return h;
 }
 
-void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool taken,
-                        bool waited, uint64_t wait)
+void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool try_,
+                        bool taken, bool waited, uint64_t wait)
 {
-    vsp_annotate_locked(w, h != NULL && h->try_, taken);
+    vsp_annotate_locked(w, try_, taken);
     struct vsp_track *tt = t->track;
     if (tt == NULL || tt == VSP_TRACK_FAILED)
         return;
@@ -197,7 +198,8 @@ void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt)
     vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth + tt->overflow);
     for (unsigned i = 0; i < tt->depth; i++) {
         const struct vsp_held *h = &tt->held[i];
-        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, h->rec->cls->name,
+        const struct vsp_class *c = __atomic_load_n(&h->rec->cls, __ATOMIC_ACQUIRE);
+        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, c != NULL ? c->name : "?",
                 h->try_ ? "tried" : "acquired");
         vsp_put_code_address(out, h->site);
         vsp_put(out, "\n");

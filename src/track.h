@@ -59,8 +59,8 @@ struct vsp_track *vsp_track_self(struct vsp_thread *t);
 
 struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LOCK vp,
                                    enum vsp_api api, const void *site, bool try_);
-void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool taken,
-                        bool waited, uint64_t wait);
+void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool try_,
+                        bool taken, bool waited, uint64_t wait);
 void vsp_track_release(struct vsp_thread *t, PKSPIN_LOCK w, enum vsp_api api, int new_irql);
 
 /* A lock (re)initialised at site; a VideoPort lock deleted. */
