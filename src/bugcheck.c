@@ -178,6 +178,8 @@ static void vsp_put_thread(struct vsp_text *t)
 
 static const char *vsp_bugcheck_name(ULONG code)
 {
+    if (code == VSP_IRQL_UNEXPECTED_VALUE)
+        return "IRQL_UNEXPECTED_VALUE";
     return code == VSP_DRIVER_VERIFIER_DETECTED_VIOLATION ? "DRIVER_VERIFIER_DETECTED_VIOLATION"
                                                           : "BUGCHECK";
 }

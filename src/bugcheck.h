@@ -11,6 +11,7 @@
 #include "api.h"
 
 #define VSP_DRIVER_VERIFIER_DETECTED_VIOLATION 0xC4u
+#define VSP_IRQL_UNEXPECTED_VALUE 0xC8u /* the host: a routine returned at another IRQL */
 
 struct vsp_violation {
     ULONG code;

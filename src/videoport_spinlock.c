@@ -8,6 +8,7 @@
  */
 #include <vpspin/video.h>
 
+#include "host.h"
 #include "ke_spinlock.h"
 #include "vplock.h"
 
@@ -28,6 +29,7 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     if (SpinLock == NULL)
         return ERROR_INVALID_PARAMETER;
     if (vsp_checking() && (!vsp_verify_vplock(VSP_API_VideoPortDeleteSpinLock, SpinLock) ||
+                           !vsp_host_verify_delete(SpinLock) ||
                            !vsp_verify_delete(VSP_API_VideoPortDeleteSpinLock, SpinLock)))
         return ERROR_INVALID_PARAMETER;
     /* Freeing validates the handle again, so a bad one is refused even unchecked. */
