@@ -26,6 +26,10 @@
  *   0xF002  VideoPortDeleteSpinLock from HwInterrupt or from a Medium or High priority
  *           synchronize routine: P2 the lock, P3 that context, P4 current IRQL.
  */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "host.h"
 
 #include "bugcheck.h"
@@ -77,8 +81,28 @@ void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PT
         vsp_host_tls.interrupt_context = context;
 }
 
+/* "name+0x1a (module)" or "module+0x1a40" for a routine, for the report's Rule line. */
+static void vsp_routine_name(ULONG_PTR routine, char *buf, size_t size)
+{
+    Dl_info info;
+    const void *addr = (const void *)routine;
+    if (dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
+        snprintf(buf, size, "%p", addr);
+        return;
+    }
+    const char *module = strrchr(info.dli_fname, '/');
+    module = module != NULL ? module + 1 : info.dli_fname;
+    if (info.dli_sname != NULL && info.dli_saddr == addr)
+        snprintf(buf, size, "%s (%s)", info.dli_sname, module);
+    else
+        snprintf(buf, size, "%s+0x%lx", module,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+}
+
 static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned held)
 {
+    char routine[160], rule[320];
+    vsp_routine_name(c->routine, routine, sizeof routine);
     struct vsp_violation v = {
         .api = vsp_context_api(c->context),
         .lock_readable = true, /* no lock: "Lock: none" */
@@ -89,7 +113,9 @@ static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned 
         v.p[1] = c->routine;
         v.p[2] = held - c->held;
         v.p[3] = c->context;
-        v.rule = "the routine returned holding a spin lock it acquired (SDV rule SpinLock)";
+        snprintf(rule, sizeof rule,
+                 "%s returned holding a spin lock it acquired (SDV rule SpinLock); routine %s",
+                 vsp_api_name(v.api), routine);
     } else {
         ULONG unique = c->context == VSP_CTX_INTERRUPT ? 3 : 2;
         v.code = VSP_IRQL_UNEXPECTED_VALUE;
@@ -97,8 +123,11 @@ static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned 
         v.p[1] = c->routine;
         v.p[2] = (ULONG_PTR)c->argument;
         v.p[3] = c->context;
-        v.rule = "the routine returned at an IRQL other than the one it was called at";
+        snprintf(rule, sizeof rule,
+                 "%s returned at IRQL %u, not the %u it was called at; routine %s",
+                 vsp_api_name(v.api), irql, c->irql, routine);
     }
+    v.rule = rule;
     vsp_bugcheck(&v);
 }
 
