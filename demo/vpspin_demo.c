@@ -58,6 +58,9 @@ static double DemoNow(void)
 static void *DemoClient(void *Context)
 {
     DEMO_CLIENT *client = Context;
+    char name[24];
+    snprintf(name, sizeof name, "client-%u", (unsigned)(client->Index % 100u));
+    pthread_setname_np(pthread_self(), name); /* reports name the thread */
     while (client->Failure == NO_ERROR && DemoNow() < client->Deadline) {
         VPDEMO_COMMAND command = {client->Index, client->Accepted};
         VP_STATUS status = vpspin_send_request(client->Device, IOCTL_VPDEMO_SUBMIT, &command,
@@ -163,14 +166,11 @@ int main(int argc, char **argv)
     vpspin_set_interrupt_rate(device, options.Rate);
     double start = DemoNow();
     for (ULONG i = 0; i < options.Clients; i++) {
-        char name[16];
         clients[i] = (DEMO_CLIENT){.Device = device, .Index = i, .Deadline = start + options.Seconds};
         if (pthread_create(&clients[i].Thread, NULL, DemoClient, &clients[i]) != 0) {
             fprintf(stderr, "vpspin-demo: cannot start a client thread\n");
             return 1;
         }
-        snprintf(name, sizeof name, "client-%lu", (unsigned long)i);
-        pthread_setname_np(clients[i].Thread, name);
     }
     ULONGLONG accepted = 0, busy = 0, sum = 0;
     for (ULONG i = 0; i < options.Clients; i++) {
