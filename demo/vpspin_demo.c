@@ -43,9 +43,9 @@ typedef struct _DEMO_CLIENT {
     pthread_t Thread;
     ULONG Index;
     double Deadline;
-    ULONG Accepted;      /* commands the miniport queued: the next sequence number */
-    ULONGLONG Busy;      /* ERROR_BUSY answers */
-    VP_STATUS Failure;   /* any other status, or NO_ERROR */
+    ULONG Accepted;    /* commands the miniport queued: the next sequence number */
+    ULONGLONG Busy;    /* ERROR_BUSY answers */
+    VP_STATUS Failure; /* any other status, or NO_ERROR */
 } DEMO_CLIENT;
 
 static double DemoNow(void)
@@ -79,8 +79,9 @@ static void *DemoClient(void *Context)
 
 static void DemoUsage(void)
 {
-    fprintf(stderr, "usage: vpspin-demo [--seconds 1..3600] [--clients 1..%d] "
-                    "[--rate interrupts/s] [--bug | --bug-dpc]\n",
+    fprintf(stderr,
+            "usage: vpspin-demo [--seconds 1..3600] [--clients 1..%d] "
+            "[--rate interrupts/s] [--bug | --bug-dpc]\n",
             VPDEMO_MAX_CLIENTS);
     exit(2);
 }
@@ -117,8 +118,8 @@ static void DemoParseOptions(int argc, char **argv, DEMO_OPTIONS *Options)
     }
 }
 
-static VP_STATUS DemoRequest(vpspin_device *Device, ULONG Code, PVOID In, ULONG InLength,
-                             PVOID Out, ULONG OutLength)
+static VP_STATUS DemoRequest(vpspin_device *Device, ULONG Code, PVOID In, ULONG InLength, PVOID Out,
+                             ULONG OutLength)
 {
     return vpspin_send_request(Device, Code, In, InLength, Out, OutLength, NULL);
 }
@@ -166,7 +167,8 @@ int main(int argc, char **argv)
     vpspin_set_interrupt_rate(device, options.Rate);
     double start = DemoNow();
     for (ULONG i = 0; i < options.Clients; i++) {
-        clients[i] = (DEMO_CLIENT){.Device = device, .Index = i, .Deadline = start + options.Seconds};
+        clients[i] =
+            (DEMO_CLIENT){.Device = device, .Index = i, .Deadline = start + options.Seconds};
         if (pthread_create(&clients[i].Thread, NULL, DemoClient, &clients[i]) != 0) {
             fprintf(stderr, "vpspin-demo: cannot start a client thread\n");
             return 1;
@@ -199,7 +201,8 @@ int main(int argc, char **argv)
 
     /* Every accepted command executed and retired once, in order; nothing else. */
     for (ULONG i = 0; i < options.Clients; i++)
-        DemoCheck(stats.Retired[i] == clients[i].Accepted, "a client's commands were not all retired");
+        DemoCheck(stats.Retired[i] == clients[i].Accepted,
+                  "a client's commands were not all retired");
     DemoCheck(stats.Submitted == accepted && stats.Completed == accepted,
               "commands accepted, submitted and completed differ");
     DemoCheck(stats.SubmittedSum == sum && stats.ExecutedSum == sum && stats.CompletedSum == sum,
@@ -214,8 +217,8 @@ int main(int argc, char **argv)
     printf("vpspin-demo: the sample miniport (demo/miniport/vpdemo.c) on the vpspin host\n");
     printf("  %-22s %s\n", "library version", vpspin_version());
     printf("  %-22s %s\n", "checking mode", modes[vpspin_get_verify()]);
-    printf("  %-22s %lu clients -> HwStartIO (PASSIVE_LEVEL), HwInterrupt (IRQL %u),\n",
-           "contexts", (unsigned long)options.Clients, info.DeviceIrql);
+    printf("  %-22s %lu clients -> HwStartIO (PASSIVE_LEVEL), HwInterrupt (IRQL %u),\n", "contexts",
+           (unsigned long)options.Clients, info.DeviceIrql);
     printf("  %-22s DPC and HwTimer (DISPATCH_LEVEL), %lu interrupts/s\n", "",
            (unsigned long)options.Rate);
     printf("  %-22s %.2f s (%lu s submitting, then drain)\n", "duration", elapsed,
@@ -235,8 +238,8 @@ int main(int argc, char **argv)
            (unsigned long)ring.Acquisitions, (unsigned long)ring.Contentions);
     printf("  %-22s %12lu acquisitions, %lu contentions\n", "StatsLock",
            (unsigned long)statsLock.Acquisitions, (unsigned long)statsLock.Contentions);
-    printf("  %-22s %12llu asserted by the routines, %llu wrong\n", "IRQL checks",
-           stats.IrqlChecks, stats.IrqlErrors);
+    printf("  %-22s %12llu asserted by the routines, %llu wrong\n", "IRQL checks", stats.IrqlChecks,
+           stats.IrqlErrors);
     printf("  %-22s %12lu\n", "spin locks leaked", (unsigned long)leaked);
     printf("  %-22s %12lu\n", "bug checks", (unsigned long)bugchecks);
     printf("  %-22s %12lu\n", "violations", (unsigned long)DemoFailures);

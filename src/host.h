@@ -89,9 +89,9 @@ bool vsp_host_verify_delete(PSPIN_LOCK SpinLock);
 struct vpspin_driver {
     VIDEO_HW_INITIALIZATION_DATA init; /* the members used; the rest zero */
     PVOID hw_context;
-    bool initialized;                  /* VideoPortInitialize succeeded */
+    bool initialized; /* VideoPortInitialize succeeded */
     pthread_mutex_t devices_mutex;
-    struct vpspin_device *devices;     /* started, under devices_mutex */
+    struct vpspin_device *devices; /* started, under devices_mutex */
 };
 
 /* A request waiting for the interrupt or timer thread; on the waiter's stack. */
@@ -115,11 +115,11 @@ struct vpspin_device {
 
     pthread_mutex_t start_io; /* one HwStartIO at a time */
 
-    pthread_mutex_t m;      /* everything below */
-    pthread_cond_t wake;    /* the three threads wait here */
-    pthread_cond_t done;    /* waiters for requests, DPC flushes */
-    bool stop_sources;      /* interrupt and timer threads: exit */
-    bool stop_dpc;          /* DPC thread: exit once nothing is queued */
+    pthread_mutex_t m;   /* everything below */
+    pthread_cond_t wake; /* the three threads wait here */
+    pthread_cond_t done; /* waiters for requests, DPC flushes */
+    bool stop_sources;   /* interrupt and timer threads: exit */
+    bool stop_dpc;       /* DPC thread: exit once nothing is queued */
     bool threads_started;
 
     pthread_t isr_thread;
@@ -141,7 +141,7 @@ struct vpspin_device {
     ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks;
 };
 
-#define VSP_MAX_DEVICES 64u
+#define VSP_MAX_DEVICES         64u
 #define VSP_DEFAULT_DEVICE_IRQL 5
 
 /* The started device whose extension is HwDeviceExtension, or NULL. Lock-free. */

@@ -104,8 +104,7 @@ static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned 
     char routine[160], rule[320];
     vsp_routine_name(c->routine, routine, sizeof routine);
     struct vsp_violation v = {
-        .api = vsp_context_api(c->context),
-        .lock_readable = true, /* no lock: "Lock: none" */
+        .api = vsp_context_api(c->context), .lock_readable = true, /* no lock: "Lock: none" */
     };
     if (held > c->held) {
         v.code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION;

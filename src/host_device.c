@@ -277,8 +277,8 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
 /* ---- Requests ------------------------------------------------------------------------- */
 
 VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID InputBuffer,
-                              ULONG InputBufferLength, PVOID OutputBuffer,
-                              ULONG OutputBufferLength, ULONG_PTR *Information)
+                              ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                              ULONG_PTR *Information)
 {
     if (Device == NULL || vsp_self()->irql != PASSIVE_LEVEL)
         return ERROR_INVALID_PARAMETER;
@@ -310,10 +310,7 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
     return status.Status;
 }
 
-PVOID vpspin_device_extension(vpspin_device *Device)
-{
-    return Device != NULL ? Device->ext : NULL;
-}
+PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }
 
 VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
 {

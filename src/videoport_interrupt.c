@@ -105,8 +105,7 @@ VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
     pthread_mutex_unlock(&Device->m);
 }
 
-BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension,
-                                      VIDEO_SYNCHRONIZE_PRIORITY Priority,
+BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE_PRIORITY Priority,
                                       PMINIPORT_SYNCHRONIZE_ROUTINE SynchronizeRoutine,
                                       PVOID Context)
 {

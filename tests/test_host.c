@@ -42,24 +42,24 @@ enum ctx { C_FIND, C_INIT, C_STARTIO, C_ISR, C_DPC, C_TIMER, C_LOW, C_MEDIUM, C_
 /* What a routine does after recording what it saw. */
 enum action {
     A_NONE,
-    A_RAISE_DISPATCH,  /* return at DISPATCH_LEVEL */
-    A_RAISE_DEVICE,    /* return at DEVICE_IRQL */
-    A_LOWER_DISPATCH,  /* return at DISPATCH_LEVEL (from above) */
-    A_LOWER_PASSIVE,   /* return at PASSIVE_LEVEL */
-    A_HOLD_VP,         /* VideoPortAcquireSpinLock(lock), not released */
-    A_UNHOLD_VP,       /* raise to DISPATCH, VideoPortReleaseSpinLock(lock, PASSIVE) */
-    A_HOLD_VP_DPC,     /* VideoPortAcquireSpinLockAtDpcLevel(lock), not released */
-    A_UNHOLD_VP_DPC,   /* VideoPortReleaseSpinLockFromDpcLevel(lock) */
-    A_HOLD_KE_DPC,     /* KeAcquireSpinLockAtDpcLevel(kelock), not released */
-    A_UNHOLD_KE_DPC,   /* KeReleaseSpinLockFromDpcLevel(kelock) */
-    A_DELETE,          /* VideoPortDeleteSpinLock(victim) -> status */
-    A_QUEUE_DPC,       /* VideoPortQueueDpc(tm_dpc, &dpc_arg) -> queued */
-    A_REQUEUE,         /* the same while requeue > 0 (counted down) */
-    A_STOP_TIMER,      /* VideoPortStopTimer */
-    A_CHECK_AB,        /* ISR: count a violation if A != B */
-    A_BREAK_AB,        /* synchronize routine: A++, wait a little, B++ */
+    A_RAISE_DISPATCH,     /* return at DISPATCH_LEVEL */
+    A_RAISE_DEVICE,       /* return at DEVICE_IRQL */
+    A_LOWER_DISPATCH,     /* return at DISPATCH_LEVEL (from above) */
+    A_LOWER_PASSIVE,      /* return at PASSIVE_LEVEL */
+    A_HOLD_VP,            /* VideoPortAcquireSpinLock(lock), not released */
+    A_UNHOLD_VP,          /* raise to DISPATCH, VideoPortReleaseSpinLock(lock, PASSIVE) */
+    A_HOLD_VP_DPC,        /* VideoPortAcquireSpinLockAtDpcLevel(lock), not released */
+    A_UNHOLD_VP_DPC,      /* VideoPortReleaseSpinLockFromDpcLevel(lock) */
+    A_HOLD_KE_DPC,        /* KeAcquireSpinLockAtDpcLevel(kelock), not released */
+    A_UNHOLD_KE_DPC,      /* KeReleaseSpinLockFromDpcLevel(kelock) */
+    A_DELETE,             /* VideoPortDeleteSpinLock(victim) -> status */
+    A_QUEUE_DPC,          /* VideoPortQueueDpc(tm_dpc, &dpc_arg) -> queued */
+    A_REQUEUE,            /* the same while requeue > 0 (counted down) */
+    A_STOP_TIMER,         /* VideoPortStopTimer */
+    A_CHECK_AB,           /* ISR: count a violation if A != B */
+    A_BREAK_AB,           /* synchronize routine: A++, wait a little, B++ */
     A_BREAK_AB_INTERRUPT, /* Low routine: A++, have an interrupt delivered, B++ */
-    A_POST,            /* sem_post(tick) */
+    A_POST,               /* sem_post(tick) */
 };
 
 struct seen {
@@ -81,8 +81,8 @@ typedef struct _TM_EXT {
     ULONG a, b;          /* the ISR's invariant: a == b, under the interrupt lock */
     ULONG ab_violations; /* ISR */
     BOOLEAN isr_result;
-    ULONG extra_locks;   /* created in HwFindAdapter, never deleted (the leak test) */
-    vpspin_device *device; /* for A_BREAK_AB_INTERRUPT */
+    ULONG extra_locks;           /* created in HwFindAdapter, never deleted (the leak test) */
+    vpspin_device *device;       /* for A_BREAK_AB_INTERRUPT */
     sem_t *dpc_started, *dpc_go; /* for the blocking DPC */
     sem_t *tick;                 /* A_POST */
     PSPIN_LOCK leaked[2];        /* the locks cfg.extra_locks made */
@@ -397,8 +397,8 @@ static void expect_report(int *before, const char *what, ULONG code, ULONG_PTR p
     CHECK(strcmp(got.name, code == 0xC8 ? "IRQL_UNEXPECTED_VALUE"
                                         : "DRIVER_VERIFIER_DETECTED_VIOLATION") == 0);
     snprintf(stop, sizeof stop, "*** STOP: 0x%08X (0x%016llX,0x%016llX,0x%016llX,0x%016llX)",
-             (unsigned)code, (unsigned long long)p1, (unsigned long long)p2,
-             (unsigned long long)p3, (unsigned long long)p4);
+             (unsigned)code, (unsigned long long)p1, (unsigned long long)p2, (unsigned long long)p3,
+             (unsigned long long)p4);
     if (strcmp(got.first_line, stop) != 0) {
         fprintf(stderr, "%s:\n  got  %s\n  want %s\n", what, got.first_line, stop);
         CHECK(0);
@@ -544,8 +544,7 @@ static void test_contexts(void)
     TM_EXT *ext = vpspin_device_extension(device);
 
     /* HwStartIO: this thread, PASSIVE_LEVEL, the packet as sent; the status block back. */
-    CHECK_EQ(vpspin_send_request(device, 1234, in, sizeof in, out, sizeof out, &information),
-             1234);
+    CHECK_EQ(vpspin_send_request(device, 1234, in, sizeof in, out, sizeof out, &information), 1234);
     CHECK_EQ(information, sizeof in + sizeof out);
     CHECK_EQ(ext->seen[C_STARTIO].irql, PASSIVE_LEVEL);
     CHECK_EQ(ext->seen[C_STARTIO].vp_irql, PASSIVE_LEVEL);
@@ -854,7 +853,7 @@ static void test_leaks(void)
 
 /* ---- The host's rules ------------------------------------------------------------------ */
 
-#define ULP(x) ((ULONG_PTR)(x))
+#define ULP(x)                       ((ULONG_PTR)(x))
 #define P1_C8(cur, expected, unique) (ULP(cur) << 16 | ULP(expected) << 8 | (unique))
 
 static void queue_dpc_at_dispatch(TM_EXT *ext)
@@ -898,8 +897,8 @@ static void test_rules(const char *mode_name)
     ext->act[C_DPC] = A_LOWER_PASSIVE;
     queue_dpc_at_dispatch(ext);
     vpspin_flush_dpcs(device);
-    expect_report(&n, "DPC at PASSIVE", 0xC8, P1_C8(PASSIVE_LEVEL, DISPATCH_LEVEL, 2),
-                  ULP(tm_dpc), ULP(&dpc_arg), 6, "HwVidDpcRoutine");
+    expect_report(&n, "DPC at PASSIVE", 0xC8, P1_C8(PASSIVE_LEVEL, DISPATCH_LEVEL, 2), ULP(tm_dpc),
+                  ULP(&dpc_arg), 6, "HwVidDpcRoutine");
     ext->act[C_DPC] = A_NONE;
 
     ext->act[C_TIMER] = A_RAISE_DEVICE;
@@ -914,9 +913,8 @@ static void test_rules(const char *mode_name)
     struct sync_arg medium = {ext, C_MEDIUM};
     ext->act[C_MEDIUM] = A_LOWER_DISPATCH;
     CHECK_EQ(VideoPortSynchronizeExecution(ext, VpMediumPriority, tm_sync, &medium), TRUE);
-    expect_report(&n, "Medium routine at DISPATCH", 0xC8,
-                  P1_C8(DISPATCH_LEVEL, DEVICE_IRQL, 2), ULP(tm_sync), ULP(&medium), 9,
-                  "HwVidSynchronizeExecutionCallback");
+    expect_report(&n, "Medium routine at DISPATCH", 0xC8, P1_C8(DISPATCH_LEVEL, DEVICE_IRQL, 2),
+                  ULP(tm_sync), ULP(&medium), 9, "HwVidSynchronizeExecutionCallback");
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     ext->act[C_MEDIUM] = A_NONE;
 
@@ -993,8 +991,8 @@ static void test_rules(const char *mode_name)
     ext->act[C_ISR] = A_NONE;
     ext->act[C_MEDIUM] = ext->act[C_HIGH] = A_DELETE;
     sync_call(ext, VpMediumPriority, C_MEDIUM);
-    expect_report(&n, "delete in a Medium routine", 0xC4, 0xF002, ULP(ext->victim), 9,
-                  DEVICE_IRQL, "VideoPortDeleteSpinLock");
+    expect_report(&n, "delete in a Medium routine", 0xC4, 0xF002, ULP(ext->victim), 9, DEVICE_IRQL,
+                  "VideoPortDeleteSpinLock");
     sync_call(ext, VpHighPriority, C_HIGH);
     expect_report(&n, "delete in a High routine", 0xC4, 0xF002, ULP(ext->victim), 10, HIGH_LEVEL,
                   "VideoPortDeleteSpinLock");
@@ -1066,10 +1064,10 @@ static void child_main(enum child_case k, int out_fd)
         p[0] = 0xF002, p[1] = ULP(ext->victim), p[2] = 5, p[3] = DEVICE_IRQL;
         break;
     }
-    int len = snprintf(line, sizeof line,
-                       "*** STOP: 0x%08X (0x%016llX,0x%016llX,0x%016llX,0x%016llX)\n", code,
-                       (unsigned long long)p[0], (unsigned long long)p[1],
-                       (unsigned long long)p[2], (unsigned long long)p[3]);
+    int len =
+        snprintf(line, sizeof line, "*** STOP: 0x%08X (0x%016llX,0x%016llX,0x%016llX,0x%016llX)\n",
+                 code, (unsigned long long)p[0], (unsigned long long)p[1], (unsigned long long)p[2],
+                 (unsigned long long)p[3]);
     if (write(out_fd, line, (size_t)len) != len)
         _exit(3);
     switch (k) {
@@ -1120,8 +1118,8 @@ static void test_children(void)
         bool aborted = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
         bool reported = a > 0 && strncmp(got_err, want, strlen(want)) == 0;
         if (!aborted || !reported)
-            fprintf(stderr, "child %s: status 0x%x\n  want %s  stderr: %.300s\n", names[k],
-                    status, want, got_err);
+            fprintf(stderr, "child %s: status 0x%x\n  want %s  stderr: %.300s\n", names[k], status,
+                    want, got_err);
         CHECK(aborted);
         CHECK(reported);
         close(out);

@@ -158,8 +158,7 @@ int main(int argc, char **argv)
         }
         pthread_join(storms[d].thread, NULL);
         CHECK_EQ(request(devices[d], IOCTL_VPDEMO_DRAIN, NULL, 0, NULL, 0), NO_ERROR);
-        CHECK_EQ(request(devices[d], IOCTL_VPDEMO_QUERY, NULL, 0, &stats, sizeof stats),
-                 NO_ERROR);
+        CHECK_EQ(request(devices[d], IOCTL_VPDEMO_QUERY, NULL, 0, &stats, sizeof stats), NO_ERROR);
         for (ULONG c = 0; c < nclients; c++)
             CHECK_EQ(stats.Retired[c], clients[d][c].accepted);
         CHECK_EQ(stats.Submitted, accepted);

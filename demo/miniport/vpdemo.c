@@ -37,7 +37,7 @@
  */
 #include "vpdemo.h"
 
-#define RING_MASK (VPDEMO_RING_CAPACITY - 1)
+#define RING_MASK     (VPDEMO_RING_CAPACITY - 1)
 #define ADAPTER_BATCH 64
 
 typedef struct _HW_DEVICE_EXTENSION {
@@ -224,8 +224,7 @@ static VOID VpDemoDpc(PVOID HwDeviceExtension, PVOID Context)
 static VOID VpDemoTimer(PVOID HwDeviceExtension)
 {
     WATCHDOG_CONTEXT watchdog = {HwDeviceExtension, VideoPortGetCurrentIrql()};
-    VideoPortSynchronizeExecution(HwDeviceExtension, VpMediumPriority, WatchdogCheck,
-                                  &watchdog);
+    VideoPortSynchronizeExecution(HwDeviceExtension, VpMediumPriority, WatchdogCheck, &watchdog);
 }
 
 /* ---- Requests (HwStartIO, PASSIVE_LEVEL) ------------------------------------------------ */
@@ -391,9 +390,8 @@ static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Requ
 
 /* ---- Start ---------------------------------------------------------------------------- */
 
-static VP_STATUS VpDemoFindAdapter(PVOID HwDeviceExtension, PVOID HwContext,
-                                   PWSTR ArgumentString, PVIDEO_PORT_CONFIG_INFO ConfigInfo,
-                                   PUCHAR Again)
+static VP_STATUS VpDemoFindAdapter(PVOID HwDeviceExtension, PVOID HwContext, PWSTR ArgumentString,
+                                   PVIDEO_PORT_CONFIG_INFO ConfigInfo, PUCHAR Again)
 {
     PHW_DEVICE_EXTENSION ext = HwDeviceExtension;
     ULONGLONG checks = 0, errors = 0;

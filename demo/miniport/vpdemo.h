@@ -53,12 +53,12 @@ typedef struct _VPDEMO_STATISTICS {
     ULONGLONG Interrupts;   /* HwInterrupt calls that claimed the interrupt */
     ULONGLONG DpcRuns;
     ULONGLONG TimerTicks;
-    ULONGLONG Hangs;        /* timer ticks that found work outstanding and no progress */
-    ULONGLONG IrqlChecks;   /* IRQL assertions made by the routines */
-    ULONGLONG IrqlErrors;   /* of which failed */
-    ULONGLONG OrderErrors;  /* commands retired out of order, twice, or never queued */
+    ULONGLONG Hangs;                   /* timer ticks that found work outstanding and no progress */
+    ULONGLONG IrqlChecks;              /* IRQL assertions made by the routines */
+    ULONGLONG IrqlErrors;              /* of which failed */
+    ULONGLONG OrderErrors;             /* commands retired out of order, twice, or never queued */
     ULONG Retired[VPDEMO_MAX_CLIENTS]; /* per client: commands retired (= next expected) */
-    PSPIN_LOCK RingLock;    /* for diagnostics (vpspin_query_spin_lock) */
+    PSPIN_LOCK RingLock;               /* for diagnostics (vpspin_query_spin_lock) */
     PSPIN_LOCK StatsLock;
 } VPDEMO_STATISTICS, *PVPDEMO_STATISTICS;
 
