@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -60,6 +61,7 @@ enum action {
     A_BREAK_AB,           /* synchronize routine: A++, wait a little, B++ */
     A_BREAK_AB_INTERRUPT, /* Low routine: A++, have an interrupt delivered, B++ */
     A_POST,               /* sem_post(tick) */
+    A_SERIAL,             /* HwStartIO: count overlapping calls (inside != 1), yielding inside */
 };
 
 struct seen {
@@ -78,8 +80,9 @@ typedef struct _TM_EXT {
     BOOLEAN queued;
     ULONG requeue;
     KSPIN_LOCK kelock;
-    ULONG a, b;          /* the ISR's invariant: a == b, under the interrupt lock */
-    ULONG ab_violations; /* ISR */
+    ULONG a, b;             /* the ISR's invariant: a == b, under the interrupt lock */
+    ULONG ab_violations;    /* ISR */
+    ULONG inside, overlaps; /* A_SERIAL: HwStartIO's, one call at a time */
     BOOLEAN isr_result;
     ULONG extra_locks;           /* created in HwFindAdapter, never deleted (the leak test) */
     vpspin_device *device;       /* for A_BREAK_AB_INTERRUPT */
@@ -166,6 +169,12 @@ static VOID tm_do(TM_EXT *ext, enum action a)
         break;
     case A_POST:
         sem_post(ext->tick);
+        break;
+    case A_SERIAL:
+        if (++ext->inside != 1)
+            ext->overlaps++;
+        sched_yield();
+        ext->inside--;
         break;
     }
 }
@@ -621,6 +630,34 @@ static void test_contexts(void)
     tm_stop(driver, device);
 }
 
+static void *sender_main(void *arg)
+{
+    for (int i = 0; i < 300; i++)
+        vpspin_send_request(arg, 1, NULL, 0, NULL, 0, NULL);
+    return NULL;
+}
+
+/* Requests from many threads reach HwStartIO one at a time. */
+static void test_start_io_serialized(void)
+{
+    vpspin_driver *driver;
+    vpspin_device *device;
+    pthread_t senders[4];
+
+    cfg_default();
+    device = tm_start(&driver);
+    TM_EXT *ext = vpspin_device_extension(device);
+    ext->act[C_STARTIO] = A_SERIAL;
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(pthread_create(&senders[i], NULL, sender_main, device), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(senders[i], NULL);
+    ext->act[C_STARTIO] = A_NONE;
+    CHECK_EQ(ext->seen[C_STARTIO].calls, 4 * 300);
+    CHECK_EQ(ext->overlaps, 0);
+    tm_stop(driver, device);
+}
+
 static void test_dpc_queue(void)
 {
     vpspin_driver *driver;
@@ -711,17 +748,22 @@ static void test_sync_excludes_isr(void)
     ext->act[C_MEDIUM] = ext->act[C_HIGH] = A_BREAK_AB;
     vpspin_query_device(device, &before);
     vpspin_set_interrupt_rate(device, VPSPIN_INTERRUPT_RATE_MAX);
-    for (int i = 0; i < 3000; i++) {
+    /* At least 3000 rounds, and until 1000 interrupts came meanwhile (so they did). */
+    ULONG rounds = 0;
+    vpspin_device_info now = before;
+    while (rounds < 3000 || now.Interrupts - before.Interrupts < 1000) {
         sync_call(ext, VpMediumPriority, C_MEDIUM);
         sync_call(ext, VpHighPriority, C_HIGH);
+        rounds++;
+        vpspin_query_device(device, &now);
     }
     vpspin_set_interrupt_rate(device, 0);
     vpspin_interrupt(device); /* after the last interrupt of the rate */
     vpspin_query_device(device, &after);
-    CHECK(after.Interrupts - before.Interrupts > 1);
+    CHECK(after.Interrupts - before.Interrupts > 1000);
     CHECK_EQ(ext->ab_violations, 0);
     CHECK_EQ(ext->a, ext->b);
-    CHECK_EQ(ext->a, 1 + 2 * 3000);
+    CHECK_EQ(ext->a, 1 + 2 * rounds);
     tm_stop(driver, device);
 }
 
@@ -1142,6 +1184,7 @@ int main(void)
         test_load();
         test_start();
         test_contexts();
+        test_start_io_serialized();
         test_dpc_queue();
         test_sync_excludes_isr();
         expect_silence(&n, mode_names[m]);
