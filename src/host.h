@@ -158,8 +158,10 @@ void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns);
 
 void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r);
 struct vsp_request *vsp_request_pop(struct vsp_request_queue *q);
-/* Posts r to q, wakes the threads and waits until r is done; returns its result. */
-BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q);
+/* Posts a request to q, wakes the threads and waits until server (the thread that takes
+ * requests from q) is done with it; returns its result. FALSE at once if called on server
+ * itself or holding the interrupt lock. */
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server);
 /* Completes r (result) and wakes its waiter. */
 void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result);
 

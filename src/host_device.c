@@ -115,8 +115,12 @@ struct vsp_request *vsp_request_pop(struct vsp_request_queue *q)
     return r;
 }
 
-BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q)
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server)
 {
+    /* Asked of the thread that would serve it, or while holding the interrupt lock the
+     * ISR needs: it would wait for itself. */
+    if (pthread_equal(pthread_self(), server) || vsp_host_tls.interrupt_context != VSP_CTX_NONE)
+        return FALSE;
     struct vsp_request r = {.result = FALSE};
     pthread_mutex_lock(&d->m);
     vsp_request_push(q, &r);

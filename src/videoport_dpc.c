@@ -74,8 +74,8 @@ void *vsp_dpc_thread(void *arg)
 
 VOID vpspin_flush_dpcs(vpspin_device *Device)
 {
-    if (Device == NULL)
-        return;
+    if (Device == NULL || pthread_equal(pthread_self(), Device->dpc_thread))
+        return; /* a DPC routine would wait for itself */
     pthread_mutex_lock(&Device->m);
     while (Device->dpc_queued || Device->dpc_running)
         pthread_cond_wait(&Device->done, &Device->m);

@@ -86,7 +86,7 @@ BOOLEAN vpspin_interrupt(vpspin_device *Device)
 {
     if (Device == NULL || Device->driver->init.HwInterrupt == NULL)
         return FALSE;
-    return vsp_request_run(Device, &Device->isr_requests);
+    return vsp_request_run(Device, &Device->isr_requests, Device->isr_thread);
 }
 
 VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)

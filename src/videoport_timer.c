@@ -85,5 +85,5 @@ BOOLEAN vpspin_fire_timer(vpspin_device *Device)
 {
     if (Device == NULL || Device->driver->init.HwTimer == NULL)
         return FALSE;
-    return vsp_request_run(Device, &Device->timer_requests);
+    return vsp_request_run(Device, &Device->timer_requests, Device->timer_thread);
 }

@@ -62,6 +62,7 @@ enum action {
     A_BREAK_AB_INTERRUPT, /* Low routine: A++, have an interrupt delivered, B++ */
     A_POST,               /* sem_post(tick) */
     A_SERIAL,             /* HwStartIO: count overlapping calls (inside != 1), yielding inside */
+    A_SELF_WAIT,          /* ask the host for what would wait for this very call */
 };
 
 struct seen {
@@ -83,6 +84,7 @@ typedef struct _TM_EXT {
     ULONG a, b;             /* the ISR's invariant: a == b, under the interrupt lock */
     ULONG ab_violations;    /* ISR */
     ULONG inside, overlaps; /* A_SERIAL: HwStartIO's, one call at a time */
+    int self_wait;          /* A_SELF_WAIT: what the host call returned, 2 once done */
     BOOLEAN isr_result;
     ULONG extra_locks;           /* created in HwFindAdapter, never deleted (the leak test) */
     vpspin_device *device;       /* for A_BREAK_AB_INTERRUPT */
@@ -170,6 +172,8 @@ static VOID tm_do(TM_EXT *ext, enum action a)
     case A_POST:
         sem_post(ext->tick);
         break;
+    case A_SELF_WAIT: /* tm_act */
+        break;
     case A_SERIAL:
         if (++ext->inside != 1)
             ext->overlaps++;
@@ -193,6 +197,17 @@ static VOID tm_dpc(PVOID HwDeviceExtension, PVOID Context);
 
 static VOID tm_act(TM_EXT *ext, enum ctx c)
 {
+    if (ext->act[c] == A_SELF_WAIT) {
+        if (c == C_DPC) {
+            vpspin_flush_dpcs(ext->device);
+            ext->self_wait = 2;
+        } else if (c == C_TIMER) {
+            ext->self_wait = vpspin_fire_timer(ext->device);
+        } else {
+            ext->self_wait = vpspin_interrupt(ext->device);
+        }
+        return;
+    }
     if (ext->act[c] == A_QUEUE_DPC || (ext->act[c] == A_REQUEUE && ext->requeue > 0)) {
         if (ext->act[c] == A_REQUEUE)
             ext->requeue--;
@@ -635,6 +650,47 @@ static void *sender_main(void *arg)
     for (int i = 0; i < 300; i++)
         vpspin_send_request(arg, 1, NULL, 0, NULL, 0, NULL);
     return NULL;
+}
+
+/* What would wait for the very routine that asks for it returns at once instead. */
+static void test_self_wait(void)
+{
+    vpspin_driver *driver;
+    vpspin_device *device;
+    vpspin_device_info before, after;
+    KIRQL old;
+
+    cfg_default();
+    device = tm_start(&driver);
+    TM_EXT *ext = vpspin_device_extension(device);
+    vpspin_query_device(device, &before);
+    ext->act[C_ISR] = ext->act[C_DPC] = ext->act[C_TIMER] = A_SELF_WAIT;
+    ext->act[C_MEDIUM] = ext->act[C_HIGH] = A_SELF_WAIT;
+    ext->self_wait = -1;
+    CHECK_EQ(vpspin_interrupt(device), TRUE); /* its vpspin_interrupt: FALSE */
+    CHECK_EQ(ext->self_wait, FALSE);
+    ext->self_wait = -1;
+    sync_call(ext, VpMediumPriority, C_MEDIUM);
+    CHECK_EQ(ext->self_wait, FALSE);
+    ext->self_wait = -1;
+    sync_call(ext, VpHighPriority, C_HIGH);
+    CHECK_EQ(ext->self_wait, FALSE);
+    ext->self_wait = -1;
+    VideoPortStartTimer(ext);
+    CHECK_EQ(vpspin_fire_timer(device), TRUE); /* its vpspin_fire_timer: FALSE */
+    VideoPortStopTimer(ext);
+    vpspin_fire_timer(device);
+    CHECK_EQ(ext->self_wait, FALSE);
+    ext->self_wait = -1;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    VideoPortQueueDpc(ext, tm_dpc, &dpc_arg);
+    KeLowerIrql(old);
+    vpspin_flush_dpcs(device);
+    CHECK_EQ(ext->self_wait, 2); /* its vpspin_flush_dpcs returned */
+    vpspin_query_device(device, &after);
+    CHECK_EQ(after.Interrupts - before.Interrupts, 1);
+    memset(ext->act, 0, sizeof ext->act);
+    tm_stop(driver, device);
 }
 
 /* Requests from many threads reach HwStartIO one at a time. */
@@ -1185,6 +1241,7 @@ int main(void)
         test_start();
         test_contexts();
         test_start_io_serialized();
+        test_self_wait();
         test_dpc_queue();
         test_sync_excludes_isr();
         expect_silence(&n, mode_names[m]);

@@ -139,7 +139,8 @@ VPSPIN_API VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlC
 
 /* Raises one interrupt and waits until the interrupt thread has called HwInterrupt for
  * it. Returns what HwInterrupt returned (TRUE: the device interrupted); FALSE if the
- * miniport has no HwInterrupt. */
+ * miniport has no HwInterrupt, or (raising nothing) if called from HwInterrupt or a
+ * Medium or High synchronize routine, which would wait for itself. */
 VPSPIN_API BOOLEAN vpspin_interrupt(vpspin_device *Device);
 
 /* Raises interrupts PerSecond times a second from now on, without waiting for them;
@@ -148,10 +149,12 @@ VPSPIN_API BOOLEAN vpspin_interrupt(vpspin_device *Device);
 VPSPIN_API VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond);
 
 /* If the timer is started (VideoPortStartTimer), calls HwTimer once now, on the timer
- * thread, waits for it and returns TRUE; otherwise returns FALSE. */
+ * thread, waits for it and returns TRUE; otherwise (or if called from HwTimer, HwInterrupt
+ * or a Medium or High synchronize routine) returns FALSE. */
 VPSPIN_API BOOLEAN vpspin_fire_timer(vpspin_device *Device);
 
-/* Waits until the device's DPC is neither queued nor running. Not from a DPC routine. */
+/* Waits until the device's DPC is neither queued nor running. From a DPC routine it
+ * returns at once (it would wait for itself). */
 VPSPIN_API VOID vpspin_flush_dpcs(vpspin_device *Device);
 
 typedef struct vpspin_device_info {
