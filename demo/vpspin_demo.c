@@ -240,6 +240,9 @@ int main(int argc, char **argv)
            (unsigned long)statsLock.Acquisitions, (unsigned long)statsLock.Contentions);
     printf("  %-22s %12llu asserted by the routines, %llu wrong\n", "IRQL checks", stats.IrqlChecks,
            stats.IrqlErrors);
+    printf("  %-22s %12lu routine returns (IRQL, spin locks held)%s\n", "context checks",
+           (unsigned long)(info.Requests + info.Interrupts + info.DpcsRun + info.TimerTicks),
+           vpspin_get_verify() == VPSPIN_VERIFY_OFF ? ", not checked" : "");
     printf("  %-22s %12lu\n", "spin locks leaked", (unsigned long)leaked);
     printf("  %-22s %12lu\n", "bug checks", (unsigned long)bugchecks);
     printf("  %-22s %12lu\n", "violations", (unsigned long)DemoFailures);
