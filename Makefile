@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more. Everything is built by CMake in build/.
-#   make demo    build, then run the demo (a miniport-style program) for a few seconds
+#   make demo    build, then run the demo (the sample miniport on the host) for a few seconds
 #   make check   build and run the whole test suite: plain, ASan+UBSan and TSan builds,
 #                an aarch64 cross-build under qemu-user, then install to a temporary
 #                prefix and build the examples against it

@@ -25,7 +25,16 @@
     X(VideoPortAcquireSpinLock)                                                          \
     X(VideoPortAcquireSpinLockAtDpcLevel)                                                \
     X(VideoPortReleaseSpinLock)                                                          \
-    X(VideoPortReleaseSpinLockFromDpcLevel)
+    X(VideoPortReleaseSpinLockFromDpcLevel)                                              \
+    X(VideoPortQueueDpc)                                                                 \
+    X(DriverEntry)                                                                       \
+    X(HwVidFindAdapter)                                                                  \
+    X(HwVidInitialize)                                                                   \
+    X(HwVidStartIO)                                                                      \
+    X(HwVidInterrupt)                                                                    \
+    X(HwVidDpcRoutine)                                                                   \
+    X(HwVidTimer)                                                                        \
+    X(HwVidSynchronizeExecutionCallback)
 
 enum vsp_api {
 #define VSP_API_ENUM(name) VSP_API_##name,
@@ -36,7 +45,8 @@ enum vsp_api {
 /* Whether api takes a PSPIN_LOCK (whose handle must be checked). */
 static inline int vsp_api_is_videoport(enum vsp_api api)
 {
-    return api >= VSP_API_VideoPortCreateSpinLock;
+    return api >= VSP_API_VideoPortCreateSpinLock &&
+           api <= VSP_API_VideoPortReleaseSpinLockFromDpcLevel;
 }
 
 /* "KeReleaseSpinLock" for VSP_API_KeReleaseSpinLock. */

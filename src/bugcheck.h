@@ -13,6 +13,7 @@
 
 #define VSP_DRIVER_VERIFIER_DETECTED_VIOLATION 0xC4u
 #define VSP_DPC_WATCHDOG_VIOLATION 0x133u
+#define VSP_IRQL_UNEXPECTED_VALUE 0xC8u /* the host: a routine returned at another IRQL */
 
 struct vsp_violation {
     ULONG code;

@@ -8,6 +8,7 @@
  */
 #include <vpspin/video.h>
 
+#include "host.h"
 #include "ke_spinlock.h"
 #include "track.h"
 #include "vplock.h"
@@ -32,6 +33,7 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     if (SpinLock == NULL)
         return ERROR_INVALID_PARAMETER;
     if (vsp_checking() && (!vsp_verify_vplock(VSP_API_VideoPortDeleteSpinLock, SpinLock) ||
+                           !vsp_host_verify_delete(SpinLock) ||
                            !vsp_verify_delete(VSP_API_VideoPortDeleteSpinLock, SpinLock)))
         return ERROR_INVALID_PARAMETER;
     if (vsp_tracking() && vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE)

@@ -101,6 +101,23 @@ bool vsp_vplock_free(PSPIN_LOCK SpinLock)
     return ok;
 }
 
+size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&vsp_arena_mutex);
+    for (uint32_t i = 0; i < vsp_arena_used; i++) {
+        struct _VIDEO_PORT_SPIN_LOCK *s = &vsp_arena[i];
+        if (__atomic_load_n(&s->state, __ATOMIC_RELAXED) == VSP_VPLOCK_LIVE &&
+            s->HwDeviceExtension == HwDeviceExtension) {
+            if (n < max)
+                out[n] = s;
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&vsp_arena_mutex);
+    return n;
+}
+
 VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Info)
 {
     if (Info == NULL || vsp_vplock_state(SpinLock) != VSP_VPLOCK_LIVE)

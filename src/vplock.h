@@ -39,6 +39,10 @@ PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator);
 /* Frees a lock; false if SpinLock is not a live lock (nothing happens then). */
 bool vsp_vplock_free(PSPIN_LOCK SpinLock);
 
+/* Stores in out[0..max) the live locks created for HwDeviceExtension (the host's leak
+ * check at device stop); returns how many there are (maybe more than max). */
+size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max);
+
 /* The arena (vplock.c): one reservation of VSP_ARENA_SLOTS slots, mapped whole (slots
  * never handed out read as zeroes: state UNKNOWN), or NULL before the first lock. */
 #define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */

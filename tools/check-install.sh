@@ -32,7 +32,7 @@ for f in libvpspin.so libvpspin.so.0 libvpspin.a cmake/vpspin/vpspinConfig.cmake
 done
 soname=$(readelf -d "$libdir/libvpspin.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$soname" = libvpspin.so.0 ] || die "SONAME is '$soname', not libvpspin.so.0"
-MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep -q '^NAME' ||
+MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep '^NAME' >/dev/null ||
     die "man -M $prefix/share/man VideoPortReleaseSpinLock"
 step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, man pages"
 
@@ -43,9 +43,9 @@ run() {
     local exe=$1; shift
     if [ "${1:-}" = static ]; then
         shift
-        ! ldd "$exe" | grep -q libvpspin || die "$exe is meant to be static but loads libvpspin"
+        ! ldd "$exe" | grep libvpspin >/dev/null || die "$exe is meant to be static but loads libvpspin"
     else
-        env "$@" ldd "$exe" | grep -q "libvpspin.so.0 => $libdir/" ||
+        env "$@" ldd "$exe" | grep "libvpspin.so.0 => $libdir/" >/dev/null ||
             die "$exe does not load $libdir/libvpspin.so.0: $(env "$@" ldd "$exe" | grep vpspin)"
     fi
     env "$@" "$exe" || die "$exe exited $?"

@@ -147,6 +147,91 @@ VPSPIN_API VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_loc
  * vpspin_fail_allocations(0, 0) turns injection off. */
 VPSPIN_API void vpspin_fail_allocations(ULONG Skip, ULONG Count);
 
+/* ---- The miniport host ---------------------------------------------------------------
+ * Runs a video miniport the way the video port does: its DriverEntry, then per device
+ * HwFindAdapter and HwInitialize at PASSIVE_LEVEL; HwStartIO at PASSIVE_LEVEL, one
+ * request at a time; HwInterrupt at the device's IRQL holding the device's interrupt
+ * lock, on the device's interrupt thread; DPCs (VideoPortQueueDpc) and HwTimer at
+ * DISPATCH_LEVEL on its DPC and timer threads. The checked mode checks what each routine
+ * leaves behind (vpspin(7), "The host"). Call these functions at PASSIVE_LEVEL, from
+ * threads of the program, not from the miniport's routines. */
+typedef struct vpspin_driver vpspin_driver; /* a loaded miniport */
+typedef struct vpspin_device vpspin_device; /* one started adapter of it */
+
+/* A miniport's DriverEntry: it calls VideoPortInitialize(Argument1, Argument2, ...). */
+typedef ULONG (*vpspin_driver_entry)(PVOID Argument1, PVOID Argument2);
+
+/* Calls DriverEntry(Argument1, NULL) on this thread at PASSIVE_LEVEL, Argument1 naming
+ * the new driver. Returns what DriverEntry returned, and stores the driver in *Driver;
+ * STATUS_INVALID_PARAMETER if DriverEntry returned STATUS_SUCCESS without a successful
+ * VideoPortInitialize. On failure *Driver is NULL. */
+VPSPIN_API ULONG vpspin_load_miniport(vpspin_driver_entry DriverEntry, vpspin_driver **Driver);
+
+/* Stops the driver's devices still started (vpspin_stop_device) and frees it. */
+VPSPIN_API VOID vpspin_unload_miniport(vpspin_driver *Driver);
+
+/* Starts one adapter: allocates the zeroed device extension (HwDeviceExtensionSize
+ * bytes), starts the device's interrupt, DPC and timer threads, then calls HwFindAdapter
+ * (with the HwContext given to VideoPortInitialize) and HwInitialize, at PASSIVE_LEVEL.
+ * Returns NO_ERROR and stores the device in *Device; otherwise what HwFindAdapter
+ * returned, ERROR_DEV_NOT_EXIST if HwInitialize returned FALSE, ERROR_NOT_ENOUGH_MEMORY,
+ * or ERROR_INVALID_PARAMETER (NULL argument, or 64 devices already started); then the
+ * device is stopped again and *Device is NULL. */
+VPSPIN_API VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device);
+
+/* Stops the timer, stops the interrupts (waiting for a running HwInterrupt), runs the
+ * DPC still queued and waits for it, then looks for VideoPort spin locks created for
+ * this device's extension and never deleted: each is reported on stderr (when checking)
+ * and deleted (unless held). Frees the device and its extension. Returns the number of
+ * such locks. No request may be in progress, and none sent after. */
+VPSPIN_API ULONG vpspin_stop_device(vpspin_device *Device);
+
+/* The device's HwDeviceExtension. */
+VPSPIN_API PVOID vpspin_device_extension(vpspin_device *Device);
+
+/* Sends one request: builds the VIDEO_REQUEST_PACKET and its STATUS_BLOCK and calls
+ * HwStartIO on this thread at PASSIVE_LEVEL, after any request in progress on another
+ * thread has finished. Returns StatusBlock->Status and stores StatusBlock->Information in
+ * *Information (if not NULL); ERROR_INVALID_FUNCTION if HwStartIO returned FALSE;
+ * ERROR_INVALID_PARAMETER if the caller is not at PASSIVE_LEVEL. */
+VPSPIN_API VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode,
+                                         PVOID InputBuffer, ULONG InputBufferLength,
+                                         PVOID OutputBuffer, ULONG OutputBufferLength,
+                                         ULONG_PTR *Information);
+
+/* Raises one interrupt and waits until the interrupt thread has called HwInterrupt for
+ * it. Returns what HwInterrupt returned (TRUE: the device interrupted); FALSE if the
+ * miniport has no HwInterrupt, or (raising nothing) if called from HwInterrupt or a
+ * Medium or High synchronize routine, which would wait for itself. */
+VPSPIN_API BOOLEAN vpspin_interrupt(vpspin_device *Device);
+
+/* Raises interrupts PerSecond times a second from now on, without waiting for them;
+ * 0 stops, VPSPIN_INTERRUPT_RATE_MAX raises them back to back. */
+#define VPSPIN_INTERRUPT_RATE_MAX 0xFFFFFFFFu
+VPSPIN_API VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond);
+
+/* If the timer is started (VideoPortStartTimer), calls HwTimer once now, on the timer
+ * thread, waits for it and returns TRUE; otherwise (or if called from HwTimer, HwInterrupt
+ * or a Medium or High synchronize routine) returns FALSE. */
+VPSPIN_API BOOLEAN vpspin_fire_timer(vpspin_device *Device);
+
+/* Waits until the device's DPC is neither queued nor running. From a DPC routine it
+ * returns at once (it would wait for itself). */
+VPSPIN_API VOID vpspin_flush_dpcs(vpspin_device *Device);
+
+typedef struct vpspin_device_info {
+    ULONG_PTR Requests;          /* HwStartIO calls */
+    ULONG_PTR Interrupts;        /* HwInterrupt calls */
+    ULONG_PTR InterruptsClaimed; /* of which returned TRUE */
+    ULONG_PTR DpcsQueued;        /* VideoPortQueueDpc calls that returned TRUE */
+    ULONG_PTR DpcsRun;           /* DPC routines called */
+    ULONG_PTR TimerTicks;        /* HwTimer calls */
+    KIRQL DeviceIrql;            /* the IRQL HwInterrupt runs at */
+} vpspin_device_info;
+
+/* Fills *Info. Returns NO_ERROR, or ERROR_INVALID_PARAMETER if an argument is NULL. */
+VPSPIN_API VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info);
+
 #ifdef __cplusplus
 }
 #endif

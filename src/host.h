@@ -1,0 +1,187 @@
+/*
+ * host.h - the miniport host: what a loaded driver and a started device are, the
+ * contexts the miniport's routines run in, and the host's rules.
+ *
+ * The video port calls a miniport's routines in contexts that Windows gives each its
+ * own IRQL; the host makes each context a thread (or the caller's thread) at that IRQL:
+ *
+ *   context                      thread                        IRQL
+ *   DriverEntry                  vpspin_load_miniport's caller PASSIVE_LEVEL
+ *   HwFindAdapter, HwInitialize  vpspin_start_device's caller  PASSIVE_LEVEL
+ *   HwStartIO                    vpspin_send_request's caller  PASSIVE_LEVEL, one at a time
+ *   HwInterrupt                  the device's interrupt thread the device's IRQL, holding
+ *                                                              the interrupt lock
+ *   HwVidDpcRoutine              the device's DPC thread       DISPATCH_LEVEL
+ *   HwTimer                      the device's timer thread     DISPATCH_LEVEL
+ *   synchronize routine, Low     the caller's                  the caller's
+ *                        Medium  the caller's                  the device's IRQL, holding
+ *                        High    the caller's                  HIGH_LEVEL, the interrupt lock
+ *
+ * Every call into the miniport goes through a callout (vsp_callout_enter / _leave):
+ * it notes the context in this thread's host state, the IRQL and the number of spin
+ * locks held on entry, and on return checks that the routine left both as it found
+ * them (0xC4/0x40009, 0xC8), then restores the IRQL so the host can go on.
+ *
+ * Files: host_driver.c (DriverEntry, VideoPortInitialize), host_device.c (device start
+ * and stop, requests, the extension -> device registry, the leak check),
+ * host_context.c (callouts and the host's rules), videoport_interrupt.c (interrupts,
+ * VideoPortSynchronizeExecution), videoport_dpc.c, videoport_timer.c.
+ */
+#ifndef VSP_HOST_H
+#define VSP_HOST_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vpspin/vpspin.h>
+
+#include "api.h"
+#include "thread.h"
+#include "track.h"
+#include "verify.h"
+
+/* ---- Contexts ------------------------------------------------------------------------ */
+
+/* Numbered as Parameter4 of the host's reports gives them (vpspin(7)). */
+enum vsp_context {
+    VSP_CTX_NONE = 0,
+    VSP_CTX_DRIVER_ENTRY = 1,
+    VSP_CTX_FIND_ADAPTER = 2,
+    VSP_CTX_INITIALIZE = 3,
+    VSP_CTX_START_IO = 4,
+    VSP_CTX_INTERRUPT = 5,
+    VSP_CTX_DPC = 6,
+    VSP_CTX_TIMER = 7,
+    VSP_CTX_SYNC_LOW = 8,
+    VSP_CTX_SYNC_MEDIUM = 9,
+    VSP_CTX_SYNC_HIGH = 10,
+};
+
+/* This thread's place in the miniport: the innermost context, and the innermost of
+ * those that exclude the ISR (HwInterrupt, Medium and High synchronize routines). */
+struct vsp_host_thread {
+    enum vsp_context context;
+    enum vsp_context interrupt_context; /* VSP_CTX_NONE outside them */
+};
+extern __thread struct vsp_host_thread vsp_host_tls;
+
+/* One call into the miniport, from enter to leave. */
+struct vsp_callout {
+    enum vsp_context context;
+    ULONG_PTR routine; /* the routine called, for reports */
+    PVOID argument;    /* its argument (HwDeviceExtension or Context) */
+    KIRQL irql;        /* the IRQL it was called at */
+    unsigned held;     /* spin locks the thread held when it was called */
+    struct vsp_host_thread saved;
+};
+
+void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
+                       PVOID argument);
+/* Checks the routine's return (when checking) and restores the IRQL of the call. */
+void vsp_callout_leave(struct vsp_callout *c);
+
+/* ---- The host's rules (host_context.c) --------------------------------------------------
+ * Each returns true when the call may go on; false after a report whose handler returned
+ * (the call then returns without effect). Called only when checking. */
+bool vsp_host_verify_queue_dpc(PVOID HwDeviceExtension, ULONG_PTR routine);
+bool vsp_host_verify_delete(PSPIN_LOCK SpinLock);
+
+/* ---- Drivers and devices ----------------------------------------------------------------- */
+
+struct vpspin_driver {
+    VIDEO_HW_INITIALIZATION_DATA init; /* the members used; the rest zero */
+    PVOID hw_context;
+    bool initialized; /* VideoPortInitialize succeeded */
+    pthread_mutex_t devices_mutex;
+    struct vpspin_device *devices; /* started, under devices_mutex */
+};
+
+/* A request waiting for the interrupt or timer thread; on the waiter's stack. */
+struct vsp_request {
+    struct vsp_request *next;
+    BOOLEAN result;
+    bool done;
+};
+
+struct vsp_request_queue {
+    struct vsp_request *head, **tail;
+};
+
+struct vpspin_device {
+    struct vpspin_driver *driver;
+    struct vpspin_device *next; /* in driver->devices */
+    PVOID ext;
+    unsigned slot; /* in the registry */
+    KIRQL irql;    /* the device's IRQL: HwInterrupt's and VpMediumPriority's */
+    KSPIN_LOCK interrupt_lock;
+
+    pthread_mutex_t start_io; /* one HwStartIO at a time */
+
+    pthread_mutex_t m;   /* everything below */
+    pthread_cond_t wake; /* the three threads wait here */
+    pthread_cond_t done; /* waiters for requests, DPC flushes */
+    bool stop_sources;   /* interrupt and timer threads: exit */
+    bool stop_dpc;       /* DPC thread: exit once nothing is queued */
+    bool threads_started;
+
+    pthread_t isr_thread;
+    struct vsp_request_queue isr_requests;
+    uint64_t isr_period_ns; /* 0: no rate; 1: back to back */
+    uint64_t isr_next_ns;
+
+    pthread_t dpc_thread;
+    bool dpc_queued, dpc_running;
+    PMINIPORT_DPC_ROUTINE dpc_routine;
+    PVOID dpc_context;
+
+    pthread_t timer_thread;
+    bool timer_started;
+    uint64_t timer_next_ns;
+    struct vsp_request_queue timer_requests;
+
+    /* Counters (vpspin_device_info), atomic. */
+    ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks;
+};
+
+#define VSP_MAX_DEVICES         64u
+#define VSP_DEFAULT_DEVICE_IRQL 5
+
+/* The started device whose extension is HwDeviceExtension, or NULL. Lock-free. */
+struct vpspin_device *vsp_device_from_ext(PVOID HwDeviceExtension);
+
+/* Thread bodies and their wake-ups, all under d->m. */
+void *vsp_isr_thread(void *arg);
+void *vsp_dpc_thread(void *arg);
+void *vsp_timer_thread(void *arg);
+
+uint64_t vsp_host_now_ns(void);
+/* Waits on d->wake until deadline_ns (CLOCK_MONOTONIC), or without limit if 0. */
+void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns);
+
+void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r);
+struct vsp_request *vsp_request_pop(struct vsp_request_queue *q);
+/* Posts a request to q, wakes the threads and waits until server (the thread that takes
+ * requests from q) is done with it; returns its result. FALSE at once if called on server
+ * itself or holding the interrupt lock. */
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server);
+/* Completes r (result) and wakes its waiter. */
+void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result);
+
+/* The port changes a thread's IRQL around the routines it calls: bookkeeping of its own,
+ * not a driver's KeRaiseIrql / KeLowerIrql, so no rule applies (the routine's own return
+ * was checked already, by vsp_callout_leave). */
+static inline void vsp_host_set_irql(KIRQL irql)
+{
+    struct vsp_thread *t = vsp_self();
+    t->irql = irql;
+    if (vsp_tracking())
+        vsp_track_irql(t);
+}
+
+static inline void vsp_count(ULONG_PTR *counter)
+{
+    __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * host_context.c - the contexts the miniport's routines run in, and the host's rules.
+ *
+ * A callout brackets every call the host makes into the miniport. On entry it records
+ * the context in this thread's host state (vsp_host_tls, initial-exec TLS like the IRQL)
+ * with the IRQL and the number of spin locks the thread holds (struct vsp_thread's held,
+ * kept in every mode). On return, when checking:
+ *
+ *   - more spin locks held than on entry: the routine returns holding a spin lock, the
+ *     SDV SpinLock rule (Driver Verifier's DDI compliance code 0x40009): bug check 0xC4,
+ *     P1 0x40009, P2 the routine, P3 how many more locks it holds, P4 the context;
+ *   - otherwise, another IRQL than on entry: bug check 0xC8, IRQL_UNEXPECTED_VALUE, with
+ *     P1 = current IRQL << 16 | expected IRQL << 8 | UniqueValue, as Windows encodes it:
+ *     UniqueValue 3 (an interrupt's ServiceRoutine) for HwInterrupt, 2 (a callout) for
+ *     the others; P2 the routine, P3 its argument (HwDeviceExtension, or the Context of a
+ *     DPC or synchronize routine), P4 the context (vpspin's: Windows gives 0).
+ *
+ * One report per return: a lock still held explains a raised IRQL, so it alone is
+ * reported. Then the IRQL of the call is restored whatever the mode, so that the host
+ * goes on as it would have (a lock still held stays held).
+ *
+ * The two rules of calls made inside a context are here too (vpspin's own 0xC4
+ * subcodes: Windows has no code for them):
+ *   0xF001  VideoPortQueueDpc below DISPATCH_LEVEL: P2 current IRQL, P3 CallbackRoutine,
+ *           P4 HwDeviceExtension;
+ *   0xF002  VideoPortDeleteSpinLock from HwInterrupt or from a Medium or High priority
+ *           synchronize routine: P2 the lock, P3 that context, P4 current IRQL.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+
+#include "bugcheck.h"
+#include "thread.h"
+#include "verify.h"
+
+__thread struct vsp_host_thread vsp_host_tls __attribute__((tls_model("initial-exec")));
+
+static enum vsp_api vsp_context_api(enum vsp_context context)
+{
+    switch (context) {
+    case VSP_CTX_DRIVER_ENTRY:
+        return VSP_API_DriverEntry;
+    case VSP_CTX_FIND_ADAPTER:
+        return VSP_API_HwVidFindAdapter;
+    case VSP_CTX_INITIALIZE:
+        return VSP_API_HwVidInitialize;
+    case VSP_CTX_START_IO:
+        return VSP_API_HwVidStartIO;
+    case VSP_CTX_INTERRUPT:
+        return VSP_API_HwVidInterrupt;
+    case VSP_CTX_DPC:
+        return VSP_API_HwVidDpcRoutine;
+    case VSP_CTX_TIMER:
+        return VSP_API_HwVidTimer;
+    default:
+        return VSP_API_HwVidSynchronizeExecutionCallback;
+    }
+}
+
+static bool vsp_excludes_isr(enum vsp_context context)
+{
+    return context == VSP_CTX_INTERRUPT || context == VSP_CTX_SYNC_MEDIUM ||
+           context == VSP_CTX_SYNC_HIGH;
+}
+
+void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
+                       PVOID argument)
+{
+    struct vsp_thread *t = vsp_self();
+    c->context = context;
+    c->routine = routine;
+    c->argument = argument;
+    c->irql = t->irql;
+    c->held = t->held;
+    c->saved = vsp_host_tls;
+    vsp_host_tls.context = context;
+    if (vsp_excludes_isr(context))
+        vsp_host_tls.interrupt_context = context;
+}
+
+/* "name+0x1a (module)" or "module+0x1a40" for a routine, for the report's Rule line. */
+static void vsp_routine_name(ULONG_PTR routine, char *buf, size_t size)
+{
+    Dl_info info;
+    const void *addr = (const void *)routine;
+    if (dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
+        snprintf(buf, size, "%p", addr);
+        return;
+    }
+    const char *module = strrchr(info.dli_fname, '/');
+    module = module != NULL ? module + 1 : info.dli_fname;
+    if (info.dli_sname != NULL && info.dli_saddr == addr)
+        snprintf(buf, size, "%s (%s)", info.dli_sname, module);
+    else
+        snprintf(buf, size, "%s+0x%lx", module,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+}
+
+static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned held)
+{
+    char routine[160], rule[320];
+    vsp_routine_name(c->routine, routine, sizeof routine);
+    struct vsp_violation v = {
+        .api = vsp_context_api(c->context), .lock_readable = true, /* no lock: "Lock: none" */
+    };
+    if (held > c->held) {
+        v.code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION;
+        v.p[0] = 0x40009;
+        v.p[1] = c->routine;
+        v.p[2] = held - c->held;
+        v.p[3] = c->context;
+        snprintf(rule, sizeof rule,
+                 "%s returned holding a spin lock it acquired (SDV rule SpinLock); routine %s",
+                 vsp_api_name(v.api), routine);
+    } else {
+        ULONG unique = c->context == VSP_CTX_INTERRUPT ? 3 : 2;
+        v.code = VSP_IRQL_UNEXPECTED_VALUE;
+        v.p[0] = (ULONG_PTR)irql << 16 | (ULONG_PTR)c->irql << 8 | unique;
+        v.p[1] = c->routine;
+        v.p[2] = (ULONG_PTR)c->argument;
+        v.p[3] = c->context;
+        snprintf(rule, sizeof rule,
+                 "%s returned at IRQL %u, not the %u it was called at; routine %s",
+                 vsp_api_name(v.api), irql, c->irql, routine);
+    }
+    v.rule = rule;
+    vsp_bugcheck(&v);
+}
+
+void vsp_callout_leave(struct vsp_callout *c)
+{
+    struct vsp_thread *t = vsp_self();
+    if (vsp_checking() && (t->held > c->held || t->irql != c->irql))
+        vsp_report_return(c, t->irql, t->held);
+    t->irql = c->irql;
+    vsp_host_tls = c->saved;
+}
+
+bool vsp_host_verify_queue_dpc(PVOID HwDeviceExtension, ULONG_PTR routine)
+{
+    KIRQL irql = vsp_self()->irql;
+    if (__builtin_expect(irql >= DISPATCH_LEVEL, 1))
+        return true;
+    struct vsp_violation v = {
+        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
+        .p = {0xF001, irql, routine, (ULONG_PTR)HwDeviceExtension},
+        .rule = "VideoPortQueueDpc called below DISPATCH_LEVEL",
+        .api = VSP_API_VideoPortQueueDpc,
+        .lock_readable = true,
+    };
+    vsp_bugcheck(&v);
+    return false;
+}
+
+bool vsp_host_verify_delete(PSPIN_LOCK SpinLock)
+{
+    enum vsp_context context = vsp_host_tls.interrupt_context;
+    if (__builtin_expect(context == VSP_CTX_NONE, 1))
+        return true;
+    struct vsp_violation v = {
+        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
+        .p = {0xF002, (ULONG_PTR)SpinLock, context, vsp_self()->irql},
+        .rule = context == VSP_CTX_INTERRUPT
+                    ? "VideoPortDeleteSpinLock called from HwInterrupt"
+                    : "VideoPortDeleteSpinLock called from a Medium or High priority "
+                      "synchronize routine",
+        .api = VSP_API_VideoPortDeleteSpinLock,
+        .lock = SpinLock,
+        .lock_readable = true,
+    };
+    vsp_bugcheck(&v);
+    return false;
+}

@@ -1,0 +1,420 @@
+/*
+ * host_device.c - starting and stopping a device, sending it requests, and finding a
+ * device from the HwDeviceExtension the miniport passes to every port service.
+ *
+ * Start (vpspin_start_device), as the video port's start of a device: allocate the
+ * device extension zeroed, start the device's three threads (interrupt, DPC, timer:
+ * idle until asked for), then call HwFindAdapter and HwInitialize at PASSIVE_LEVEL on the
+ * caller's thread. The device's IRQL is ConfigInfo->BusInterruptLevel when HwFindAdapter
+ * sets it to a device level (3..11), else 5.
+ *
+ * Requests (vpspin_send_request): HwStartIO runs on the sender's thread at PASSIVE_LEVEL
+ * under the device's start_io mutex, so one at a time, as the port serializes them.
+ *
+ * Stop (vpspin_stop_device): the sources of work stop first (timer and interrupt threads,
+ * each finishing the call it is in), then the DPC thread runs what is still queued and
+ * exits; then the leak check: live VideoPort spin locks created for this extension are
+ * reported (when checking) and deleted, unless held.
+ *
+ * The registry maps an extension to its device without a lock: VSP_MAX_DEVICES slots of
+ * (extension, device) pairs. A slot's device is stored before its extension (release),
+ * and a lookup reads the extension first (acquire), so a device found is fully set up.
+ * Only start and stop write slots (under vsp_registry_mutex).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "host.h"
+#include "thread.h"
+#include "verify.h"
+#include "vplock.h"
+
+static PVOID vsp_registry_ext[VSP_MAX_DEVICES];                 /* atomic */
+static struct vpspin_device *vsp_registry_dev[VSP_MAX_DEVICES]; /* atomic */
+static unsigned vsp_registry_high;                              /* atomic: slots ever used */
+static pthread_mutex_t vsp_registry_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+struct vpspin_device *vsp_device_from_ext(PVOID HwDeviceExtension)
+{
+    if (HwDeviceExtension == NULL)
+        return NULL;
+    unsigned high = __atomic_load_n(&vsp_registry_high, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < high; i++)
+        if (__atomic_load_n(&vsp_registry_ext[i], __ATOMIC_ACQUIRE) == HwDeviceExtension)
+            return __atomic_load_n(&vsp_registry_dev[i], __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static bool vsp_registry_add(struct vpspin_device *d)
+{
+    bool ok = false;
+    pthread_mutex_lock(&vsp_registry_mutex);
+    for (unsigned i = 0; i < VSP_MAX_DEVICES; i++) {
+        if (vsp_registry_ext[i] == NULL) {
+            d->slot = i;
+            __atomic_store_n(&vsp_registry_dev[i], d, __ATOMIC_RELAXED);
+            __atomic_store_n(&vsp_registry_ext[i], d->ext, __ATOMIC_RELEASE);
+            if (i >= vsp_registry_high)
+                __atomic_store_n(&vsp_registry_high, i + 1, __ATOMIC_RELEASE);
+            ok = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&vsp_registry_mutex);
+    return ok;
+}
+
+static void vsp_registry_remove(struct vpspin_device *d)
+{
+    pthread_mutex_lock(&vsp_registry_mutex);
+    __atomic_store_n(&vsp_registry_ext[d->slot], NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&vsp_registry_dev[d->slot], NULL, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&vsp_registry_mutex);
+}
+
+/* ---- Waiting, and requests to the device's threads ------------------------------------- */
+
+uint64_t vsp_host_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns)
+{
+    if (deadline_ns == 0) {
+        pthread_cond_wait(&d->wake, &d->m);
+        return;
+    }
+    struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
+                          .tv_nsec = (long)(deadline_ns % 1000000000u)};
+    pthread_cond_timedwait(&d->wake, &d->m, &ts);
+}
+
+void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r)
+{
+    r->next = NULL;
+    if (q->head == NULL)
+        q->tail = &q->head;
+    *q->tail = r;
+    q->tail = &r->next;
+}
+
+struct vsp_request *vsp_request_pop(struct vsp_request_queue *q)
+{
+    struct vsp_request *r = q->head;
+    if (r != NULL)
+        q->head = r->next;
+    return r;
+}
+
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server)
+{
+    /* Asked of the thread that would serve it, or while holding the interrupt lock the
+     * ISR needs: it would wait for itself. */
+    if (pthread_equal(pthread_self(), server) || vsp_host_tls.interrupt_context != VSP_CTX_NONE)
+        return FALSE;
+    struct vsp_request r = {.result = FALSE};
+    pthread_mutex_lock(&d->m);
+    vsp_request_push(q, &r);
+    pthread_cond_broadcast(&d->wake);
+    while (!r.done)
+        pthread_cond_wait(&d->done, &d->m);
+    pthread_mutex_unlock(&d->m);
+    return r.result;
+}
+
+void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result)
+{
+    r->result = result;
+    r->done = true;
+    pthread_cond_broadcast(&d->done);
+}
+
+/* ---- Start ----------------------------------------------------------------------------- */
+
+static bool vsp_device_threads_start(struct vpspin_device *d)
+{
+    char name[16];
+    if (pthread_create(&d->isr_thread, NULL, vsp_isr_thread, d) != 0)
+        return false;
+    if (pthread_create(&d->dpc_thread, NULL, vsp_dpc_thread, d) != 0) {
+        pthread_mutex_lock(&d->m);
+        d->stop_sources = true;
+        pthread_cond_broadcast(&d->wake);
+        pthread_mutex_unlock(&d->m);
+        pthread_join(d->isr_thread, NULL);
+        return false;
+    }
+    if (pthread_create(&d->timer_thread, NULL, vsp_timer_thread, d) != 0) {
+        pthread_mutex_lock(&d->m);
+        d->stop_sources = d->stop_dpc = true;
+        pthread_cond_broadcast(&d->wake);
+        pthread_mutex_unlock(&d->m);
+        pthread_join(d->isr_thread, NULL);
+        pthread_join(d->dpc_thread, NULL);
+        return false;
+    }
+    snprintf(name, sizeof name, "vp-isr-%u", d->slot);
+    pthread_setname_np(d->isr_thread, name);
+    snprintf(name, sizeof name, "vp-dpc-%u", d->slot);
+    pthread_setname_np(d->dpc_thread, name);
+    snprintf(name, sizeof name, "vp-timer-%u", d->slot);
+    pthread_setname_np(d->timer_thread, name);
+    d->threads_started = true;
+    return true;
+}
+
+static void vsp_device_free(struct vpspin_device *d)
+{
+    pthread_mutex_destroy(&d->start_io);
+    pthread_mutex_destroy(&d->m);
+    pthread_cond_destroy(&d->wake);
+    pthread_cond_destroy(&d->done);
+    free(d->ext);
+    free(d);
+}
+
+static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
+{
+    struct vpspin_device *d = vsp_alloc(sizeof *d);
+    if (d == NULL)
+        return NULL;
+    /* Never a zero-size extension: its address identifies the device. */
+    ULONG size = drv->init.HwDeviceExtensionSize ? drv->init.HwDeviceExtensionSize : 1;
+    d->ext = vsp_alloc(size);
+    if (d->ext == NULL) {
+        free(d);
+        return NULL;
+    }
+    d->driver = drv;
+    d->irql = VSP_DEFAULT_DEVICE_IRQL;
+    /* One lock class for every device's interrupt lock (its order against the
+     * miniport's locks is checked in full mode). */
+    KeInitializeSpinLock(&d->interrupt_lock);
+    if (vsp_tracking())
+        vpspin_set_lock_class(&d->interrupt_lock, "interrupt lock (vpspin host)");
+    pthread_mutex_init(&d->start_io, NULL);
+    pthread_mutex_init(&d->m, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&d->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_cond_init(&d->done, NULL);
+    return d;
+}
+
+static void vsp_driver_link(struct vpspin_device *d, bool add)
+{
+    struct vpspin_driver *drv = d->driver;
+    pthread_mutex_lock(&drv->devices_mutex);
+    struct vpspin_device **p = &drv->devices;
+    if (add) {
+        d->next = *p;
+        *p = d;
+    } else {
+        while (*p != NULL && *p != d)
+            p = &(*p)->next;
+        if (*p == d)
+            *p = d->next;
+    }
+    pthread_mutex_unlock(&drv->devices_mutex);
+}
+
+VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
+{
+    if (Device == NULL)
+        return ERROR_INVALID_PARAMETER;
+    *Device = NULL;
+    if (Driver == NULL || !Driver->initialized)
+        return ERROR_INVALID_PARAMETER;
+    struct vpspin_device *d = vsp_device_new(Driver);
+    if (d == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (!vsp_registry_add(d)) {
+        vsp_device_free(d);
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!vsp_device_threads_start(d)) {
+        vsp_registry_remove(d);
+        vsp_device_free(d);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    vsp_driver_link(d, true);
+
+    VIDEO_PORT_CONFIG_INFO config;
+    memset(&config, 0, sizeof config);
+    config.Length = sizeof config;
+    config.AdapterInterfaceType = PCIBus;
+    config.InterruptMode = LevelSensitive;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        config.SystemMemorySize = (ULONGLONG)pages * (ULONGLONG)page;
+    UCHAR again = FALSE;
+
+    struct vsp_callout c;
+    vsp_callout_enter(&c, VSP_CTX_FIND_ADAPTER, (ULONG_PTR)Driver->init.HwFindAdapter, d->ext);
+    VP_STATUS status =
+        Driver->init.HwFindAdapter(d->ext, Driver->hw_context, NULL, &config, &again);
+    vsp_callout_leave(&c);
+    if (config.BusInterruptLevel > DISPATCH_LEVEL && config.BusInterruptLevel < SYNCH_LEVEL)
+        d->irql = (KIRQL)config.BusInterruptLevel;
+
+    if (status == NO_ERROR) {
+        vsp_callout_enter(&c, VSP_CTX_INITIALIZE, (ULONG_PTR)Driver->init.HwInitialize, d->ext);
+        BOOLEAN ok = Driver->init.HwInitialize(d->ext);
+        vsp_callout_leave(&c);
+        if (!ok)
+            status = ERROR_DEV_NOT_EXIST;
+    }
+    if (status != NO_ERROR) {
+        vpspin_stop_device(d);
+        return status;
+    }
+    *Device = d;
+    return NO_ERROR;
+}
+
+/* ---- Requests ------------------------------------------------------------------------- */
+
+VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID InputBuffer,
+                              ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+                              ULONG_PTR *Information)
+{
+    if (Device == NULL || vsp_self()->irql != PASSIVE_LEVEL)
+        return ERROR_INVALID_PARAMETER;
+    STATUS_BLOCK status;
+    memset(&status, 0, sizeof status);
+    status.Status = NO_ERROR;
+    VIDEO_REQUEST_PACKET packet = {
+        .IoControlCode = IoControlCode,
+        .StatusBlock = &status,
+        .InputBuffer = InputBuffer,
+        .InputBufferLength = InputBufferLength,
+        .OutputBuffer = OutputBuffer,
+        .OutputBufferLength = OutputBufferLength,
+    };
+    PVIDEO_HW_START_IO start_io = Device->driver->init.HwStartIO;
+
+    pthread_mutex_lock(&Device->start_io);
+    struct vsp_callout c;
+    vsp_callout_enter(&c, VSP_CTX_START_IO, (ULONG_PTR)start_io, Device->ext);
+    BOOLEAN handled = start_io(Device->ext, &packet);
+    vsp_callout_leave(&c);
+    vsp_count(&Device->requests);
+    pthread_mutex_unlock(&Device->start_io);
+
+    if (!handled)
+        return ERROR_INVALID_FUNCTION;
+    if (Information != NULL)
+        *Information = status.Information;
+    return status.Status;
+}
+
+PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }
+
+VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
+{
+    if (Device == NULL || Info == NULL)
+        return ERROR_INVALID_PARAMETER;
+    Info->Requests = __atomic_load_n(&Device->requests, __ATOMIC_RELAXED);
+    Info->Interrupts = __atomic_load_n(&Device->interrupts, __ATOMIC_RELAXED);
+    Info->InterruptsClaimed = __atomic_load_n(&Device->claimed, __ATOMIC_RELAXED);
+    Info->DpcsQueued = __atomic_load_n(&Device->dpcs_queued, __ATOMIC_RELAXED);
+    Info->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
+    Info->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
+    Info->DeviceIrql = Device->irql;
+    return NO_ERROR;
+}
+
+/* ---- Stop ------------------------------------------------------------------------------ */
+
+static void vsp_put_creator(const void *addr, char *buf, size_t size)
+{
+    Dl_info info;
+    if (addr == NULL || dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
+        snprintf(buf, size, "%p", addr);
+        return;
+    }
+    const char *module = strrchr(info.dli_fname, '/');
+    module = module != NULL ? module + 1 : info.dli_fname;
+    if (info.dli_sname != NULL)
+        snprintf(buf, size, "%s+0x%lx (%s)", info.dli_sname,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
+    else
+        snprintf(buf, size, "%s+0x%lx", module,
+                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
+}
+
+/* Reports and deletes the spin locks created for d's extension and never deleted. */
+static ULONG vsp_device_leaks(struct vpspin_device *d)
+{
+    PSPIN_LOCK few[16];
+    size_t n = vsp_vplock_find(d->ext, few, 16);
+    if (n == 0)
+        return 0;
+    PSPIN_LOCK *locks = few;
+    if (n > 16 && (locks = malloc(n * sizeof *locks)) != NULL)
+        n = vsp_vplock_find(d->ext, locks, n);
+    if (locks == NULL) {
+        locks = few;
+        n = 16;
+    }
+    bool report = vsp_checking();
+    if (report)
+        fprintf(stderr,
+                "vpspin: device stopped with %zu spin lock%s its miniport created and never "
+                "deleted (HwDeviceExtension %p):\n",
+                n, n == 1 ? "" : "s", d->ext);
+    for (size_t i = 0; i < n; i++) {
+        char creator[256];
+        bool held = __atomic_load_n(&locks[i]->Lock, __ATOMIC_RELAXED) != 0;
+        vsp_put_creator(locks[i]->Creator, creator, sizeof creator);
+        if (report)
+            fprintf(stderr, "  VideoPort spin lock #%lu at %p, created by %s: %s\n",
+                    (unsigned long)locks[i]->Serial, (void *)locks[i], creator,
+                    held ? "held, left as it is" : "deleted now");
+        if (!held)
+            vsp_vplock_free(locks[i]);
+    }
+    if (locks != few)
+        free(locks);
+    return (ULONG)n;
+}
+
+ULONG vpspin_stop_device(vpspin_device *Device)
+{
+    struct vpspin_device *d = Device;
+    if (d == NULL)
+        return 0;
+    if (d->threads_started) {
+        /* The timer and the interrupts first: they are what queues DPCs. */
+        pthread_mutex_lock(&d->m);
+        d->stop_sources = true;
+        d->timer_started = false;
+        d->isr_period_ns = 0;
+        pthread_cond_broadcast(&d->wake);
+        pthread_mutex_unlock(&d->m);
+        pthread_join(d->timer_thread, NULL);
+        pthread_join(d->isr_thread, NULL);
+        /* Then the DPC still queued runs, and the DPC thread exits. */
+        pthread_mutex_lock(&d->m);
+        d->stop_dpc = true;
+        pthread_cond_broadcast(&d->wake);
+        pthread_mutex_unlock(&d->m);
+        pthread_join(d->dpc_thread, NULL);
+    }
+    ULONG leaks = vsp_device_leaks(d);
+    vsp_driver_link(d, false);
+    vsp_registry_remove(d);
+    vsp_device_free(d);
+    return leaks;
+}

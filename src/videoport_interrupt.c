@@ -1,0 +1,139 @@
+/*
+ * videoport_interrupt.c - the device's interrupt, and VideoPortSynchronizeExecution.
+ *
+ * Each device has an interrupt thread and an interrupt lock (a KSPIN_LOCK standing in
+ * for the KINTERRUPT's spin lock). An interrupt, raised by vpspin_interrupt (which waits
+ * for it) or by the rate of vpspin_set_interrupt_rate, is delivered as Windows delivers
+ * one: the interrupt thread raises its IRQL to the device's IRQL, takes the interrupt
+ * lock, calls HwInterrupt, then releases and lowers to PASSIVE_LEVEL.
+ *
+ * VideoPortSynchronizeExecution follows the WDK's three priorities. VpLowPriority calls
+ * the routine at the caller's IRQL. VpMediumPriority is KeSynchronizeExecution: raise to
+ * the device's IRQL, take the interrupt lock, call. VpHighPriority takes the same lock at
+ * HIGH_LEVEL (on Windows it masks every interrupt; here only this device's exists). So
+ * Medium and High routines never run while HwInterrupt does, on any thread, which is
+ * what they are for: sharing data with the ISR. A caller above the target IRQL keeps its
+ * IRQL.
+ *
+ * User space cannot mask anything: an ISR "interrupts" nothing, it runs beside the other
+ * threads, and excluding it takes the interrupt lock, exactly as on a multiprocessor.
+ */
+#include <sys/prctl.h>
+
+#include "host.h"
+#include "thread.h"
+
+static BOOLEAN vsp_run_isr(struct vpspin_device *d)
+{
+    PVIDEO_HW_INTERRUPT isr = d->driver->init.HwInterrupt;
+    if (isr == NULL)
+        return FALSE;
+    KIRQL old = vsp_self()->irql;
+    vsp_host_set_irql(d->irql);
+    KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
+    struct vsp_callout c;
+    vsp_callout_enter(&c, VSP_CTX_INTERRUPT, (ULONG_PTR)isr, d->ext);
+    BOOLEAN claimed = isr(d->ext);
+    vsp_callout_leave(&c);
+    KeReleaseSpinLockFromDpcLevel(&d->interrupt_lock);
+    vsp_host_set_irql(old);
+    vsp_count(&d->interrupts);
+    if (claimed)
+        vsp_count(&d->claimed);
+    return claimed;
+}
+
+void *vsp_isr_thread(void *arg)
+{
+    struct vpspin_device *d = arg;
+    /* Rates of tens of thousands a second need wake-ups sharper than the default 50 us
+     * timer slack. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    pthread_mutex_lock(&d->m);
+    while (!d->stop_sources) {
+        struct vsp_request *r = vsp_request_pop(&d->isr_requests);
+        if (r != NULL) {
+            pthread_mutex_unlock(&d->m);
+            BOOLEAN claimed = vsp_run_isr(d);
+            pthread_mutex_lock(&d->m);
+            vsp_request_complete(d, r, claimed);
+            continue;
+        }
+        if (d->isr_period_ns == 0) {
+            vsp_host_wait(d, 0);
+            continue;
+        }
+        uint64_t now = vsp_host_now_ns();
+        if (d->isr_period_ns > 1 && now < d->isr_next_ns) {
+            vsp_host_wait(d, d->isr_next_ns);
+            continue;
+        }
+        /* Due. If we fell behind by more than a period, skip what was missed. */
+        d->isr_next_ns += d->isr_period_ns;
+        if (d->isr_next_ns < now)
+            d->isr_next_ns = now + d->isr_period_ns;
+        pthread_mutex_unlock(&d->m);
+        vsp_run_isr(d);
+        pthread_mutex_lock(&d->m);
+    }
+    /* Stopping: nobody may wait for an interrupt that will not come. */
+    for (struct vsp_request *r; (r = vsp_request_pop(&d->isr_requests)) != NULL;)
+        vsp_request_complete(d, r, FALSE);
+    pthread_mutex_unlock(&d->m);
+    return NULL;
+}
+
+BOOLEAN vpspin_interrupt(vpspin_device *Device)
+{
+    if (Device == NULL || Device->driver->init.HwInterrupt == NULL)
+        return FALSE;
+    return vsp_request_run(Device, &Device->isr_requests, Device->isr_thread);
+}
+
+VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
+{
+    if (Device == NULL)
+        return;
+    pthread_mutex_lock(&Device->m);
+    if (PerSecond == 0)
+        Device->isr_period_ns = 0;
+    else if (PerSecond == VPSPIN_INTERRUPT_RATE_MAX || PerSecond >= 1000000000u)
+        Device->isr_period_ns = 1;
+    else
+        Device->isr_period_ns = 1000000000u / PerSecond;
+    Device->isr_next_ns = vsp_host_now_ns() + Device->isr_period_ns;
+    pthread_cond_broadcast(&Device->wake);
+    pthread_mutex_unlock(&Device->m);
+}
+
+BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE_PRIORITY Priority,
+                                      PMINIPORT_SYNCHRONIZE_ROUTINE SynchronizeRoutine,
+                                      PVOID Context)
+{
+    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
+    if (d == NULL || SynchronizeRoutine == NULL)
+        return FALSE;
+    struct vsp_callout c;
+    BOOLEAN result;
+    if (Priority == VpLowPriority) {
+        vsp_callout_enter(&c, VSP_CTX_SYNC_LOW, (ULONG_PTR)SynchronizeRoutine, Context);
+        result = SynchronizeRoutine(Context);
+        vsp_callout_leave(&c);
+        return result;
+    }
+    if (Priority != VpMediumPriority && Priority != VpHighPriority)
+        return FALSE;
+    KIRQL target = Priority == VpMediumPriority ? d->irql : HIGH_LEVEL;
+    KIRQL old = vsp_self()->irql;
+    if (old < target)
+        vsp_host_set_irql(target);
+    KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
+    vsp_callout_enter(&c, Priority == VpMediumPriority ? VSP_CTX_SYNC_MEDIUM : VSP_CTX_SYNC_HIGH,
+                      (ULONG_PTR)SynchronizeRoutine, Context);
+    result = SynchronizeRoutine(Context);
+    vsp_callout_leave(&c);
+    KeReleaseSpinLockFromDpcLevel(&d->interrupt_lock);
+    if (old < target)
+        vsp_host_set_irql(old);
+    return result;
+}
