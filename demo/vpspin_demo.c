@@ -10,6 +10,8 @@
  * When the time is up, the clients stop, the ring is drained, the miniport's statistics
  * are read and it is shut down, and the device is stopped.
  *
+ * In the full mode it ends with the lock statistics of every lock class and lock.
+ *
  * It exits 0 only if every command a client had accepted was executed by the adapter
  * and retired exactly once, in order per client (counts and key sums agree three ways:
  * submitted, executed, completed), every IRQL the routines asserted was right, no spin
@@ -246,6 +248,12 @@ int main(int argc, char **argv)
     printf("  %-22s %12lu\n", "spin locks leaked", (unsigned long)leaked);
     printf("  %-22s %12lu\n", "bug checks", (unsigned long)bugchecks);
     printf("  %-22s %12lu\n", "violations", (unsigned long)DemoFailures);
+    if (vpspin_get_verify() == VPSPIN_VERIFY_FULL) {
+        /* The full mode's lock_stat-style statistics: each lock class (where the locks
+         * were created), then its locks, with the call sites that met contention. */
+        printf("\n");
+        vpspin_write_lock_stat(stdout, VPSPIN_STAT_TABLE);
+    }
     if (DemoFailures != 0) {
         printf("FAILED: %s\n", DemoFirstFailure);
         return 1;

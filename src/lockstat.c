@@ -153,8 +153,9 @@ static void vsp_write_row(FILE *f, vpspin_stat_format format, const char *level,
         return;
     }
     bool is_class = strcmp(level, "class") == 0;
-    fprintf(f, "%s%-44.44s %12llu %11llu %9llu %9llu %10llu %9llu %9llu %10llu\n",
-            is_class ? "" : "  ", is_class ? cls : lock, v.Acquisitions, v.Contentions,
+    fprintf(f, "%s%-*.*s %12llu %11llu %9llu %9llu %10llu %9llu %9llu %10llu\n",
+            is_class ? "" : "  ", is_class ? 46 : 44, is_class ? 46 : 44, is_class ? cls : lock,
+            v.Acquisitions, v.Contentions,
             v.WaitMinNs, v.WaitAvgNs, v.WaitMaxNs, v.HoldMinNs, v.HoldAvgNs, v.HoldMaxNs);
     if (!is_class && vsp_stat_get(&s->contentions) != 0) {
         fprintf(f, "    contended at: ");
