@@ -5,13 +5,14 @@
 #                prefix and build the examples against it
 #   make build   just build (RelWithDebInfo, build/release)
 #   make torture-long [SECONDS=60]   long torture runs of every lock kind
+#   make fuzz [FUZZ_SECONDS=3600] [FUZZ_CORPUS=build/fuzz-corpus]   a long fuzzing run
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
 .PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
-	torture-long clean
+	check-fuzz fuzz fuzz-build torture-long clean
 
 all: build
 
@@ -22,8 +23,8 @@ build:
 demo: build
 	./build/release/demo/vpspin-demo
 
-check: check-release check-asan check-tsan check-aarch64 check-install
-	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install)"
+check: check-release check-asan check-tsan check-aarch64 check-install check-fuzz
+	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install, fuzz)"
 
 check-release: build
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
@@ -53,6 +54,23 @@ check-aarch64:
 # with pkg-config and with find_package.
 check-install: build
 	bash tools/check-install.sh build/release
+
+# The libFuzzer harness (tests/fuzz/): clang, instrumented, ASan+UBSan, in build/fuzz.
+# check-fuzz runs it for 60 s from the seeds into a fresh corpus; fuzz runs it for
+# FUZZ_SECONDS into FUZZ_CORPUS, which a later run carries on from (tools/fuzz.sh).
+FUZZ_SECONDS ?= 3600
+FUZZ_CORPUS ?= build/fuzz-corpus
+fuzz-build:
+	$(CMAKE) -S . -B build/fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	    -DCMAKE_CXX_COMPILER=clang++ -DVPSPIN_FUZZ=ON -DVPSPIN_BUILD_BENCH=OFF -DVPSPIN_MODEL_CHECK=OFF
+	$(CMAKE) --build build/fuzz -j $(JOBS) --target fuzz_spinlock
+
+check-fuzz: fuzz-build
+	rm -rf build/fuzz/check-corpus
+	bash tools/fuzz.sh build/fuzz/tests/fuzz_spinlock 60 build/fuzz/check-corpus
+
+fuzz: fuzz-build
+	bash tools/fuzz.sh build/fuzz/tests/fuzz_spinlock $(FUZZ_SECONDS) $(FUZZ_CORPUS)
 
 # A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
 SECONDS ?= 60
