@@ -6,13 +6,14 @@
 #   make build   just build (RelWithDebInfo, build/release)
 #   make torture-long [SECONDS=60]   long torture runs of every lock kind
 #   make fuzz [FUZZ_SECONDS=3600] [FUZZ_CORPUS=build/fuzz-corpus]   a long fuzzing run
+#   make check-fuzz, check-memcheck   parts of make check: a 60 s fuzz, Valgrind memcheck
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
 .PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
-	check-fuzz fuzz fuzz-build torture-long clean
+	check-fuzz check-memcheck fuzz fuzz-build coverage torture-long clean
 
 all: build
 
@@ -23,8 +24,8 @@ build:
 demo: build
 	./build/release/demo/vpspin-demo
 
-check: check-release check-asan check-tsan check-aarch64 check-install check-fuzz
-	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install, fuzz)"
+check: check-release check-asan check-tsan check-aarch64 check-install check-fuzz check-memcheck
+	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install, fuzz, memcheck)"
 
 check-release: build
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
@@ -71,6 +72,11 @@ check-fuzz: fuzz-build
 
 fuzz: fuzz-build
 	bash tools/fuzz.sh build/fuzz/tests/fuzz_spinlock $(FUZZ_SECONDS) $(FUZZ_CORPUS)
+
+# The main test programs, the fuzz seeds, the example and the demo under Valgrind's
+# memcheck: no error and no leak of any kind (tools/memcheck.sh).
+check-memcheck: build
+	bash tools/memcheck.sh build/release
 
 # A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
 SECONDS ?= 60
