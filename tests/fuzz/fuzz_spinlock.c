@@ -108,7 +108,7 @@ static struct {
     ULONG code;
     ULONG_PTR p[4];
     char api[64];
-    bool text_ok; /* the text's first line is the STOP line of these parameters */
+    bool text_ok; /* the text starts with the STOP line of these parameters, and more */
 } seen;
 
 static void on_report(const vpspin_bugcheck *r, void *ctx)
@@ -126,6 +126,11 @@ static void on_report(const vpspin_bugcheck *r, void *ctx)
     seen.p[3] = r->Parameter4;
     snprintf(seen.api, sizeof seen.api, "%s", r->Api);
     seen.text_ok = strncmp(r->Text, stop, strlen(stop)) == 0;
+    /* The lock line: an IRQL rule names none; a NULL handle is NULL. */
+    if (r->Parameter1 == 0x30 || r->Parameter1 == 0x31)
+        seen.text_ok = seen.text_ok && strstr(r->Text, "\nLock:   none\n") != NULL;
+    if (r->Parameter1 == 0x1002 && r->Parameter2 == 0)
+        seen.text_ok = seen.text_ok && strstr(r->Text, "\nLock:   NULL\n") != NULL;
     __atomic_add_fetch(&seen.n, 1, __ATOMIC_RELEASE);
 }
 
@@ -660,7 +665,7 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
                 (unsigned long)seen.p[2], (unsigned long)e->p3);
         REQUIRE(seen.p[3] == e->p4, "0x%X: P4 0x%lX, expected 0x%lX", e->rule,
                 (unsigned long)seen.p[3], (unsigned long)e->p4);
-        REQUIRE(seen.text_ok, "the report's text does not start with its STOP line");
+        REQUIRE(seen.text_ok, "the report's text: not its STOP line first, or a wrong Lock: line");
         REQUIRE(vpspin_bugcheck_count() >= now, "vpspin_bugcheck_count went back");
     }
     bool ok = e->rule == 0;
