@@ -17,7 +17,8 @@
  *     KeTryToAcquireSpinLockAtDpcLevel, the six VideoPort spin lock functions with live,
  *     deleted, NULL, wild, foreign and interior handles, a creation made to fail;
  *   - a handover: thread B blocks in an acquire of a lock thread A holds (the harness
- *     waits until B spins or sleeps on it, if the input says so), then A releases it;
+ *     waits until B spins or sleeps on it, if the input says so; A may then break a rule
+ *     on that lock, which is reported with the waiter in its word), then A releases it;
  *   - a burst: some threads contend for a set of free locks, each taking them in one
  *     global order and all releasing them, a number of times; counters kept under the
  *     locks must come out exact;
@@ -866,6 +867,16 @@ static void handover(int id, int b_pick, unsigned variant, unsigned wait_mode)
             break;
         sched_yield();
     }
+    /* If asked, A first breaks a rule on the lock B waits for (acquiring it again): the
+     * report must be right with a waiter in the word. */
+    if (wait_mode & 4) {
+        struct call again = {.op = id < NKE ? OP_KE_ACQ_DPC : OP_VP_ACQ_DPC, .t = a, .lock = id,
+                             .handle = acq.handle};
+        if (do_call(&again))
+            before = __atomic_load_n(&seen.n, __ATOMIC_ACQUIRE);
+        REQUIRE(!__atomic_load_n(&workers[b].finished, __ATOMIC_ACQUIRE),
+                "thread %d acquired lock %d while thread %d held it", b, id, a);
+    }
     /* A's release, checked as any call (B cannot have finished: see above). */
     struct call relc = rel;
     describe(&relc);
@@ -1086,9 +1097,12 @@ static void one_op(struct input *in)
         c.handle = pick_handle(b, &c.lock);
         c.irql = pick_new_irql(next(in), c.t, c.lock >= 0 ? c.lock : NKE);
         break;
-    case OP_HANDOVER:
-        handover((int)(b % NLOCKS), c.t, next(in), next(in));
+    case OP_HANDOVER: {
+        unsigned variant = next(in); /* (two statements: an order of evaluation) */
+        unsigned wait_mode = next(in);
+        handover((int)(b % NLOCKS), c.t, variant, wait_mode);
         return;
+    }
     case OP_BURST: {
         uint8_t var[NTHREADS];
         unsigned iterations = next(in) % 32 + 1;

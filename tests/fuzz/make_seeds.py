@@ -60,11 +60,13 @@ seeds["vp-mode0"] = [0] + (
     + op(VP_CREATE, 0, 1) + op(RAISE_DPC, 2) + op(VP_ACQ_DPC, 2, 1) + op(VP_REL_DPC, 2, 1))
 
 # Handovers: a worker waits for a lock another thread holds; not waiting, until it spins,
-# until it sleeps on the futex; every kind of acquire on both sides.
+# until it sleeps on the futex; every kind of acquire on both sides; the holder acquiring
+# it again while the worker waits (0x1000, with waiters).
 seeds["handover"] = [1] + (
     op(KE_ACQ, 0, 0) + op(HANDOVER, 1, 0, 0, 0) + op(HANDOVER, 2, 0, 2, 1)
     + op(HANDOVER, 1, 0, 0, 2) + op(KQ_ACQ, 3, 1) + op(HANDOVER, 1, 1, 2, 1)
-    + op(VP_CREATE, 0, 0) + op(VP_ACQ, 0, 0) + op(HANDOVER, 2, 3, 0, 2) + op(HANDOVER, 1, 3, 0, 1))
+    + op(VP_CREATE, 0, 0) + op(VP_ACQ, 0, 0) + op(HANDOVER, 2, 3, 0, 2) + op(HANDOVER, 1, 3, 0, 1)
+    + op(KE_ACQ, 0, 2) + op(HANDOVER, 1, 2, 0, 5) + op(HANDOVER, 2, 3, 0, 6))
 
 # Bursts: all four threads, then two, over Ke and VideoPort locks, mixed acquire kinds.
 seeds["burst"] = [1] + (
