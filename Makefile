@@ -7,6 +7,7 @@
 #   make torture-long [SECONDS=60]   long torture runs of every lock kind
 #   make fuzz [FUZZ_SECONDS=3600] [FUZZ_CORPUS=build/fuzz-corpus]   a long fuzzing run
 #   make check-fuzz, check-memcheck   parts of make check: a 60 s fuzz, Valgrind memcheck
+#   make coverage  line and branch coverage of src/ by the tests (gcovr), in build/coverage
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
@@ -77,6 +78,11 @@ fuzz: fuzz-build
 # memcheck: no error and no leak of any kind (tools/memcheck.sh).
 check-memcheck: build
 	bash tools/memcheck.sh build/release
+
+# Line and branch coverage of src/ by the test suite: gcc --coverage, gcovr (Debian:
+# gcovr); reports in build/coverage (tools/coverage.sh, docs/coverage.md).
+coverage:
+	bash tools/coverage.sh
 
 # A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
 SECONDS ?= 60

@@ -75,6 +75,11 @@ seeds["burst"] = [1] + (
     + op(KE_ACQ, 3, 2) + op(BURST, 0, 0xB, 7, 0x1B, 1, 2, 3, 4) + op(SET_MODE, 0, 0)
     + op(KE_REL, 3, 2, RIGHT) + op(SET_MODE, 0, 0) + op(BURST, 0, 0xF, 20, 0x3F, 9, 9, 9, 9))
 
+# A thread's very first call is a release (so the thread is not yet known to vpspin): named
+# to come first, since the replay runs the seeds in name order in a fresh process.
+seeds["0-first-calls"] = [1] + (op(KE_REL_DPC, 1, 0) + op(KE_REL, 2, 1, RIGHT)
+                                + op(VP_REL, 3, 3, RIGHT) + op(KQ_REL, 0, 2, RIGHT))
+
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(os.path.join(here, "corpus"), exist_ok=True)
 for name, data in seeds.items():
