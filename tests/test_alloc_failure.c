@@ -34,10 +34,10 @@
 
 #include "check.h"
 
-#define NVP 3
-#define ROUNDS 200
+#define NVP            3
+#define ROUNDS         200
 #define EXIT_UNREACHED 10
-#define MAX_SITES 100000 /* a sweep longer than this is a runaway */
+#define MAX_SITES      100000 /* a sweep longer than this is a runaway */
 
 static int devext;
 
@@ -52,17 +52,18 @@ static void on_report(const vpspin_bugcheck *r, void *ctx)
     (void)ctx;
     reports.n++;
     reports.p1 = r->Parameter1;
-    reports.stop_line = r->BugCheckCode == 0xC4 && strncmp(r->Text, "*** STOP: 0x000000C4 (", 22) == 0;
+    reports.stop_line =
+        r->BugCheckCode == 0xC4 && strncmp(r->Text, "*** STOP: 0x000000C4 (", 22) == 0;
 }
 
 /* A deliberate misuse must still be reported as p1, and only once. */
-#define EXPECT_REPORT(p1_, call)                                                           \
-    do {                                                                                   \
-        unsigned before_ = reports.n;                                                      \
-        call;                                                                              \
-        CHECK_EQ(reports.n, before_ + 1);                                                  \
-        CHECK_EQ(reports.p1, (p1_));                                                       \
-        CHECK(reports.stop_line);                                                          \
+#define EXPECT_REPORT(p1_, call)                                                                   \
+    do {                                                                                           \
+        unsigned before_ = reports.n;                                                              \
+        call;                                                                                      \
+        CHECK_EQ(reports.n, before_ + 1);                                                          \
+        CHECK_EQ(reports.p1, (p1_));                                                               \
+        CHECK(reports.stop_line);                                                                  \
     } while (0)
 
 static struct {
@@ -211,7 +212,7 @@ static int child(void)
 /* Whether a line is part of a report (bugcheck.c's layout). */
 static bool report_line(const char *l)
 {
-    static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:", "API:",
+    static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:",  "API:",
                                            "Lock:",      "Thread:",         "Stack:", "  #",
                                            "        "};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)

@@ -20,7 +20,7 @@
 #include "check.h"
 
 #define ARENA_SLOTS (1u << 20) /* VSP_ARENA_SLOTS */
-#define QUARANTINE 1024u       /* VSP_QUARANTINE */
+#define QUARANTINE  1024u      /* VSP_QUARANTINE */
 
 static int devext;
 static unsigned reports;

@@ -57,17 +57,17 @@
 
 #include "fuzz_spinlock.h"
 
-#define NTHREADS 4 /* thread 0 is the fuzzer's own */
-#define NKE 3      /* KSPIN_LOCKs: lock ids 0..2 */
-#define NVP 3      /* VideoPort lock slots: lock ids 3..5 */
-#define NLOCKS (NKE + NVP)
-#define MAX_OPS 400
+#define NTHREADS    4 /* thread 0 is the fuzzer's own */
+#define NKE         3 /* KSPIN_LOCKs: lock ids 0..2 */
+#define NVP         3 /* VideoPort lock slots: lock ids 3..5 */
+#define NLOCKS      (NKE + NVP)
+#define MAX_OPS     400
 #define MAX_CREATES 200 /* < the 1024 deletions of quarantine: stale handles stay stale */
 
 /* How a lock is held, as Parameter4 of 0x1009 names it (vpspin(7)). */
-#define K_PLAIN 0u
-#define K_DPC 2u
-#define K_QUEUED 4u
+#define K_PLAIN      0u
+#define K_DPC        2u
+#define K_QUEUED     4u
 #define K_QUEUED_DPC 6u
 
 /* The waiter half's "a waiter sleeps" flag (src/spinlock_algo.h); only to wait for it. */
@@ -96,10 +96,10 @@ __attribute__((format(printf, 1, 2), noreturn)) static void fail(const char *fmt
     abort();
 }
 
-#define REQUIRE(cond, ...)                                                                 \
-    do {                                                                                   \
-        if (!(cond))                                                                       \
-            fail(__VA_ARGS__);                                                             \
+#define REQUIRE(cond, ...)                                                                         \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            fail(__VA_ARGS__);                                                                     \
     } while (0)
 
 /* ---- Reports, turned into data ------------------------------------------------------- */
@@ -148,10 +148,10 @@ static struct {
 /* ---- The model ----------------------------------------------------------------------- */
 
 struct mlock {
-    int holder;        /* thread index, or -1 */
-    unsigned kind;     /* K_* of the acquire */
-    KIRQL old;         /* the IRQL a raising acquire returned */
-    ULONG_PTR acq;     /* VideoPort: acquisitions vpspin must count */
+    int holder;            /* thread index, or -1 */
+    unsigned kind;         /* K_* of the acquire */
+    KIRQL old;             /* the IRQL a raising acquire returned */
+    ULONG_PTR acq;         /* VideoPort: acquisitions vpspin must count */
     unsigned long counter; /* incremented under the lock by bursts */
 };
 
@@ -192,11 +192,18 @@ static uint32_t record_of(int id)
     return r;
 }
 
-static uint32_t owner_half(PKSPIN_LOCK w) { return (uint32_t)(__atomic_load_n(w, __ATOMIC_RELAXED) & 0xFFFFFFFFu); }
-static uint32_t waiter_half(PKSPIN_LOCK w) { return (uint32_t)(__atomic_load_n(w, __ATOMIC_RELAXED) >> 32); }
+static uint32_t owner_half(PKSPIN_LOCK w)
+{
+    return (uint32_t)(__atomic_load_n(w, __ATOMIC_RELAXED) & 0xFFFFFFFFu);
+}
+static uint32_t waiter_half(PKSPIN_LOCK w)
+{
+    return (uint32_t)(__atomic_load_n(w, __ATOMIC_RELAXED) >> 32);
+}
 
 /* ---- One call ------------------------------------------------------------------------- */
 
+/* clang-format off */
 enum op {
     OP_RAISE, OP_RAISE_DPC, OP_LOWER,
     OP_KE_ACQ, OP_KE_REL, OP_KE_ACQ_DPC, OP_KE_REL_DPC, OP_KE_TRY,
@@ -205,6 +212,7 @@ enum op {
     OP_HANDOVER, OP_BURST, OP_FAIL_CREATE, OP_SET_MODE,
     OP_COUNT
 };
+/* clang-format on */
 
 struct call {
     enum op op;
@@ -216,7 +224,7 @@ struct call {
     bool set_old;      /* queued release: write irql into the handle's OldIrql first */
     bool null_out;     /* VideoPortCreateSpinLock with a NULL out pointer */
     /* results */
-    int ret;           /* IRQL returned as old, BOOLEAN, or VP_STATUS */
+    int ret; /* IRQL returned as old, BOOLEAN, or VP_STATUS */
     PSPIN_LOCK created;
     KIRQL irql_after, vp_irql_after;
 };
@@ -276,8 +284,8 @@ static void exec_call(struct call *c)
     case OP_VP_CREATE:
     case OP_FAIL_CREATE:
         c->created = (PSPIN_LOCK)&foreign; /* must stay untouched on failure */
-        c->ret = (int)VideoPortCreateSpinLock(&devext[c->lock - NKE],
-                                              c->null_out ? NULL : &c->created);
+        c->ret =
+            (int)VideoPortCreateSpinLock(&devext[c->lock - NKE], c->null_out ? NULL : &c->created);
         break;
     case OP_VP_DELETE:
         c->ret = (int)VideoPortDeleteSpinLock(&devext[0], c->handle);
@@ -398,10 +406,10 @@ void fuzz_spinlock_shutdown(void)
 /* ---- What the model expects of a call ------------------------------------------------ */
 
 struct expect {
-    bool skip;       /* the call must not be made (it would wait forever, or mode 0) */
-    uint32_t rule;   /* 0: silent; else Parameter1 */
+    bool skip;     /* the call must not be made (it would wait forever, or mode 0) */
+    uint32_t rule; /* 0: silent; else Parameter1 */
     ULONG_PTR p2, p3, p4;
-    bool p3_word;    /* p3 is a lock word: compare its owner half */
+    bool p3_word; /* p3 is a lock word: compare its owner half */
     const char *api;
 };
 
@@ -432,11 +440,17 @@ static bool is_vp(enum op op) { return op >= OP_VP_DELETE && op <= OP_VP_REL_DPC
 static unsigned kind_of(enum op op)
 {
     switch (op) {
-    case OP_KE_ACQ_DPC: case OP_KE_REL_DPC: case OP_KE_TRY: case OP_VP_ACQ_DPC: case OP_VP_REL_DPC:
+    case OP_KE_ACQ_DPC:
+    case OP_KE_REL_DPC:
+    case OP_KE_TRY:
+    case OP_VP_ACQ_DPC:
+    case OP_VP_REL_DPC:
         return K_DPC;
-    case OP_KQ_ACQ: case OP_KQ_REL:
+    case OP_KQ_ACQ:
+    case OP_KQ_REL:
         return K_QUEUED;
-    case OP_KQ_ACQ_DPC: case OP_KQ_REL_DPC:
+    case OP_KQ_ACQ_DPC:
+    case OP_KQ_REL_DPC:
         return K_QUEUED_DPC;
     default:
         return K_PLAIN;
@@ -448,7 +462,6 @@ static bool is_acquire(enum op op)
     return op == OP_KE_ACQ || op == OP_KE_ACQ_DPC || op == OP_KQ_ACQ || op == OP_KQ_ACQ_DPC ||
            op == OP_VP_ACQ || op == OP_VP_ACQ_DPC;
 }
-
 
 static struct expect report(uint32_t rule, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
 {
@@ -570,9 +583,9 @@ __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
 static void count_feature(const struct call *c, const struct expect *e)
 {
 #ifdef VPSPIN_LIBFUZZER
-    static const uint32_t rules[F_RULES] = {0,     0x30,   0x31,   0x32,   0x40,   0x41,  0x42,
-                                            0x1000, 0x1002, 0x1004, 0x1007, 0x1009, 0x100B,
-                                            0x20015};
+    static const uint32_t rules[F_RULES] = {0,      0x30,   0x31,   0x32,   0x40,
+                                            0x41,   0x42,   0x1000, 0x1002, 0x1004,
+                                            0x1007, 0x1009, 0x100B, 0x20015};
     int r = 0;
     while (r < F_RULES - 1 && rules[r] != e->rule)
         r++;
@@ -603,8 +616,8 @@ static void check_no_report(unsigned before)
 {
     unsigned now = __atomic_load_n(&seen.n, __ATOMIC_ACQUIRE);
     REQUIRE(now == before, "unexpected report 0x%lX from %s (P2 0x%lX P3 0x%lX P4 0x%lX)",
-            (unsigned long)seen.p[0], seen.api, (unsigned long)seen.p[1],
-            (unsigned long)seen.p[2], (unsigned long)seen.p[3]);
+            (unsigned long)seen.p[0], seen.api, (unsigned long)seen.p[1], (unsigned long)seen.p[2],
+            (unsigned long)seen.p[3]);
 }
 
 /* The state vpspin shows must be the model's, after every operation. */
@@ -628,16 +641,14 @@ static void check_state(void)
                     "lock %d is free with nobody waiting, but its word is 0x%llX", id,
                     (unsigned long long)__atomic_load_n(w, __ATOMIC_RELAXED));
         if (id < NKE)
-            REQUIRE(KeTestSpinLock(w) == (m.lock[id].holder < 0), "KeTestSpinLock of lock %d",
-                    id);
+            REQUIRE(KeTestSpinLock(w) == (m.lock[id].holder < 0), "KeTestSpinLock of lock %d", id);
         else {
             vpspin_spin_lock_info info;
             REQUIRE(vpspin_query_spin_lock(m.slot[id - NKE].handle, &info) == NO_ERROR,
                     "vpspin_query_spin_lock of live lock %d", id);
-            REQUIRE(info.Acquisitions == m.lock[id].acq, "lock %d: %lu acquisitions, model %lu",
-                    id, (unsigned long)info.Acquisitions, (unsigned long)m.lock[id].acq);
-            REQUIRE(info.HwDeviceExtension == &devext[id - NKE], "lock %d: HwDeviceExtension",
-                    id);
+            REQUIRE(info.Acquisitions == m.lock[id].acq, "lock %d: %lu acquisitions, model %lu", id,
+                    (unsigned long)info.Acquisitions, (unsigned long)m.lock[id].acq);
+            REQUIRE(info.HwDeviceExtension == &devext[id - NKE], "lock %d: HwDeviceExtension", id);
         }
     }
     REQUIRE(foreign.word == 0x5A5A5A5A5A5A5A5Aull && strcmp(foreign.rest, "not a lock") == 0,
@@ -652,18 +663,18 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
     if (e->rule == 0) {
         check_no_report(before);
     } else {
-        REQUIRE(now == before + 1, "expected report 0x%X from %s, got %u reports", e->rule,
-                e->api, now - before);
+        REQUIRE(now == before + 1, "expected report 0x%X from %s, got %u reports", e->rule, e->api,
+                now - before);
         REQUIRE(seen.code == 0xC4 && seen.p[0] == e->rule,
-                "expected 0xC4/0x%X, got 0x%lX/0x%lX from %s", e->rule,
-                (unsigned long)seen.code, (unsigned long)seen.p[0], seen.api);
-        REQUIRE(strcmp(seen.api, e->api) == 0, "0x%X named %s, expected %s", e->rule,
-                seen.api, e->api);
+                "expected 0xC4/0x%X, got 0x%lX/0x%lX from %s", e->rule, (unsigned long)seen.code,
+                (unsigned long)seen.p[0], seen.api);
+        REQUIRE(strcmp(seen.api, e->api) == 0, "0x%X named %s, expected %s", e->rule, seen.api,
+                e->api);
         REQUIRE(seen.p[1] == e->p2, "0x%X: P2 0x%lX, expected 0x%lX", e->rule,
                 (unsigned long)seen.p[1], (unsigned long)e->p2);
         ULONG_PTR p3 = e->p3_word ? (seen.p[2] & 0xFFFFFFFFu) : seen.p[2];
-        REQUIRE(p3 == e->p3, "0x%X: P3 0x%lX, expected 0x%lX", e->rule,
-                (unsigned long)seen.p[2], (unsigned long)e->p3);
+        REQUIRE(p3 == e->p3, "0x%X: P3 0x%lX, expected 0x%lX", e->rule, (unsigned long)seen.p[2],
+                (unsigned long)e->p3);
         REQUIRE(seen.p[3] == e->p4, "0x%X: P4 0x%lX, expected 0x%lX", e->rule,
                 (unsigned long)seen.p[3], (unsigned long)e->p4);
         REQUIRE(seen.text_ok, "the report's text: not its STOP line first, or a wrong Lock: line");
@@ -735,8 +746,7 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
         if (c->null_out) {
             REQUIRE(c->ret == ERROR_INVALID_PARAMETER, "create with a NULL out: %d", c->ret);
         } else if (c->op == OP_FAIL_CREATE) {
-            REQUIRE(c->ret == ERROR_NOT_ENOUGH_MEMORY, "create made to fail returned %d",
-                    c->ret);
+            REQUIRE(c->ret == ERROR_NOT_ENOUGH_MEMORY, "create made to fail returned %d", c->ret);
             REQUIRE(c->created == (PSPIN_LOCK)&foreign, "a failed create wrote *SpinLock");
         } else {
             REQUIRE(c->ret == NO_ERROR && c->created != NULL, "create returned %d", c->ret);
@@ -765,15 +775,16 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
         break;
     }
     REQUIRE(c->irql_after == after, "IRQL after the call %d, model %d", c->irql_after, after);
-    REQUIRE(c->vp_irql_after == after, "VideoPortGetCurrentIrql %d, model %d",
-            c->vp_irql_after, after);
+    REQUIRE(c->vp_irql_after == after, "VideoPortGetCurrentIrql %d, model %d", c->vp_irql_after,
+            after);
     m.thread[c->t].irql = after;
 }
 
 static const char *const op_name[OP_COUNT] = {
-    "raise", "raise-dpc", "lower", "ke-acq", "ke-rel", "ke-acq-dpc", "ke-rel-dpc", "ke-try",
-    "kq-acq", "kq-rel", "kq-acq-dpc", "kq-rel-dpc", "vp-create", "vp-delete", "vp-acq",
-    "vp-rel", "vp-acq-dpc", "vp-rel-dpc", "handover", "burst", "fail-create", "set-mode",
+    "raise",      "raise-dpc", "lower",       "ke-acq",   "ke-rel",     "ke-acq-dpc",
+    "ke-rel-dpc", "ke-try",    "kq-acq",      "kq-rel",   "kq-acq-dpc", "kq-rel-dpc",
+    "vp-create",  "vp-delete", "vp-acq",      "vp-rel",   "vp-acq-dpc", "vp-rel-dpc",
+    "handover",   "burst",     "fail-create", "set-mode",
 };
 
 static void describe(const struct call *c)
@@ -811,10 +822,14 @@ static enum op release_for(unsigned kind, bool vp)
     if (vp)
         return kind & K_DPC ? OP_VP_REL_DPC : OP_VP_REL;
     switch (kind) {
-    case K_DPC: return OP_KE_REL_DPC;
-    case K_QUEUED: return OP_KQ_REL;
-    case K_QUEUED_DPC: return OP_KQ_REL_DPC;
-    default: return OP_KE_REL;
+    case K_DPC:
+        return OP_KE_REL_DPC;
+    case K_QUEUED:
+        return OP_KQ_REL;
+    case K_QUEUED_DPC:
+        return OP_KQ_REL_DPC;
+    default:
+        return OP_KE_REL;
     }
 }
 
@@ -822,8 +837,8 @@ static enum op release_for(unsigned kind, bool vp)
 static struct call release_call(int id)
 {
     const struct mlock *l = &m.lock[id];
-    struct call c = {.op = release_for(l->kind, id >= NKE), .t = l->holder, .lock = id,
-                     .irql = l->old};
+    struct call c = {
+        .op = release_for(l->kind, id >= NKE), .t = l->holder, .lock = id, .irql = l->old};
     if (id >= NKE)
         c.handle = m.slot[id - NKE].handle;
     return c;
@@ -842,7 +857,9 @@ static void handover(int id, int b_pick, unsigned variant, unsigned wait_mode)
     static const enum op ke_acq[4] = {OP_KE_ACQ, OP_KE_ACQ_DPC, OP_KQ_ACQ, OP_KQ_ACQ_DPC};
     struct call acq = {.op = id < NKE ? ke_acq[variant % 4]
                                       : (variant % 2 ? OP_VP_ACQ_DPC : OP_VP_ACQ),
-                       .t = b, .lock = id, .variant = variant & 4};
+                       .t = b,
+                       .lock = id,
+                       .variant = variant & 4};
     if (id >= NKE)
         acq.handle = m.slot[id - NKE].handle;
     struct call rel = release_call(id);
@@ -851,8 +868,7 @@ static void handover(int id, int b_pick, unsigned variant, unsigned wait_mode)
     if (ea.rule != 0 || er.rule != 0)
         return;
     describe(&acq);
-    snprintf(op_text + strlen(op_text), sizeof op_text - strlen(op_text), " [handover from %d]",
-             a);
+    snprintf(op_text + strlen(op_text), sizeof op_text - strlen(op_text), " [handover from %d]", a);
     unsigned before = __atomic_load_n(&seen.n, __ATOMIC_ACQUIRE);
     post(b, &acq, NULL);
     /* Wait until B spins on the lock (a waiter flag) or sleeps on it (PARKED), if asked;
@@ -870,7 +886,9 @@ static void handover(int id, int b_pick, unsigned variant, unsigned wait_mode)
     /* If asked, A first breaks a rule on the lock B waits for (acquiring it again): the
      * report must be right with a waiter in the word. */
     if (wait_mode & 4) {
-        struct call again = {.op = id < NKE ? OP_KE_ACQ_DPC : OP_VP_ACQ_DPC, .t = a, .lock = id,
+        struct call again = {.op = id < NKE ? OP_KE_ACQ_DPC : OP_VP_ACQ_DPC,
+                             .t = a,
+                             .lock = id,
                              .handle = acq.handle};
         if (do_call(&again))
             before = __atomic_load_n(&seen.n, __ATOMIC_ACQUIRE);
@@ -893,9 +911,9 @@ static void handover(int id, int b_pick, unsigned variant, unsigned wait_mode)
 
 struct burst_part {
     int t, iterations, n;
-    int ids[NLOCKS];        /* ascending: one global order */
-    bool raise[NLOCKS];     /* a raising acquire (else the AtDpcLevel one) */
-    bool queued[NLOCKS];    /* Ke locks: the in-stack queued form */
+    int ids[NLOCKS];     /* ascending: one global order */
+    bool raise[NLOCKS];  /* a raising acquire (else the AtDpcLevel one) */
+    bool queued[NLOCKS]; /* Ke locks: the in-stack queued form */
     PSPIN_LOCK handles[NLOCKS];
     int errors;
     KIRQL start;
@@ -951,7 +969,8 @@ static void burst_run(struct burst_part *b)
     }
 }
 
-static void burst(unsigned mask, unsigned iterations, unsigned lockmask, const uint8_t var[NTHREADS])
+static void burst(unsigned mask, unsigned iterations, unsigned lockmask,
+                  const uint8_t var[NTHREADS])
 {
     int ids[NLOCKS], n = 0;
     for (int id = 0; id < NLOCKS; id++)
@@ -966,8 +985,8 @@ static void burst(unsigned mask, unsigned iterations, unsigned lockmask, const u
         if (!((mask >> t) & 1))
             continue;
         struct burst_part *b = &parts[t];
-        *b = (struct burst_part){.t = t, .iterations = (int)iterations, .n = n,
-                                 .start = m.thread[t].irql};
+        *b = (struct burst_part){
+            .t = t, .iterations = (int)iterations, .n = n, .start = m.thread[t].irql};
         KIRQL cur = b->start;
         for (int j = 0; j < n; j++) {
             b->ids[j] = ids[j];
@@ -1028,7 +1047,9 @@ static PSPIN_LOCK pick_handle(unsigned b, int *id)
 {
     *id = -1;
     switch (b % 7) {
-    case 0: case 1: case 2: {
+    case 0:
+    case 1:
+    case 2: {
         int s = (int)(b % 7);
         if (m.slot[s].state == SLOT_LIVE)
             *id = NKE + s;
@@ -1066,8 +1087,13 @@ static void one_op(struct input *in)
         break;
     case OP_RAISE_DPC:
         break;
-    case OP_KE_ACQ: case OP_KE_ACQ_DPC: case OP_KE_REL_DPC: case OP_KE_TRY:
-    case OP_KQ_ACQ: case OP_KQ_ACQ_DPC: case OP_KQ_REL_DPC:
+    case OP_KE_ACQ:
+    case OP_KE_ACQ_DPC:
+    case OP_KE_REL_DPC:
+    case OP_KE_TRY:
+    case OP_KQ_ACQ:
+    case OP_KQ_ACQ_DPC:
+    case OP_KQ_REL_DPC:
         c.lock = (int)(b % NKE);
         c.variant = b & 0x80;
         break;
@@ -1090,7 +1116,10 @@ static void one_op(struct input *in)
             return;
         break;
     }
-    case OP_VP_DELETE: case OP_VP_ACQ: case OP_VP_ACQ_DPC: case OP_VP_REL_DPC:
+    case OP_VP_DELETE:
+    case OP_VP_ACQ:
+    case OP_VP_ACQ_DPC:
+    case OP_VP_REL_DPC:
         c.handle = pick_handle(b, &c.lock);
         break;
     case OP_VP_REL:
@@ -1137,8 +1166,8 @@ static void cleanup(void)
         KIRQL cur = m.thread[t].irql;
         bool raising = !(m.lock[id].kind & K_DPC);
         if (cur < need || (raising && cur > need)) {
-            struct call c = {.op = cur < need ? OP_RAISE : OP_LOWER, .t = t, .lock = -1,
-                             .irql = need};
+            struct call c = {
+                .op = cur < need ? OP_RAISE : OP_LOWER, .t = t, .lock = -1, .irql = need};
             REQUIRE(do_call(&c), "cleanup: cannot move thread %d to DISPATCH_LEVEL", t);
         }
         struct call r = release_call(id);
