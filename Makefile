@@ -5,13 +5,16 @@
 #                prefix and build the examples against it
 #   make build   just build (RelWithDebInfo, build/release)
 #   make torture-long [SECONDS=60]   long torture runs of every lock kind
+#   make fuzz [FUZZ_SECONDS=3600] [FUZZ_CORPUS=build/fuzz-corpus]   a long fuzzing run
+#   make check-fuzz, check-memcheck   parts of make check: a 60 s fuzz, Valgrind memcheck
+#   make coverage  line and branch coverage of src/ by the tests (gcovr), in build/coverage
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
 .PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
-	torture-long clean
+	check-fuzz check-memcheck fuzz fuzz-build coverage torture-long clean
 
 all: build
 
@@ -22,8 +25,8 @@ build:
 demo: build
 	./build/release/demo/vpspin-demo
 
-check: check-release check-asan check-tsan check-aarch64 check-install
-	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install)"
+check: check-release check-asan check-tsan check-aarch64 check-install check-fuzz check-memcheck
+	@echo "all test suites passed (release, asan+ubsan, tsan, aarch64, install, fuzz, memcheck)"
 
 check-release: build
 	ctest --test-dir build/release --output-on-failure -j $(JOBS)
@@ -53,6 +56,33 @@ check-aarch64:
 # with pkg-config and with find_package.
 check-install: build
 	bash tools/check-install.sh build/release
+
+# The libFuzzer harness (tests/fuzz/): clang, instrumented, ASan+UBSan, in build/fuzz.
+# check-fuzz runs it for 60 s from the seeds into a fresh corpus; fuzz runs it for
+# FUZZ_SECONDS into FUZZ_CORPUS, which a later run carries on from (tools/fuzz.sh).
+FUZZ_SECONDS ?= 3600
+FUZZ_CORPUS ?= build/fuzz-corpus
+fuzz-build:
+	$(CMAKE) -S . -B build/fuzz $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	    -DCMAKE_CXX_COMPILER=clang++ -DVPSPIN_FUZZ=ON -DVPSPIN_BUILD_BENCH=OFF -DVPSPIN_MODEL_CHECK=OFF
+	$(CMAKE) --build build/fuzz -j $(JOBS) --target fuzz_spinlock
+
+check-fuzz: fuzz-build
+	rm -rf build/fuzz/check-corpus
+	bash tools/fuzz.sh build/fuzz/tests/fuzz_spinlock 60 build/fuzz/check-corpus
+
+fuzz: fuzz-build
+	bash tools/fuzz.sh build/fuzz/tests/fuzz_spinlock $(FUZZ_SECONDS) $(FUZZ_CORPUS)
+
+# The main test programs, the fuzz seeds, the example and the demo under Valgrind's
+# memcheck: no error and no leak of any kind (tools/memcheck.sh).
+check-memcheck: build
+	bash tools/memcheck.sh build/release
+
+# Line and branch coverage of src/ by the test suite: gcc --coverage, gcovr (Debian:
+# gcovr); reports in build/coverage (tools/coverage.sh, docs/coverage.md).
+coverage:
+	bash tools/coverage.sh
 
 # A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
 SECONDS ?= 60

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "lockword.h"
 #include "thread.h"
 #include "vplock.h"
@@ -275,8 +276,8 @@ __attribute__((constructor)) static void vsp_report_mode_from_env(void)
 
 void vsp_bugcheck(const struct vsp_violation *v)
 {
-    struct vsp_text *t = malloc(sizeof *t);
-    static struct vsp_text fallback; /* used under the mutex if malloc fails */
+    struct vsp_text *t = vsp_alloc(sizeof *t);
+    static struct vsp_text fallback; /* used under the mutex if that fails */
 
     pthread_mutex_lock(&vsp_report_mutex);
     if (vsp_report_mode == VPSPIN_REPORT_CONTINUE && vsp_seen_before(v)) {

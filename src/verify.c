@@ -118,7 +118,7 @@ bool vsp_report(enum vsp_api api, uint32_t subcode, const void *lock, KIRQL cur,
         .p = {subcode, 0, 0, 0},
         .api = api,
         .lock = lock,
-        .lock_readable = lock != NULL,
+        .lock_readable = true, /* with no lock (the IRQL rules) the report says "none" */
     };
     bool deleted = false;
     /* Never read a lock word through a handle that is not a lock slot. */

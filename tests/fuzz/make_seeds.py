@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""make_seeds.py - writes the seed corpus of the fuzz harness (corpus/), one file per theme.
+
+The encoding is fuzz_spinlock.c's: byte 0 is the checking mode (0, 1, 2 = full); then each
+operation is [opcode, thread, argument] and, for some, more bytes. The seeds are small
+and each reaches one area (every rule, handovers, bursts, every mode), so the fuzzer starts
+from inputs that already pass the model's checks deep into a sequence.
+
+    python3 tests/fuzz/make_seeds.py     (rewrites tests/fuzz/corpus/seed-*)
+"""
+import os
+
+(RAISE, RAISE_DPC, LOWER, KE_ACQ, KE_REL, KE_ACQ_DPC, KE_REL_DPC, KE_TRY, KQ_ACQ, KQ_REL,
+ KQ_ACQ_DPC, KQ_REL_DPC, VP_CREATE, VP_DELETE, VP_ACQ, VP_REL, VP_ACQ_DPC, VP_REL_DPC,
+ HANDOVER, BURST, FAIL_CREATE, SET_MODE) = range(22)
+
+RIGHT = 0    # a release's NewIrql selector below 160: the IRQL the acquire returned
+def wrong(irql): return 160 + irql   # ...at or above 160: this IRQL instead
+
+def op(code, t=0, b=0, *more): return [code, t, b, *more]
+
+seeds = {}
+
+# IRQL: raise and lower, right and wrong (0x30, 0x31), on every thread.
+seeds["irql"] = [1] + sum([op(RAISE, t, 1) + op(RAISE_DPC, t) + op(RAISE, t, 15)
+                           + op(RAISE, t, 16) + op(RAISE, t, 2) + op(LOWER, t, 15)
+                           + op(LOWER, t, 2) + op(LOWER, t, 0) for t in range(4)], [])
+
+# Ke locks, correct: every pair, nested, from PASSIVE and DISPATCH, in each mode.
+correct = (op(KE_ACQ, 0, 0) + op(KE_ACQ_DPC, 0, 1) + op(KE_TRY, 0, 2) + op(KE_TRY, 0, 2)
+           + op(KE_REL_DPC, 0, 2) + op(KE_REL_DPC, 0, 1) + op(KE_REL, 0, 0, RIGHT)
+           + op(KQ_ACQ, 1, 0) + op(KQ_ACQ_DPC, 1, 1) + op(KQ_REL_DPC, 1, 1)
+           + op(KQ_REL, 1, 0, RIGHT) + op(RAISE_DPC, 2) + op(KE_ACQ, 2, 0x81)
+           + op(KE_REL, 2, 0, RIGHT) + op(LOWER, 2, 0))
+for mode in range(3):
+    seeds["ke-correct-mode%d" % mode] = [mode] + correct
+
+# Every release rule, in the order a release checks them.
+seeds["ke-release-rules"] = [1] + (
+    op(KE_REL_DPC, 0, 0) + op(KE_REL, 0, 0, RIGHT)           # 0x41, 0x32
+    + op(RAISE_DPC, 0) + op(KE_REL, 0, 0, RIGHT)               # 0x1007
+    + op(KE_ACQ, 1, 0) + op(RAISE_DPC, 0) + op(KE_REL, 0, 0, RIGHT)   # 0x1004
+    + op(KE_REL_DPC, 1, 0) + op(KE_REL, 1, 0, wrong(1))        # 0x1009, 0x20015
+    + op(KE_ACQ, 1, 0) + op(KE_ACQ_DPC, 1, 0)                  # 0x1000 twice
+    + op(KQ_ACQ, 0, 1) + op(KQ_REL, 0, 1, wrong(1)) + op(KE_REL, 0, 1, RIGHT)
+    + op(RAISE, 0, 3) + op(KE_ACQ, 0, 2) + op(KQ_REL_DPC, 0, 1))   # 0x42, 0x1009
+
+# VideoPort locks: create, use, delete, use after delete, bad handles, failed creation.
+seeds["vp-lifecycle"] = [1] + (
+    op(VP_CREATE, 0, 0) + op(VP_CREATE, 1, 1) + op(VP_CREATE, 0, 3) + op(FAIL_CREATE, 0, 2)
+    + op(VP_ACQ, 1, 0) + op(VP_ACQ_DPC, 1, 1) + op(VP_REL_DPC, 1, 1)
+    + op(VP_DELETE, 2, 0) + op(VP_REL, 1, 0, wrong(1)) + op(VP_REL, 1, 0, RIGHT)
+    + op(VP_DELETE, 2, 0) + op(VP_ACQ, 3, 0) + op(VP_DELETE, 2, 0)
+    + op(VP_ACQ, 0, 3) + op(VP_ACQ, 0, 4) + op(VP_ACQ, 0, 5) + op(VP_ACQ, 0, 6)
+    + op(VP_DELETE, 0, 3) + op(VP_DELETE, 0, 4) + op(VP_REL_DPC, 0, 5)
+    + op(VP_CREATE, 0, 0) + op(VP_ACQ, 0, 0) + op(VP_ACQ, 0, 0))
+seeds["vp-mode0"] = [0] + (
+    op(VP_CREATE, 0, 0) + op(VP_ACQ, 1, 0) + op(VP_REL, 1, 0, RIGHT) + op(VP_DELETE, 1, 0)
+    + op(VP_DELETE, 1, 0) + op(VP_DELETE, 1, 3) + op(VP_DELETE, 1, 4) + op(FAIL_CREATE, 0, 1)
+    + op(VP_CREATE, 0, 1) + op(RAISE_DPC, 2) + op(VP_ACQ_DPC, 2, 1) + op(VP_REL_DPC, 2, 1))
+
+# Handovers: a worker waits for a lock another thread holds; not waiting, until it spins,
+# until it sleeps on the futex; every kind of acquire on both sides; the holder acquiring
+# it again while the worker waits (0x1000, with waiters).
+seeds["handover"] = [1] + (
+    op(KE_ACQ, 0, 0) + op(HANDOVER, 1, 0, 0, 0) + op(HANDOVER, 2, 0, 2, 1)
+    + op(HANDOVER, 1, 0, 0, 2) + op(KQ_ACQ, 3, 1) + op(HANDOVER, 1, 1, 2, 1)
+    + op(VP_CREATE, 0, 0) + op(VP_ACQ, 0, 0) + op(HANDOVER, 2, 3, 0, 2) + op(HANDOVER, 1, 3, 0, 1)
+    + op(KE_ACQ, 0, 2) + op(HANDOVER, 1, 2, 0, 5) + op(HANDOVER, 2, 3, 0, 6))
+
+# Bursts: all four threads, then two, over Ke and VideoPort locks, mixed acquire kinds.
+seeds["burst"] = [1] + (
+    op(VP_CREATE, 0, 0) + op(VP_CREATE, 0, 1) + op(BURST, 0, 0xF, 15, 0x3F, 0x00, 0xFF, 0x55, 0xAA)
+    + op(RAISE_DPC, 1) + op(BURST, 0, 0x6, 31, 0x09, 0x18, 0x0F, 0x3C, 0xC3)
+    + op(KE_ACQ, 3, 2) + op(BURST, 0, 0xB, 7, 0x1B, 1, 2, 3, 4) + op(SET_MODE, 0, 0)
+    + op(KE_REL, 3, 2, RIGHT) + op(SET_MODE, 0, 0) + op(BURST, 0, 0xF, 20, 0x3F, 9, 9, 9, 9))
+
+# A thread's very first call is a release (so the thread is not yet known to vpspin): named
+# to come first, since the replay runs the seeds in name order in a fresh process.
+seeds["0-first-calls"] = [1] + (op(KE_REL_DPC, 1, 0) + op(KE_REL, 2, 1, RIGHT)
+                                + op(VP_REL, 3, 3, RIGHT) + op(KQ_REL, 0, 2, RIGHT))
+
+here = os.path.dirname(os.path.abspath(__file__))
+os.makedirs(os.path.join(here, "corpus"), exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(here, "corpus", "seed-" + name), "wb") as f:
+        f.write(bytes(b & 0xFF for b in data))
