@@ -171,11 +171,15 @@ ULONG vpspin_set_watchdog(ULONG Milliseconds)
     return old;
 }
 
-/* A forked child has only the thread that forked, and no watchdog thread; one starts
- * with the child's next tracked thread (or vpspin_set_watchdog). */
+/* fork() holds the mutex, so that the child's copy of the list is whole and the mutex
+ * free. A forked child has only the thread that forked, and no watchdog thread; one
+ * starts with the child's next tracked thread (or vpspin_set_watchdog). */
+static void vsp_wd_fork_prepare(void) { pthread_mutex_lock(&vsp_wd_mutex); }
+
+static void vsp_wd_fork_parent(void) { pthread_mutex_unlock(&vsp_wd_mutex); }
+
 static void vsp_wd_forked(void)
 {
-    pthread_mutex_init(&vsp_wd_mutex, NULL);
     vsp_wd_running = false;
     struct vsp_track *self = vsp_self()->track;
     vsp_wd_threads = NULL;
@@ -184,6 +188,7 @@ static void vsp_wd_forked(void)
         self->tid = (int)getpid(); /* the forking thread is the child's main thread */
         vsp_wd_threads = self;
     }
+    pthread_mutex_unlock(&vsp_wd_mutex);
 }
 
 __attribute__((constructor)) static void vsp_wd_init(void)
@@ -191,5 +196,5 @@ __attribute__((constructor)) static void vsp_wd_init(void)
     const char *s = getenv("VPSPIN_WATCHDOG_MS");
     if (s != NULL && *s != '\0')
         vsp_wd_ms = (ULONG)strtoul(s, NULL, 10);
-    pthread_atfork(NULL, NULL, vsp_wd_forked);
+    pthread_atfork(vsp_wd_fork_prepare, vsp_wd_fork_parent, vsp_wd_forked);
 }
