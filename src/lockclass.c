@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <vpspin/vpspin.h>
@@ -164,4 +165,26 @@ VP_STATUS vpspin_set_lock_class(PVOID Lock, const char *Name)
     }
     pthread_mutex_unlock(&vsp_class_mutex);
     return status;
+}
+
+void vsp_lock_free_all(void)
+{
+    pthread_mutex_lock(&vsp_class_mutex);
+    for (unsigned b = 0; b < VSP_LOCK_BUCKETS; b++) {
+        struct vsp_lock *l = vsp_buckets[b];
+        vsp_buckets[b] = NULL;
+        while (l != NULL) {
+            struct vsp_lock *next = l->next;
+            free(l);
+            l = next;
+        }
+    }
+    vsp_nlocks = 0;
+    for (unsigned i = 0; i < vsp_nclasses; i++) {
+        free(vsp_classes[i]->edges);
+        free(vsp_classes[i]);
+        vsp_classes[i] = NULL;
+    }
+    __atomic_store_n(&vsp_nclasses, 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&vsp_class_mutex);
 }

@@ -109,6 +109,10 @@ struct vsp_class *vsp_class_at(unsigned i);
 /* Calls fn for every lock record, under the registry's mutex. */
 void vsp_lock_for_each(void (*fn)(struct vsp_lock *lock, void *ctx), void *ctx);
 
+/* Frees every record and class (and the lock-order graph): at exit, when no other thread
+ * can be looking (track.c). */
+void vsp_lock_free_all(void);
+
 /* Says, once per kind of trouble, that the full mode checks less from now on. */
 void vsp_track_degraded(const char *why);
 

@@ -4,6 +4,7 @@
  */
 #include "track.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,38 @@ void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt)
     }
     if (tt->overflow != 0)
         vsp_put(out, "  and %u more, not tracked\n", tt->overflow);
+}
+
+/* Whether the calling thread is the process's only one. */
+static bool vsp_alone(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    if (d != NULL)
+        closedir(d);
+    return n == 1;
+}
+
+/* At exit, after the atexit handlers (which may write statistics): the full mode's tables
+ * live for the process, but when nothing else can use them any more - the watchdog
+ * stopped, no other thread left - they are freed, so that a leak checker sees no memory
+ * held at exit. Tracking stops first: any later call takes the plain paths. */
+__attribute__((destructor)) static void vsp_track_fini(void)
+{
+    vsp_watchdog_mode(false);
+    if (!vsp_alone())
+        return;
+    vsp_track_for(VSP_TRACK_FOR_FULL | VSP_TRACK_FOR_STATS | VSP_TRACK_FOR_TOOL, false);
+    struct vsp_thread *t = vsp_self();
+    if (t->track != NULL && t->track != VSP_TRACK_FAILED) {
+        vsp_watchdog_remove(t->track);
+        free(t->track);
+    }
+    t->track = NULL;
+    pthread_setspecific(vsp_track_key, NULL);
+    vsp_lock_free_all();
 }
 
 /* Thread exit (a TLS destructor, with the thread's TLS still there). */
