@@ -69,10 +69,11 @@ void vsp_stat_merge(struct vsp_lock_stat *d, const struct vsp_lock_stat *s)
 /* n ticks in ns. */
 static ULONGLONG vsp_ns(double rate, uint64_t n) { return (ULONGLONG)((double)n * rate); }
 
-static void vsp_stat_fill(vpspin_lock_stat *out, const struct vsp_lock_stat *s, const char *cls)
+/* r: ns per tick, measured once per call of the API so that all rows agree. */
+static void vsp_stat_fill(vpspin_lock_stat *out, const struct vsp_lock_stat *s, const char *cls,
+                          double r)
 {
     uint64_t wn = vsp_stat_get(&s->wait_n), hn = vsp_stat_get(&s->hold_n);
-    double r = vsp_ns_per_tick();
     out->Class = cls;
     out->Acquisitions = vsp_stat_get(&s->acquisitions);
     out->Contentions = vsp_stat_get(&s->contentions);
@@ -91,7 +92,7 @@ VP_STATUS vpspin_query_lock_stat(PVOID Lock, vpspin_lock_stat *Stat)
     struct vsp_class *c = l != NULL ? __atomic_load_n(&l->cls, __ATOMIC_ACQUIRE) : NULL;
     if (c == NULL || Stat == NULL)
         return ERROR_INVALID_PARAMETER;
-    vsp_stat_fill(Stat, &l->st, c->name);
+    vsp_stat_fill(Stat, &l->st, c->name, vsp_ns_per_tick());
     return NO_ERROR;
 }
 
@@ -140,10 +141,10 @@ static void vsp_write_sites(FILE *f, const struct vsp_lock_stat *s, bool csv)
 }
 
 static void vsp_write_row(FILE *f, vpspin_stat_format format, const char *level, const char *cls,
-                          const char *lock, const struct vsp_lock_stat *s)
+                          const char *lock, const struct vsp_lock_stat *s, double rate)
 {
     vpspin_lock_stat v;
-    vsp_stat_fill(&v, s, cls);
+    vsp_stat_fill(&v, s, cls, rate);
     if (format == VPSPIN_STAT_CSV) {
         fprintf(f, "%s,\"%s\",\"%s\",%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,\"", level, cls,
                 lock, v.Acquisitions, v.Contentions, v.WaitMinNs, v.WaitAvgNs, v.WaitMaxNs,
@@ -193,18 +194,19 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
                         " 1 in %u uncontended acquires)\n%-46s %12s %11s %9s %9s %10s %9s %9s %10s\n",
                 vsp_hold_sample, "class / lock", "acquisitions", "contentions", "wait-min",
                 "wait-avg", "wait-max", "hold-min", "hold-avg", "hold-max");
+    double rate = vsp_ns_per_tick();
     unsigned next = 0;
     for (unsigned i = 0; i < nclasses; i++) {
         struct vsp_class *c = vsp_class_at(i);
         if (vsp_stat_get(&totals[i].acquisitions) == 0)
             continue;
-        vsp_write_row(Stream, Format, "class", c->name, "", &totals[i]);
+        vsp_write_row(Stream, Format, "class", c->name, "", &totals[i], rate);
         while (next < snap.n && snap.locks[next]->cls->id < c->id)
             next++;
         for (; next < snap.n && snap.locks[next]->cls == c; next++) {
             char label[64];
             vsp_lock_label(label, sizeof label, snap.locks[next]);
-            vsp_write_row(Stream, Format, "lock", c->name, label, &snap.locks[next]->st);
+            vsp_write_row(Stream, Format, "lock", c->name, label, &snap.locks[next]->st, rate);
         }
     }
     free(snap.locks);
@@ -214,11 +216,15 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
 
 /* ---- VPSPIN_STATS: "table" or "csv", optionally ":path"; written at exit ----------------- */
 
+static bool vsp_exit_write;
 static vpspin_stat_format vsp_exit_format;
 static char vsp_exit_path[256];
 
-static void vsp_stats_at_exit(void)
+void vsp_lockstat_at_exit(void)
 {
+    if (!vsp_exit_write)
+        return;
+    vsp_exit_write = false;
     FILE *f = vsp_exit_path[0] != '\0' ? fopen(vsp_exit_path, "w") : stderr;
     if (f == NULL) {
         fprintf(stderr, "vpspin: cannot write lock statistics to %s\n", vsp_exit_path);
@@ -248,5 +254,5 @@ __attribute__((constructor)) static void vsp_stats_from_env(void)
     if (colon != NULL)
         snprintf(vsp_exit_path, sizeof vsp_exit_path, "%s", colon + 1);
     vpspin_set_lock_stat(TRUE);
-    atexit(vsp_stats_at_exit);
+    vsp_exit_write = true;
 }

@@ -64,6 +64,9 @@ static inline void vsp_stat_held(struct vsp_lock_stat *s, uint64_t hold)
     vsp_stat_time(&s->hold_n, &s->hold_sum, &s->hold_min, &s->hold_max, hold);
 }
 
+/* Writes the statistics at exit if VPSPIN_STATS asked for it (track.c's destructor). */
+void vsp_lockstat_at_exit(void);
+
 /* dst += src (counts and times; contention sites as room allows). */
 void vsp_stat_merge(struct vsp_lock_stat *dst, const struct vsp_lock_stat *src);
 void vsp_stat_clear(struct vsp_lock_stat *s);

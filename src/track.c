@@ -221,12 +221,14 @@ static bool vsp_alone(void)
     return n == 1;
 }
 
-/* At exit, after the atexit handlers (which may write statistics): the full mode's tables
- * live for the process, but when nothing else can use them any more - the watchdog
- * stopped, no other thread left - they are freed, so that a leak checker sees no memory
- * held at exit. Tracking stops first: any later call takes the plain paths. */
+/* At exit (a destructor: after the program's atexit handlers): the statistics are
+ * written if VPSPIN_STATS asked. The full mode's tables live for the process, but when
+ * nothing else can use them any more - the watchdog stopped, no other thread left - they
+ * are freed, so that a leak checker sees no memory held at exit. Tracking stops first:
+ * any later call takes the plain paths. */
 __attribute__((destructor)) static void vsp_track_fini(void)
 {
+    vsp_lockstat_at_exit();
     vsp_watchdog_mode(false);
     if (!vsp_alone())
         return;
