@@ -21,7 +21,6 @@
  * and a lookup reads the extension first (acquire), so a device found is fully set up.
  * Only start and stop write slots (under vsp_registry_mutex).
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "bugcheck.h"
 #include "host.h"
 #include "thread.h"
 #include "verify.h"
@@ -337,23 +337,6 @@ VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
 
 /* ---- Stop ------------------------------------------------------------------------------ */
 
-static void vsp_put_creator(const void *addr, char *buf, size_t size)
-{
-    Dl_info info;
-    if (addr == NULL || dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
-        snprintf(buf, size, "%p", addr);
-        return;
-    }
-    const char *module = strrchr(info.dli_fname, '/');
-    module = module != NULL ? module + 1 : info.dli_fname;
-    if (info.dli_sname != NULL)
-        snprintf(buf, size, "%s+0x%lx (%s)", info.dli_sname,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
-    else
-        snprintf(buf, size, "%s+0x%lx", module,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
-}
-
 /* Reports and deletes the spin locks created for d's extension and never deleted. */
 static ULONG vsp_device_leaks(struct vpspin_device *d)
 {
@@ -377,7 +360,7 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
     for (size_t i = 0; i < n; i++) {
         char creator[256];
         bool held = __atomic_load_n(&locks[i]->Lock, __ATOMIC_RELAXED) != 0;
-        vsp_put_creator(locks[i]->Creator, creator, sizeof creator);
+        vsp_format_code_address(creator, sizeof creator, locks[i]->Creator);
         if (report)
             fprintf(stderr, "  VideoPort spin lock #%lu at %p, created by %s: %s\n",
                     (unsigned long)locks[i]->Serial, (void *)locks[i], creator,
