@@ -230,8 +230,8 @@ __attribute__((destructor)) static void vsp_track_fini(void)
 {
     vsp_lockstat_at_exit();
     vsp_watchdog_mode(false);
-    if (!vsp_alone())
-        return;
+    if ((vsp_class_count() == 0 && vsp_self()->track == NULL) || !vsp_alone())
+        return; /* nothing was tracked, or someone may still be using the tables */
     vsp_track_for(VSP_TRACK_FOR_FULL | VSP_TRACK_FOR_STATS | VSP_TRACK_FOR_TOOL, false);
     struct vsp_thread *t = vsp_self();
     if (t->track != NULL && t->track != VSP_TRACK_FAILED) {
