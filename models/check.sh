@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# models/check.sh - model-check the lock algorithm (src/spinlock_algo.c) with Spin.
+# models/check.sh - model-check the lock algorithm (src/lock/spinlock_algo.c) with Spin.
 #
 # Runs every check of models/spinlock_algo.pml (see models/README.md): each one is
 # `spin -a` with the model's macros, pan.c compiled with gcc, and an exhaustive search
@@ -42,7 +42,7 @@ fi
 # the model's references want updating.
 stale=0
 while IFS='|' read -r file func line; do
-    path=$here/../src/${file:-spinlock_algo.c}
+    path=$here/../src/lock/${file:-spinlock_algo.c}
     if ! sed -n "${line},$((line + 2))p" "$path" 2>/dev/null | grep -q "\\b$func("; then
         echo "warning: stale line reference in spinlock_algo.pml: ${file:-spinlock_algo.c}" \
             "$func() at line $line" >&2
