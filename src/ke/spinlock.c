@@ -9,7 +9,7 @@
 #include "annotate.h"
 #include "clock.h"
 #include "cpu.h"
-#include "ke_spinlock.h"
+#include "spinlock.h"
 #include "track.h"
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,

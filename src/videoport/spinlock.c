@@ -9,7 +9,7 @@
 #include <vpspin/video.h>
 
 #include "host.h"
-#include "ke_spinlock.h"
+#include "spinlock.h"
 #include "track.h"
 #include "vplock.h"
 
