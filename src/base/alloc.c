@@ -1,9 +1,9 @@
 /*
  * alloc.c - allocation with failure injection (alloc.h, vpspin_fail_allocations).
  */
-#include "alloc.h"
+#include "base/alloc.h"
 
-#include "annotate.h"
+#include "base/annotate.h"
 
 #include <pthread.h>
 #include <stdlib.h>

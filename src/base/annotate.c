@@ -1,14 +1,14 @@
 /*
  * annotate.c - finding the race detectors of annotate.h at start-up.
  */
-#include "annotate.h"
+#include "base/annotate.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "lockclass.h"
-#include "lockdep.h"
-#include "verify.h"
+#include "verifier/lockclass.h"
+#include "verifier/lockdep.h"
+#include "check/verify.h"
 
 unsigned vsp_annotating;
 

@@ -4,7 +4,7 @@
  * Until 10 ms have passed the interval is too short to trust, so the first conversion
  * may wait that long (it happens when statistics are written, not on a lock path).
  */
-#include "clock.h"
+#include "base/clock.h"
 
 static uint64_t vsp_tick0, vsp_ns0;
 

@@ -1,7 +1,7 @@
 /*
  * api.c - the names of the public functions, for reports.
  */
-#include "api.h"
+#include "check/api.h"
 
 static const char *const vsp_api_names[] = {
 #define VSP_API_NAME(name) #name,

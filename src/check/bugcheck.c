@@ -12,7 +12,7 @@
  * The first line's format is fixed (tools grep for it). Reports are serialised, so two
  * threads failing at once give two whole reports; then the handler runs (or abort()).
  */
-#include "bugcheck.h"
+#include "check/bugcheck.h"
 
 #include <dlfcn.h>
 #include <execinfo.h>
@@ -23,10 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "lockword.h"
-#include "thread.h"
-#include "vplock.h"
+#include "base/alloc.h"
+#include "lock/lockword.h"
+#include "lock/thread.h"
+#include "videoport/vplock.h"
 
 static pthread_mutex_t vsp_report_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static vpspin_bugcheck_handler vsp_handler; /* under vsp_report_mutex */

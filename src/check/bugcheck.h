@@ -9,7 +9,7 @@
 
 #include <vpspin/vpspin.h>
 
-#include "api.h"
+#include "check/api.h"
 
 #define VSP_DRIVER_VERIFIER_DETECTED_VIOLATION 0xC4u
 #define VSP_DPC_WATCHDOG_VIOLATION 0x133u

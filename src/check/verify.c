@@ -3,15 +3,15 @@
  * words and the parameters of each rule of verify.h, as documented per subcode in
  * docs/checked-mode.md and vpspin(7).
  */
-#include "verify.h"
+#include "check/verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bugcheck.h"
-#include "thread.h"
-#include "track.h"
+#include "check/bugcheck.h"
+#include "lock/thread.h"
+#include "verifier/track.h"
 
 static int vsp_verify_level = VPSPIN_VERIFY_DEFAULT; /* a vpspin_verify_mode */
 unsigned vsp_slow_paths = VSP_SLOW_CHECK;

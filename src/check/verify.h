@@ -15,9 +15,9 @@
 
 #include <vpspin/vpspin.h>
 
-#include "api.h"
-#include "lockword.h"
-#include "vplock.h"
+#include "check/api.h"
+#include "lock/lockword.h"
+#include "videoport/vplock.h"
 
 /* Why a fast path must step aside: checks are on, releases need a fence, or every call
  * must be tracked (track.h) - for the full mode (which then also sets VSP_SLOW_FULL),

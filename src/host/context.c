@@ -30,11 +30,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host.h"
+#include "host/host.h"
 
-#include "bugcheck.h"
-#include "thread.h"
-#include "verify.h"
+#include "check/bugcheck.h"
+#include "lock/thread.h"
+#include "check/verify.h"
 
 __thread struct vsp_host_thread vsp_host_tls __attribute__((tls_model("initial-exec")));
 

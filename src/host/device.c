@@ -28,12 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "bugcheck.h"
-#include "host.h"
-#include "thread.h"
-#include "verify.h"
-#include "vplock.h"
+#include "base/alloc.h"
+#include "check/bugcheck.h"
+#include "host/host.h"
+#include "lock/thread.h"
+#include "check/verify.h"
+#include "videoport/vplock.h"
 
 static PVOID vsp_registry_ext[VSP_MAX_DEVICES];                 /* atomic */
 static struct vpspin_device *vsp_registry_dev[VSP_MAX_DEVICES]; /* atomic */

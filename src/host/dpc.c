@@ -12,9 +12,9 @@
  *   (0,0) idle -> (1,0) queued -> (0,1) running -> (0,0), or -> (1,1) queued again while
  *   running -> (1,0) when it returns.
  */
-#include "host.h"
-#include "thread.h"
-#include "verify.h"
+#include "host/host.h"
+#include "lock/thread.h"
+#include "check/verify.h"
 
 BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE CallbackRoutine,
                           PVOID Context)

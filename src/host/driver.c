@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "host.h"
-#include "thread.h"
+#include "base/alloc.h"
+#include "host/host.h"
+#include "lock/thread.h"
 
 static __thread struct vpspin_driver *vsp_loading; /* DriverEntry on this thread */
 

@@ -36,10 +36,10 @@
 
 #include <vpspin/vpspin.h>
 
-#include "api.h"
-#include "thread.h"
-#include "track.h"
-#include "verify.h"
+#include "check/api.h"
+#include "lock/thread.h"
+#include "verifier/track.h"
+#include "check/verify.h"
 
 /* ---- Contexts ------------------------------------------------------------------------ */
 

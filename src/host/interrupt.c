@@ -20,8 +20,8 @@
  */
 #include <sys/prctl.h>
 
-#include "host.h"
-#include "thread.h"
+#include "host/host.h"
+#include "lock/thread.h"
 
 static BOOLEAN vsp_run_isr(struct vpspin_device *d)
 {

@@ -10,8 +10,8 @@
  * is read under d->m before each call, so none starts after VideoPortStopTimer returns;
  * VideoPortStopTimer does not wait for a call in progress (it may be that call).
  */
-#include "host.h"
-#include "thread.h"
+#include "host/host.h"
+#include "lock/thread.h"
 
 #define VSP_TIMER_PERIOD_NS 1000000000u
 

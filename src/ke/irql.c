@@ -9,9 +9,9 @@
  */
 #include <vpspin/wdm.h>
 
-#include "thread.h"
-#include "track.h"
-#include "verify.h"
+#include "lock/thread.h"
+#include "verifier/track.h"
+#include "check/verify.h"
 
 KIRQL KeGetCurrentIrql(VOID) { return vsp_self()->irql; }
 

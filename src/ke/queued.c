@@ -9,7 +9,7 @@
  */
 #include <vpspin/wdm.h>
 
-#include "spinlock.h"
+#include "ke/spinlock.h"
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_HANDLE LockHandle)
 {

@@ -6,11 +6,11 @@
  */
 #include <vpspin/wdm.h>
 
-#include "annotate.h"
-#include "clock.h"
-#include "cpu.h"
-#include "spinlock.h"
-#include "track.h"
+#include "base/annotate.h"
+#include "base/clock.h"
+#include "base/cpu.h"
+#include "ke/spinlock.h"
+#include "verifier/track.h"
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
                        const void *site)

@@ -16,10 +16,10 @@
 #ifndef VSP_KE_SPINLOCK_H
 #define VSP_KE_SPINLOCK_H
 
-#include "spinlock_algo.h"
-#include "thread.h"
-#include "verify.h"
-#include "vplock.h"
+#include "lock/spinlock_algo.h"
+#include "lock/thread.h"
+#include "check/verify.h"
+#include "videoport/vplock.h"
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
                        PSPIN_LOCK vp, const void *site);

@@ -81,7 +81,7 @@
  * Uncontended cost: lock is one CAS; unlock is one load, one store and one load, all on the
  * line the CAS brought in: the same locked-instruction count as a test-and-set spin lock.
  */
-#include "spinlock_algo.h"
+#include "lock/spinlock_algo.h"
 
 #include <linux/futex.h>
 #include <linux/membarrier.h>
@@ -90,8 +90,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu.h"
-#include "verify.h"
+#include "base/cpu.h"
+#include "check/verify.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)

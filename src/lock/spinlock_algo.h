@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "lockword.h"
+#include "lock/lockword.h"
 
 /* The waiter half's flags. */
 #define VSP_PARKED 0x1u /* a waiter may sleep on the futex; the next release wakes one */

@@ -1,13 +1,13 @@
 /*
  * thread.c - attaching a thread to the IRQL model: its kernel thread id and owner tag.
  */
-#include "thread.h"
+#include "lock/thread.h"
 
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lockword.h"
+#include "lock/lockword.h"
 
 __thread struct vsp_thread vsp_self_tls __attribute__((tls_model("initial-exec")));
 

@@ -1,7 +1,7 @@
 /*
  * lockclass.c - lock records and classes (lockclass.h), and vpspin_set_lock_class.
  */
-#include "lockclass.h"
+#include "verifier/lockclass.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -10,10 +10,10 @@
 
 #include <vpspin/vpspin.h>
 
-#include "alloc.h"
-#include "bugcheck.h"
-#include "lockstat.h"
-#include "vplock.h"
+#include "base/alloc.h"
+#include "check/bugcheck.h"
+#include "verifier/lockstat.h"
+#include "videoport/vplock.h"
 
 static pthread_mutex_t vsp_class_mutex = PTHREAD_MUTEX_INITIALIZER;
 struct vsp_lock *vsp_buckets[VSP_LOCK_BUCKETS];        /* heads: atomic */

@@ -30,7 +30,7 @@
  * Two different chains with the same 64-bit key would hide the second: a chance of about
  * n^2 / 2^65 for n chains.
  */
-#include "lockdep.h"
+#include "verifier/lockdep.h"
 
 #include <execinfo.h>
 #include <pthread.h>
@@ -41,9 +41,9 @@
 
 #include <vpspin/vpspin.h>
 
-#include "alloc.h"
-#include "bugcheck.h"
-#include "track.h"
+#include "base/alloc.h"
+#include "check/bugcheck.h"
+#include "verifier/track.h"
 
 #define VSP_CHAIN_PROBES 32u
 #define VSP_EDGE_FRAMES 12

@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "api.h"
-#include "lockclass.h"
+#include "check/api.h"
+#include "verifier/lockclass.h"
 
 struct vsp_track;
 

@@ -2,7 +2,7 @@
  * lockstat.c - writing the statistics of lockstat.h: vpspin_query_lock_stat, the table
  * and CSV of vpspin_write_lock_stat, and VPSPIN_STATS (collect, and write at exit).
  */
-#include "lockstat.h"
+#include "verifier/lockstat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 
 #include <vpspin/vpspin.h>
 
-#include "bugcheck.h"
-#include "clock.h"
-#include "verify.h"
-#include "vplock.h"
+#include "check/bugcheck.h"
+#include "base/clock.h"
+#include "check/verify.h"
+#include "videoport/vplock.h"
 
 unsigned vsp_hold_sample = VSP_HOLD_SAMPLE;
 

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lockclass.h"
+#include "verifier/lockclass.h"
 
 #define VSP_HOLD_SAMPLE 8u
 extern unsigned vsp_hold_sample; /* VSP_HOLD_SAMPLE, or VPSPIN_STATS_SAMPLE */

@@ -2,21 +2,21 @@
  * track.c - the held-lock stack of each thread and the hooks of track.h; the full mode's
  * out-of-order release (0x1003) and thread exit (0x100A) checks.
  */
-#include "track.h"
+#include "verifier/track.h"
 
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "alloc.h"
-#include "annotate.h"
-#include "bugcheck.h"
-#include "clock.h"
-#include "lockdep.h"
-#include "lockstat.h"
-#include "verify.h"
-#include "vplock.h"
+#include "base/alloc.h"
+#include "base/annotate.h"
+#include "check/bugcheck.h"
+#include "base/clock.h"
+#include "verifier/lockdep.h"
+#include "verifier/lockstat.h"
+#include "check/verify.h"
+#include "videoport/vplock.h"
 
 #define VSP_TRACK_FAILED ((struct vsp_track *)1)
 

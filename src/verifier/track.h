@@ -25,9 +25,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "api.h"
-#include "lockclass.h"
-#include "thread.h"
+#include "check/api.h"
+#include "verifier/lockclass.h"
+#include "lock/thread.h"
 
 #define VSP_HELD_MAX 32
 

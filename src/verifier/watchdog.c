@@ -21,10 +21,10 @@
 
 #include <vpspin/vpspin.h>
 
-#include "bugcheck.h"
-#include "clock.h"
-#include "track.h"
-#include "verify.h"
+#include "check/bugcheck.h"
+#include "base/clock.h"
+#include "verifier/track.h"
+#include "check/verify.h"
 
 #define VSP_WATCHDOG_DEFAULT_MS 10000u
 

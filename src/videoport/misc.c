@@ -6,7 +6,7 @@
 
 #include <vpspin/video.h>
 
-#include "cpu.h"
+#include "base/cpu.h"
 
 UCHAR VideoPortGetCurrentIrql(VOID) { return KeGetCurrentIrql(); }
 

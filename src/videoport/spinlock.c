@@ -8,10 +8,10 @@
  */
 #include <vpspin/video.h>
 
-#include "host.h"
-#include "spinlock.h"
-#include "track.h"
-#include "vplock.h"
+#include "host/host.h"
+#include "ke/spinlock.h"
+#include "verifier/track.h"
+#include "videoport/vplock.h"
 
 VP_STATUS VideoPortCreateSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK *SpinLock)
 {

@@ -17,9 +17,9 @@
  * Allocation and free take a mutex; they are rare (PASSIVE_LEVEL, at device start and
  * stop). Validation and the acquire/release paths never do.
  */
-#include "vplock.h"
+#include "videoport/vplock.h"
 
-#include "alloc.h"
+#include "base/alloc.h"
 
 #include <pthread.h>
 #include <string.h>
