@@ -37,18 +37,18 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 
-# Line references of the model ("spinlock_algo.h vsp_lock(), lines 39-44"; without a file
-# name, spinlock_algo.c) that no longer point at the function they name: the C code moved,
+# Line references of the model ("lock/spinlock_algo.h vsp_lock(), lines 39-44", paths from
+# src/; without a file name, lock/spinlock_algo.c) that no longer point at the function they name: the C code moved,
 # the model's references want updating.
 stale=0
 while IFS='|' read -r file func line; do
-    path=$here/../src/lock/${file:-spinlock_algo.c}
+    path=$here/../src/${file:-lock/spinlock_algo.c}
     if ! sed -n "${line},$((line + 2))p" "$path" 2>/dev/null | grep -q "\\b$func("; then
-        echo "warning: stale line reference in spinlock_algo.pml: ${file:-spinlock_algo.c}" \
+        echo "warning: stale line reference in spinlock_algo.pml: ${file:-lock/spinlock_algo.c}" \
             "$func() at line $line" >&2
         stale=$((stale + 1))
     fi
-done < <(grep -oE '([a-z_]+\.[ch] )?[a-z_]+\(\), lines? [0-9]+' "$model" |
+done < <(grep -oE '([a-z_/]+\.[ch] )?[a-z_]+\(\), lines? [0-9]+' "$model" |
          sed -E 's/^(([^ ]+) )?([a-z_]+)\(\), lines? ([0-9]+)$/\2|\3|\4/')
 
 # check ID NAME N EXPECT SPIN_DEFS CC_DEFS PAN_ARGS [ERROR_PATTERN]

@@ -1,5 +1,5 @@
 /*
- * spinlock_algo.pml - a Promela model of vpspin's lock algorithm (src/spinlock_algo.c), for
+ * spinlock_algo.pml - a Promela model of vpspin's lock algorithm (src/lock/spinlock_algo.c), for
  * the Spin model checker. models/check.sh runs every check; models/README.md has the results.
  *
  * WHAT IS MODELLED. One KSPIN_LOCK word and N threads (-DN=2 or -DN=3; 4 compiles too). Each
@@ -23,7 +23,7 @@
  * Each goes into the releaser's store buffer (pend, pendv) and becomes visible later, at a
  * moment of the store_buffer process's choosing, while the releaser goes on loading and
  * updating the waiter half. That is the reordering the "No lost wake-up" argument of
- * spinlock_algo.c (lines 63-71) must defeat: the store buffer on x86, and on Arm or POWER a
+ * lock/spinlock_algo.c (lines 63-71) must defeat: the store buffer on x86, and on Arm or POWER a
  * store-release followed by a relaxed load or RMW of another location. The releaser's own
  * next atomic access to the owner half drains its buffer (coherence). A parker's
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) does not return before every other running
@@ -82,7 +82,7 @@
 #define HANDOFF_SLEEPER 3
 #define me _pid
 #define REC (4 + me)
-/* spinlock_algo.h lines 24-26 */
+/* lock/spinlock_algo.h lines 24-26 */
 #define PARKED 1
 #define WANT 2
 #define SPINNER 4
@@ -138,7 +138,7 @@ byte hval;                 /* the value that release decided on: who is entitled
  * anyone (all asleep or stopped). */
 #define LOST (owner == 0 && pend == 0 && ANY(ASLEEP) && ALL(STOPPED))
 
-/* spinlock_algo.c vsp_may_take(), lines 182-188 */
+/* lock/spinlock_algo.c vsp_may_take(), lines 182-188 */
 #ifdef OLD_HANDOFF_RULE
 #define HANDOFF_OK ELIGIBLE                /* the rule before bug 1 was fixed */
 #else
@@ -221,8 +221,8 @@ inline futex_wake1()
     }
 }
 
-/* spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
- * that saw PARKED (spinlock_algo.h lines 67-68, spinlock_algo.c lines 305-306). The load and the
+/* lock/spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
+ * that saw PARKED (lock/spinlock_algo.h lines 67-68, lock/spinlock_algo.c lines 305-306). The load and
  * fetch_and are one step: when the load saw PARKED and the fetch_and does not, nothing
  * happens, as if the load had come at the fetch_and's time. */
 inline unlock_end()
@@ -234,7 +234,7 @@ inline unlock_end()
     fi
 }
 
-/* spinlock_algo.c vsp_spin_or_queue(), lines 160-172 (what its sleep_after means: line 258) */
+/* lock/spinlock_algo.c vsp_spin_or_queue(), lines 160-172 (what its sleep_after means: line 258) */
 inline spin_or_queue()
 {
     if
@@ -266,9 +266,9 @@ active [N] proctype thread()
     bit n;           /* what FUTEX_WAKE returned */
 
 idle:
-    /* ---- acquire: ke_spinlock.h vsp_acquire(), lines 58-74
-     *      -> spinlock_algo.h vsp_lock(), lines 39-44
-     *      -> spinlock_algo.h vsp_trylock(), lines 31-37: one CAS 0 -> record
+    /* ---- acquire: ke/spinlock.h vsp_acquire(), lines 69-87
+     *      -> lock/spinlock_algo.h vsp_lock(), lines 39-44
+     *      -> lock/spinlock_algo.h vsp_trylock(), lines 31-37: one CAS 0 -> record
      * (or stop for good) ---- */
     if
     :: atomic { done[me] = true; goto stop }
@@ -281,7 +281,7 @@ idle:
                 trying[me] = true }
     fi;
 
-    /* ---- spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
+    /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
     spin_or_queue();                                   /* lines 240-243 */
 wait:
     /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
@@ -396,14 +396,14 @@ wait:
     goto wait;
 
 locked:
-    /* ---- the critical section, then the release: ke_spinlock.h vsp_release(), lines 77-91
+    /* ---- the critical section, then the release: ke/spinlock.h vsp_release(), lines 92-106
      * (default mode: membarrier, checks pass) ---- */
 #ifndef FENCE_MODE
-    /* spinlock_algo.h vsp_unlock_begin(), lines 50-59: line 53, load the waiter half */
+    /* lock/spinlock_algo.h vsp_unlock_begin(), lines 50-59: line 53, load the waiter half */
     if
     :: atomic { wh == 0 -> incs[me] = false }
-        atomic { STORE_OWNER(0) }                      /* spinlock_algo.h line 57 */
-        /* spinlock_algo.h vsp_unlock_end(), lines 61-69: line 66 is a compiler barrier */
+        atomic { STORE_OWNER(0) }                      /* lock/spinlock_algo.h line 57 */
+        /* lock/spinlock_algo.h vsp_unlock_end(), lines 61-69: line 66 is a compiler barrier */
 #ifdef BUG_NO_WAKE
         skip;                                          /* (seeded bug: no wake) */
 #else
@@ -416,7 +416,7 @@ locked:
     incs[me] = false;                                  /* fence mode: always vsp_unlock */
 #endif
 
-    /* ---- spinlock_algo.c vsp_unlock(), lines 278-306 ---- */
+    /* ---- lock/spinlock_algo.c vsp_unlock(), lines 278-306 ---- */
     if
     :: atomic { wh & WANT ->                           /* lines 282-283: hand over */
                 to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 285 */

@@ -1,7 +1,7 @@
 /*
  * no_membarrier.c - runs a program as on a kernel without membarrier(2): a seccomp filter
  * makes every membarrier call fail with ENOSYS, then PROGRAM is executed. vpspin's lock
- * then takes its other way of not losing a wake-up (src/spinlock_algo.c): every release
+ * then takes its other way of not losing a wake-up (src/lock/spinlock_algo.c): every release
  * fences, and a waiter going to sleep fences instead of calling membarrier. ctest runs
  * test_stress and the fuzz seeds this way.
  *

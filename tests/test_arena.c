@@ -1,12 +1,12 @@
 /*
- * test_arena.c - where VideoPort lock objects live (src/vplock.c), at its limits: before
+ * test_arena.c - where VideoPort lock objects live (src/videoport/vplock.c), at its limits: before
  * the first lock, quarantine of deleted locks, and a full arena.
  *
  *   1. Before any lock exists (no arena yet), a handle is still told apart from a lock:
  *      vpspin_query_spin_lock refuses it and the checked mode reports 0x1002.
  *   2. Quarantine: a deleted lock's slot is not handed out again until more than 1024
  *      others wait behind it; then the oldest comes back first (FIFO), as a new lock.
- *   3. A full arena (VSP_ARENA_SLOTS = 2^20 lock objects, src/vplock.h): creation then
+ *   3. A full arena (VSP_ARENA_SLOTS = 2^20 lock objects, src/videoport/vplock.h): creation then
  *      returns ERROR_NOT_ENOUGH_MEMORY with *SpinLock untouched; deleting one lets the
  *      next creation reuse that slot at once (quarantine or not), and only it.
  * Step 3 commits the whole arena: 64 MiB.

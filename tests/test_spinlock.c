@@ -316,7 +316,7 @@ static void test_park_and_wake(void)
 /* ---- Handoff: a waiter that has waited past its patience is handed the lock; the
  * releasing thread cannot take it back, even at once. ------------------------------------ */
 
-#define WAITER_HALF_WANT 0x2u /* src/lockword.h: the waiter half's WANT flag */
+#define WAITER_HALF_WANT 0x2u /* src/lock/lockword.h: the waiter half's WANT flag */
 
 static KSPIN_LOCK handoff_lock;
 static int handoff_queued, handoff_waiter_got;

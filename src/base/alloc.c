@@ -1,5 +1,5 @@
 /*
- * alloc.c - allocation with failure injection (alloc.h, vpspin_fail_allocations).
+ * base/alloc.c - allocation with failure injection (alloc.h, vpspin_fail_allocations).
  */
 #include "base/alloc.h"
 

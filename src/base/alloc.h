@@ -1,5 +1,5 @@
 /*
- * alloc.h - every allocation vpspin makes goes through here, so that a test can make any
+ * base/alloc.h - every allocation vpspin makes goes through here, so that a test can make any
  * one of them fail (vpspin_fail_allocations) and see the caller cope.
  *
  *   vsp_alloc(n)         zeroed memory, or NULL (out of memory or failure injected)

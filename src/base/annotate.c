@@ -1,18 +1,18 @@
 /*
- * annotate.c - finding the race detectors of annotate.h at start-up.
+ * base/annotate.c - finding the race detectors of annotate.h at start-up.
+ *
+ * This runs before the library's other constructors (priority 101), so that each of them
+ * can tell the tools found about what it owns: the verifier marks its tables as
+ * bookkeeping and has every call tracked (verifier/track.c, lockclass.c, lockdep.c).
  */
 #include "base/annotate.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "verifier/lockclass.h"
-#include "verifier/lockdep.h"
-#include "check/verify.h"
-
 unsigned vsp_annotating;
 
-__attribute__((constructor)) static void vsp_annotate_init(void)
+__attribute__((constructor(101))) static void vsp_annotate_init(void)
 {
     const char *s = getenv("VPSPIN_ANNOTATE");
     if (s != NULL && strcmp(s, "0") == 0)
@@ -25,9 +25,4 @@ __attribute__((constructor)) static void vsp_annotate_init(void)
     if (RUNNING_ON_VALGRIND && VALGRIND_HG_GET_ABITS(&probe, NULL, 1) == 1)
         vsp_annotating |= VSP_ANNOTATE_HELGRIND;
 #endif
-    if (vsp_annotating == 0)
-        return;
-    vsp_annotate_internal(vsp_buckets, sizeof vsp_buckets);
-    vsp_annotate_internal(vsp_chains, sizeof vsp_chains);
-    vsp_track_for(VSP_TRACK_FOR_TOOL, true);
 }

@@ -1,9 +1,9 @@
 /*
- * annotate.h - telling race detectors that a KSPIN_LOCK is a lock.
+ * base/annotate.h - telling race detectors that a KSPIN_LOCK is a lock.
  *
  * ThreadSanitizer and Helgrind see vpspin's atomics but not that they make a lock, so
  * they can neither order critical sections the way a lock does for them nor report a
- * lock-order inversion. The full path of every acquire and release (ke_spinlock.c) tells
+ * lock-order inversion. The full path of every acquire and release (ke/spinlock.c) tells
  * them, through:
  *
  *   ThreadSanitizer   the __tsan_mutex_* interface. The functions are declared weak, so
@@ -13,7 +13,7 @@
  *                     build time and the program runs under valgrind --tool=helgrind.
  *
  * When either tool is there (vsp_annotating, set at start-up unless VPSPIN_ANNOTATE=0),
- * every call takes the full path, so no acquire or release goes untold. A lock's own word
+ * every call takes the full path (verifier/track.c), so no acquire or release goes untold. A lock's own word
  * is excluded from Helgrind's race checks: its accesses are the lock algorithm's business.
  */
 #ifndef VSP_ANNOTATE_H

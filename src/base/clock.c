@@ -1,5 +1,5 @@
 /*
- * clock.c - the tick rate of clock.h: ticks and CLOCK_MONOTONIC read together at start-up
+ * base/clock.c - the tick rate of clock.h: ticks and CLOCK_MONOTONIC read together at start-up
  * and again when a conversion is asked for; the ratio of the two intervals is the rate.
  * Until 10 ms have passed the interval is too short to trust, so the first conversion
  * may wait that long (it happens when statistics are written, not on a lock path).

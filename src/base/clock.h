@@ -1,5 +1,5 @@
 /*
- * clock.h - cheap timestamps for the full checked mode's statistics and watchdog.
+ * base/clock.h - cheap timestamps for the full checked mode's statistics and watchdog.
  *
  * vsp_ticks() is the CPU's invariant counter where user space can read it (x86 TSC, Arm
  * generic timer: a few nanoseconds, no system call), else CLOCK_MONOTONIC in ns. Ticks

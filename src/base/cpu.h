@@ -1,5 +1,5 @@
 /*
- * cpu.h - the processor's spin-wait hint.
+ * base/cpu.h - the processor's spin-wait hint.
  */
 #ifndef VSP_CPU_H
 #define VSP_CPU_H

@@ -1,5 +1,5 @@
 /*
- * version.c - the library's version.
+ * base/version.c - the library's version.
  */
 #include <vpspin/vpspin.h>
 

@@ -1,5 +1,5 @@
 /*
- * api.c - the names of the public functions, for reports.
+ * check/api.c - the names of the public functions, for reports.
  */
 #include "check/api.h"
 

@@ -1,5 +1,5 @@
 /*
- * api.h - the public functions that can raise a report, as an enum, so that a check
+ * check/api.h - the public functions that can raise a report, as an enum, so that a check
  * deep in the Ke layer can name the function the driver actually called.
  */
 #ifndef VSP_API_H

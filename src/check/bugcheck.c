@@ -1,5 +1,5 @@
 /*
- * bugcheck.c - the report a failed check makes, in the shape of a Windows bug check:
+ * check/bugcheck.c - the report a failed check makes, in the shape of a Windows bug check:
  *
  *   *** STOP: 0x000000C4 (0x0000000000001000,0x00007F...,0x...,0x...)
  *   DRIVER_VERIFIER_DETECTED_VIOLATION
@@ -14,19 +14,16 @@
  */
 #include "check/bugcheck.h"
 
-#include <dlfcn.h>
-#include <execinfo.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
+#include "check/lockinfo.h"
 #include "lock/lockword.h"
 #include "lock/thread.h"
-#include "videoport/vplock.h"
 
 static pthread_mutex_t vsp_report_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static vpspin_bugcheck_handler vsp_handler; /* under vsp_report_mutex */
@@ -45,28 +42,6 @@ vpspin_bugcheck_handler vpspin_set_bugcheck_handler(vpspin_bugcheck_handler Hand
 }
 
 ULONG vpspin_bugcheck_count(void) { return __atomic_load_n(&vsp_reports, __ATOMIC_RELAXED); }
-
-struct vsp_text *vsp_text_new(void)
-{
-    struct vsp_text *t = malloc(sizeof *t);
-    if (t != NULL) {
-        t->len = 0;
-        t->buf[0] = '\0';
-    }
-    return t;
-}
-
-void vsp_put(struct vsp_text *t, const char *fmt, ...)
-{
-    if (t->len >= sizeof t->buf - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
-}
 
 static const char *vsp_irql_name(unsigned irql)
 {
@@ -106,75 +81,19 @@ static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
         vsp_put(t, ", with waiters");
 }
 
-void vsp_format_code_address(char *buf, size_t n, const void *addr)
-{
-    Dl_info info;
-    if (addr == NULL || dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
-        snprintf(buf, n, "%p", addr);
-        return;
-    }
-    const char *module = strrchr(info.dli_fname, '/');
-    module = module != NULL ? module + 1 : info.dli_fname;
-    if (info.dli_sname != NULL)
-        snprintf(buf, n, "%s+0x%lx (%s)", info.dli_sname,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
-    else
-        snprintf(buf, n, "%s+0x%lx", module,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
-}
-
-void vsp_put_code_address(struct vsp_text *t, const void *addr)
-{
-    char buf[256];
-    vsp_format_code_address(buf, sizeof buf, addr);
-    vsp_put(t, "%s", buf);
-}
-
-/* Whether addr is code of this library, when it is a shared object of its own. */
-static bool vsp_in_library(const void *addr)
-{
-    Dl_info self, other;
-    if (dladdr(&vsp_reports, &self) == 0 || self.dli_fname == NULL ||
-        strstr(self.dli_fname, ".so") == NULL)
-        return false;
-    return dladdr(addr, &other) != 0 && other.dli_fbase == self.dli_fbase;
-}
-
-void vsp_put_frames(struct vsp_text *t, void *const *frames, int n, const char *indent)
-{
-    int first = 0;
-    while (first < n - 1 && vsp_in_library(frames[first]))
-        first++;
-    for (int i = first; i < n; i++) {
-        vsp_put(t, "%s#%-2d ", indent, i - first);
-        vsp_put_code_address(t, frames[i]);
-        vsp_put(t, "\n");
-    }
-}
-
-/* The caller's stack, from the first frame outside vpspin. */
-static void vsp_put_stack(struct vsp_text *t)
-{
-    void *frames[40];
-    int n = backtrace(frames, 40);
-    vsp_put(t, "Stack:\n");
-    vsp_put_frames(t, frames + 1, n - 1, "  ");
-}
-
 static void vsp_put_lock(struct vsp_text *t, const struct vsp_violation *v)
 {
     if (v->lock == NULL) {
         vsp_put(t, "Lock:   %s\n", v->lock_readable ? "none" : "NULL");
         return;
     }
-    PSPIN_LOCK vp = vsp_vplock_from_word(v->lock);
-    if (vp != NULL) {
-        vsp_put(t, "Lock:   %p, VideoPort spin lock #%lu (%s), created by ", v->lock,
-                (unsigned long)vp->Serial,
-                vsp_vplock_state(vp) == VSP_VPLOCK_LIVE ? "live" : "deleted");
-        vsp_put_code_address(t, vp->Creator);
-        vsp_put(t, " for HwDeviceExtension %p;\n        ", vp->HwDeviceExtension);
-        vsp_put_word(t, __atomic_load_n(&vp->Lock, __ATOMIC_RELAXED));
+    struct vsp_lock_info info;
+    if (vsp_lock_describe(v->lock, &info)) {
+        vsp_put(t, "Lock:   %p, %s #%lu (%s), created by ", v->lock, info.kind, info.serial,
+                info.live ? "live" : "deleted");
+        vsp_put_code_address(t, info.creator);
+        vsp_put(t, " for HwDeviceExtension %p;\n        ", info.owner);
+        vsp_put_word(t, __atomic_load_n((const ULONG_PTR *)v->lock, __ATOMIC_RELAXED));
     } else if (v->lock_readable) {
         vsp_put(t, "Lock:   KSPIN_LOCK at %p, ", v->lock);
         vsp_put_word(t, __atomic_load_n((const ULONG_PTR *)v->lock, __ATOMIC_RELAXED));
@@ -288,7 +207,7 @@ void vsp_bugcheck(const struct vsp_violation *v)
     }
     if (t == NULL)
         t = &fallback;
-    t->len = 0;
+    vsp_text_clear(t);
     vsp_put(t, "*** STOP: 0x%08X (0x%016llX,0x%016llX,0x%016llX,0x%016llX)\n", v->code,
             (unsigned long long)v->p[0], (unsigned long long)v->p[1],
             (unsigned long long)v->p[2], (unsigned long long)v->p[3]);

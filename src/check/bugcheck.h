@@ -1,5 +1,7 @@
 /*
- * bugcheck.h - writing a bug check report and handing it to the handler.
+ * check/bugcheck.h - writing a bug check report and handing it to the handler. Every layer's
+ * rules report through vsp_bugcheck; report lines are built with base/text.h and
+ * base/symbol.h, and a lock made by a higher layer is described through lockinfo.h.
  */
 #ifndef VSP_BUGCHECK_H
 #define VSP_BUGCHECK_H
@@ -9,6 +11,8 @@
 
 #include <vpspin/vpspin.h>
 
+#include "base/symbol.h"
+#include "base/text.h"
 #include "check/api.h"
 
 #define VSP_DRIVER_VERIFIER_DETECTED_VIOLATION 0xC4u
@@ -28,21 +32,5 @@ struct vsp_violation {
 /* Writes the report, counts it and calls the handler; with none, aborts, or returns in
  * report-and-continue mode (where a report already made once is only counted). */
 void vsp_bugcheck(const struct vsp_violation *v);
-
-/* A bounded text buffer that never overflows (excess is cut), for report lines. */
-struct vsp_text {
-    char buf[8192];
-    size_t len;
-};
-
-struct vsp_text *vsp_text_new(void); /* empty, or NULL when out of memory; free() it */
-__attribute__((format(printf, 2, 3))) void vsp_put(struct vsp_text *t, const char *fmt, ...);
-
-/* "function+0x1a (module)" where the dynamic symbol table knows the code address. */
-void vsp_put_code_address(struct vsp_text *t, const void *addr);
-void vsp_format_code_address(char *buf, size_t n, const void *addr);
-
-/* A stack from backtrace(), one frame per line, from the first frame outside vpspin. */
-void vsp_put_frames(struct vsp_text *t, void *const *frames, int n, const char *indent);
 
 #endif

@@ -1,78 +1,12 @@
 /*
- * verify.c - the checked mode's state (the mode, from VPSPIN_VERIFY) and its reports: the
- * words and the parameters of each rule of verify.h, as documented per subcode in
- * docs/checked-mode.md and vpspin(7).
+ * check/verify.c - the reports of the rules of verify.h: the words and the parameters of each,
+ * as documented per subcode in docs/checked-mode.md and vpspin(7).
  */
 #include "check/verify.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "check/bugcheck.h"
+#include "check/lockinfo.h"
 #include "lock/thread.h"
-#include "verifier/track.h"
-
-static int vsp_verify_level = VPSPIN_VERIFY_DEFAULT; /* a vpspin_verify_mode */
-unsigned vsp_slow_paths = VSP_SLOW_CHECK;
-
-static unsigned vsp_track_reasons; /* VSP_TRACK_FOR_* */
-
-/* Settings change only while no thread holds a lock, so flags may change one at a time. */
-static void vsp_slow_set(unsigned flag, bool on)
-{
-    if (on)
-        __atomic_fetch_or(&vsp_slow_paths, flag, __ATOMIC_RELAXED);
-    else
-        __atomic_fetch_and(&vsp_slow_paths, ~flag, __ATOMIC_RELAXED);
-}
-
-void vsp_track_for(unsigned reason, bool on)
-{
-    unsigned r = on ? __atomic_or_fetch(&vsp_track_reasons, reason, __ATOMIC_RELAXED)
-                    : __atomic_and_fetch(&vsp_track_reasons, ~reason, __ATOMIC_RELAXED);
-    vsp_slow_set(VSP_SLOW_TRACK, r != 0);
-    vsp_slow_set(VSP_SLOW_FULL, r & VSP_TRACK_FOR_FULL);
-    vsp_watchdog_mode(r & VSP_TRACK_FOR_FULL);
-}
-
-static void vsp_set_level(int level)
-{
-    __atomic_store_n(&vsp_verify_level, level, __ATOMIC_RELAXED);
-    vsp_slow_set(VSP_SLOW_CHECK, level != VPSPIN_VERIFY_OFF);
-    vsp_track_for(VSP_TRACK_FOR_FULL, level == VPSPIN_VERIFY_FULL);
-}
-
-void vpspin_set_lock_stat(BOOLEAN Collect) { vsp_track_for(VSP_TRACK_FOR_STATS, Collect != FALSE); }
-
-/* Reads VPSPIN_VERIFY before main(): "0", "1" or "full". */
-__attribute__((constructor)) static void vsp_verify_from_env(void)
-{
-    const char *s = getenv("VPSPIN_VERIFY");
-    if (s == NULL || *s == '\0')
-        return;
-    if (strcmp(s, "0") == 0)
-        vsp_set_level(VPSPIN_VERIFY_OFF);
-    else if (strcmp(s, "1") == 0)
-        vsp_set_level(VPSPIN_VERIFY_DEFAULT);
-    else if (strcmp(s, "full") == 0)
-        vsp_set_level(VPSPIN_VERIFY_FULL);
-    else
-        fprintf(stderr, "vpspin: VPSPIN_VERIFY=%s is not 0, 1 or full; using 1\n", s);
-}
-
-vpspin_verify_mode vpspin_get_verify(void)
-{
-    return (vpspin_verify_mode)__atomic_load_n(&vsp_verify_level, __ATOMIC_RELAXED);
-}
-
-int vpspin_set_verify(vpspin_verify_mode Mode)
-{
-    if (Mode != VPSPIN_VERIFY_OFF && Mode != VPSPIN_VERIFY_DEFAULT && Mode != VPSPIN_VERIFY_FULL)
-        return -1;
-    vsp_set_level((int)Mode);
-    return 0;
-}
 
 static const char *vsp_rule_text(uint32_t subcode, bool deleted, KIRQL requested)
 {
@@ -124,7 +58,8 @@ bool vsp_report(enum vsp_api api, uint32_t subcode, const void *lock, KIRQL cur,
     /* Never read a lock word through a handle that is not a lock slot. */
     ULONG_PTR word = 0;
     if (subcode == 0x1002) {
-        deleted = vsp_vplock_state((PSPIN_LOCK)lock) == VSP_VPLOCK_DELETED;
+        struct vsp_lock_info info;
+        deleted = vsp_lock_describe(lock, &info) && !info.live;
         v.lock_readable = deleted;
     } else if (lock != NULL) {
         word = __atomic_load_n((const ULONG_PTR *)lock, __ATOMIC_RELAXED);

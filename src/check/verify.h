@@ -1,11 +1,14 @@
 /*
- * verify.h - the checked mode: the rules of vpspin(7), checked before a call acts.
+ * check/verify.h - the checked mode: the rules of vpspin(7), checked before a call acts.
  *
  * Each rule is a predicate here (vsp_rule_*: the 0xC4 subcode broken, or 0), cheap enough
  * to inline; reporting a broken rule, with its parameters, is in verify.c. Every vsp_verify_*
  * returns true when the call may go on; when a rule is broken it reports (bugcheck.h) and,
  * if the installed handler returns, returns false: the caller must then return without
- * effect. With checking off, callers skip all of this behind one branch on vsp_slow_paths.
+ * effect. With checking off, callers skip all of this behind one branch on vsp_slow_paths
+ * (base/slow.h). The rules of a VideoPort handle are predicates here too; testing a handle
+ * is the VideoPort layer's (videoport/vplock.h), as is the rule of the miniport contexts
+ * (check/context.h) the host's.
  */
 #ifndef VSP_VERIFY_H
 #define VSP_VERIFY_H
@@ -15,28 +18,9 @@
 
 #include <vpspin/vpspin.h>
 
+#include "base/slow.h"
 #include "check/api.h"
 #include "lock/lockword.h"
-#include "videoport/vplock.h"
-
-/* Why a fast path must step aside: checks are on, releases need a fence, or every call
- * must be tracked (track.h) - for the full mode (which then also sets VSP_SLOW_FULL),
- * for statistics, or for a race detector. */
-#define VSP_SLOW_CHECK 0x1u
-#define VSP_SLOW_FENCE 0x2u
-#define VSP_SLOW_TRACK 0x4u
-#define VSP_SLOW_FULL 0x8u
-extern unsigned vsp_slow_paths;
-
-/* Reasons to track, each turned on or off by its owner. */
-#define VSP_TRACK_FOR_FULL 0x1u
-#define VSP_TRACK_FOR_STATS 0x2u
-#define VSP_TRACK_FOR_TOOL 0x4u
-void vsp_track_for(unsigned reason, bool on);
-
-static inline unsigned vsp_slow(void) { return __atomic_load_n(&vsp_slow_paths, __ATOMIC_RELAXED); }
-static inline bool vsp_checking(void) { return vsp_slow() & VSP_SLOW_CHECK; }
-static inline bool vsp_tracking(void) { return vsp_slow() & VSP_SLOW_TRACK; }
 
 /* ---- The rules ------------------------------------------------------------------------ */
 
@@ -83,10 +67,8 @@ static inline uint32_t vsp_rule_release(unsigned kind, KIRQL cur, uint32_t owner
     return 0;
 }
 
-static inline uint32_t vsp_rule_vplock(enum vsp_vplock_state state)
-{
-    return state == VSP_VPLOCK_LIVE ? 0 : 0x1002;
-}
+/* A VideoPort handle: live is whether it names a lock created and not deleted. */
+static inline uint32_t vsp_rule_vplock(bool live) { return live ? 0 : 0x1002; }
 
 static inline uint32_t vsp_rule_delete(uint32_t owner) { return owner != 0 ? 0x100B : 0; }
 
@@ -124,19 +106,6 @@ static inline bool vsp_verify_release(enum vsp_api api, PKSPIN_LOCK w, unsigned 
     uint32_t owner = __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED);
     uint32_t rule = vsp_rule_release(kind, cur, owner, self, new_irql);
     return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, w, cur, 0, new_irql, kind);
-}
-
-static inline bool vsp_verify_vplock(enum vsp_api api, PSPIN_LOCK SpinLock)
-{
-    uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock));
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
-}
-
-static inline bool vsp_verify_delete(enum vsp_api api, PSPIN_LOCK SpinLock)
-{
-    uint32_t rule =
-        vsp_rule_delete(__atomic_load_n(vsp_owner_half(vsp_vplock_word(SpinLock)), __ATOMIC_RELAXED));
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
 }
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * host_context.c - the contexts the miniport's routines run in, and the host's rules.
+ * host/context.c - the contexts the miniport's routines run in, and the host's rules.
  *
  * A callout brackets every call the host makes into the miniport. On entry it records
- * the context in this thread's host state (vsp_host_tls, initial-exec TLS like the IRQL)
+ * the context in this thread's context state (check/context.h: initial-exec TLS)
  * with the IRQL and the number of spin locks the thread holds (struct vsp_thread's held,
  * kept in every mode). On return, when checking:
  *
@@ -19,12 +19,8 @@
  * reported. Then the IRQL of the call is restored whatever the mode, so that the host
  * goes on as it would have (a lock still held stays held).
  *
- * The two rules of calls made inside a context are here too (vpspin's own 0xC4
- * subcodes: Windows has no code for them):
- *   0xF001  VideoPortQueueDpc below DISPATCH_LEVEL: P2 current IRQL, P3 CallbackRoutine,
- *           P4 HwDeviceExtension;
- *   0xF002  VideoPortDeleteSpinLock from HwInterrupt or from a Medium or High priority
- *           synchronize routine: P2 the lock, P3 that context, P4 current IRQL.
+ * The rules of calls made inside a context (0xF001, 0xF002) and the contexts themselves
+ * are check/context.h's: the VideoPort layer checks them too.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -36,36 +32,6 @@
 #include "lock/thread.h"
 #include "check/verify.h"
 
-__thread struct vsp_host_thread vsp_host_tls __attribute__((tls_model("initial-exec")));
-
-static enum vsp_api vsp_context_api(enum vsp_context context)
-{
-    switch (context) {
-    case VSP_CTX_DRIVER_ENTRY:
-        return VSP_API_DriverEntry;
-    case VSP_CTX_FIND_ADAPTER:
-        return VSP_API_HwVidFindAdapter;
-    case VSP_CTX_INITIALIZE:
-        return VSP_API_HwVidInitialize;
-    case VSP_CTX_START_IO:
-        return VSP_API_HwVidStartIO;
-    case VSP_CTX_INTERRUPT:
-        return VSP_API_HwVidInterrupt;
-    case VSP_CTX_DPC:
-        return VSP_API_HwVidDpcRoutine;
-    case VSP_CTX_TIMER:
-        return VSP_API_HwVidTimer;
-    default:
-        return VSP_API_HwVidSynchronizeExecutionCallback;
-    }
-}
-
-static bool vsp_excludes_isr(enum vsp_context context)
-{
-    return context == VSP_CTX_INTERRUPT || context == VSP_CTX_SYNC_MEDIUM ||
-           context == VSP_CTX_SYNC_HIGH;
-}
-
 void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
                        PVOID argument)
 {
@@ -75,10 +41,10 @@ void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PT
     c->argument = argument;
     c->irql = t->irql;
     c->held = t->held;
-    c->saved = vsp_host_tls;
-    vsp_host_tls.context = context;
-    if (vsp_excludes_isr(context))
-        vsp_host_tls.interrupt_context = context;
+    c->saved = vsp_context_tls;
+    vsp_context_tls.context = context;
+    if (vsp_context_excludes_isr(context))
+        vsp_context_tls.interrupt_context = context;
 }
 
 /* "name+0x1a (module)" or "module+0x1a40" for a routine, for the report's Rule line. */
@@ -136,41 +102,5 @@ void vsp_callout_leave(struct vsp_callout *c)
     if (vsp_checking() && (t->held > c->held || t->irql != c->irql))
         vsp_report_return(c, t->irql, t->held);
     t->irql = c->irql;
-    vsp_host_tls = c->saved;
-}
-
-bool vsp_host_verify_queue_dpc(PVOID HwDeviceExtension, ULONG_PTR routine)
-{
-    KIRQL irql = vsp_self()->irql;
-    if (__builtin_expect(irql >= DISPATCH_LEVEL, 1))
-        return true;
-    struct vsp_violation v = {
-        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
-        .p = {0xF001, irql, routine, (ULONG_PTR)HwDeviceExtension},
-        .rule = "VideoPortQueueDpc called below DISPATCH_LEVEL",
-        .api = VSP_API_VideoPortQueueDpc,
-        .lock_readable = true,
-    };
-    vsp_bugcheck(&v);
-    return false;
-}
-
-bool vsp_host_verify_delete(PSPIN_LOCK SpinLock)
-{
-    enum vsp_context context = vsp_host_tls.interrupt_context;
-    if (__builtin_expect(context == VSP_CTX_NONE, 1))
-        return true;
-    struct vsp_violation v = {
-        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
-        .p = {0xF002, (ULONG_PTR)SpinLock, context, vsp_self()->irql},
-        .rule = context == VSP_CTX_INTERRUPT
-                    ? "VideoPortDeleteSpinLock called from HwInterrupt"
-                    : "VideoPortDeleteSpinLock called from a Medium or High priority "
-                      "synchronize routine",
-        .api = VSP_API_VideoPortDeleteSpinLock,
-        .lock = SpinLock,
-        .lock_readable = true,
-    };
-    vsp_bugcheck(&v);
-    return false;
+    vsp_context_tls = c->saved;
 }

@@ -1,6 +1,5 @@
 /*
- * host_device.c - starting and stopping a device, sending it requests, and finding a
- * device from the HwDeviceExtension the miniport passes to every port service.
+ * host/device.c - starting and stopping a device, and sending it requests.
  *
  * Start (vpspin_start_device), as the video port's start of a device: allocate the
  * device extension zeroed, start the device's three threads (interrupt, DPC, timer:
@@ -15,11 +14,6 @@
  * each finishing the call it is in), then the DPC thread runs what is still queued and
  * exits; then the leak check: live VideoPort spin locks created for this extension are
  * reported (when checking) and deleted, unless held.
- *
- * The registry maps an extension to its device without a lock: VSP_MAX_DEVICES slots of
- * (extension, device) pairs. A slot's device is stored before its extension (release),
- * and a lookup reads the extension first (acquire), so a device found is fully set up.
- * Only start and stop write slots (under vsp_registry_mutex).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,109 +28,6 @@
 #include "lock/thread.h"
 #include "check/verify.h"
 #include "videoport/vplock.h"
-
-static PVOID vsp_registry_ext[VSP_MAX_DEVICES];                 /* atomic */
-static struct vpspin_device *vsp_registry_dev[VSP_MAX_DEVICES]; /* atomic */
-static unsigned vsp_registry_high;                              /* atomic: slots ever used */
-static pthread_mutex_t vsp_registry_mutex = PTHREAD_MUTEX_INITIALIZER;
-
-struct vpspin_device *vsp_device_from_ext(PVOID HwDeviceExtension)
-{
-    if (HwDeviceExtension == NULL)
-        return NULL;
-    unsigned high = __atomic_load_n(&vsp_registry_high, __ATOMIC_ACQUIRE);
-    for (unsigned i = 0; i < high; i++)
-        if (__atomic_load_n(&vsp_registry_ext[i], __ATOMIC_ACQUIRE) == HwDeviceExtension)
-            return __atomic_load_n(&vsp_registry_dev[i], __ATOMIC_RELAXED);
-    return NULL;
-}
-
-static bool vsp_registry_add(struct vpspin_device *d)
-{
-    bool ok = false;
-    pthread_mutex_lock(&vsp_registry_mutex);
-    for (unsigned i = 0; i < VSP_MAX_DEVICES; i++) {
-        if (vsp_registry_ext[i] == NULL) {
-            d->slot = i;
-            __atomic_store_n(&vsp_registry_dev[i], d, __ATOMIC_RELAXED);
-            __atomic_store_n(&vsp_registry_ext[i], d->ext, __ATOMIC_RELEASE);
-            if (i >= vsp_registry_high)
-                __atomic_store_n(&vsp_registry_high, i + 1, __ATOMIC_RELEASE);
-            ok = true;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&vsp_registry_mutex);
-    return ok;
-}
-
-static void vsp_registry_remove(struct vpspin_device *d)
-{
-    pthread_mutex_lock(&vsp_registry_mutex);
-    __atomic_store_n(&vsp_registry_ext[d->slot], NULL, __ATOMIC_RELEASE);
-    __atomic_store_n(&vsp_registry_dev[d->slot], NULL, __ATOMIC_RELAXED);
-    pthread_mutex_unlock(&vsp_registry_mutex);
-}
-
-/* ---- Waiting, and requests to the device's threads ------------------------------------- */
-
-uint64_t vsp_host_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns)
-{
-    if (deadline_ns == 0) {
-        pthread_cond_wait(&d->wake, &d->m);
-        return;
-    }
-    struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
-                          .tv_nsec = (long)(deadline_ns % 1000000000u)};
-    pthread_cond_timedwait(&d->wake, &d->m, &ts);
-}
-
-void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r)
-{
-    r->next = NULL;
-    if (q->head == NULL)
-        q->tail = &q->head;
-    *q->tail = r;
-    q->tail = &r->next;
-}
-
-struct vsp_request *vsp_request_pop(struct vsp_request_queue *q)
-{
-    struct vsp_request *r = q->head;
-    if (r != NULL)
-        q->head = r->next;
-    return r;
-}
-
-BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server)
-{
-    /* Asked of the thread that would serve it, or while holding the interrupt lock the
-     * ISR needs: it would wait for itself. */
-    if (pthread_equal(pthread_self(), server) || vsp_host_tls.interrupt_context != VSP_CTX_NONE)
-        return FALSE;
-    struct vsp_request r = {.result = FALSE};
-    pthread_mutex_lock(&d->m);
-    vsp_request_push(q, &r);
-    pthread_cond_broadcast(&d->wake);
-    while (!r.done)
-        pthread_cond_wait(&d->done, &d->m);
-    pthread_mutex_unlock(&d->m);
-    return r.result;
-}
-
-void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result)
-{
-    r->result = result;
-    r->done = true;
-    pthread_cond_broadcast(&d->done);
-}
 
 /* ---- Start ----------------------------------------------------------------------------- */
 
@@ -239,12 +130,12 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     struct vpspin_device *d = vsp_device_new(Driver);
     if (d == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
-    if (!vsp_registry_add(d)) {
+    if (!vsp_extension_add(d)) {
         vsp_device_free(d);
         return ERROR_INVALID_PARAMETER;
     }
     if (!vsp_device_threads_start(d)) {
-        vsp_registry_remove(d);
+        vsp_extension_remove(d);
         vsp_device_free(d);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -397,7 +288,7 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     }
     ULONG leaks = vsp_device_leaks(d);
     vsp_driver_link(d, false);
-    vsp_registry_remove(d);
+    vsp_extension_remove(d);
     vsp_device_free(d);
     return leaks;
 }

@@ -1,5 +1,5 @@
 /*
- * videoport_dpc.c - VideoPortQueueDpc and the device's DPC thread.
+ * host/dpc.c - VideoPortQueueDpc and the device's DPC thread.
  *
  * As on Windows, the video port has one DPC object per device: VideoPortQueueDpc
  * inserts it (KeInsertQueueDpc) with the routine and context of this call, and returns
@@ -19,7 +19,7 @@
 BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE CallbackRoutine,
                           PVOID Context)
 {
-    if (vsp_checking() && !vsp_host_verify_queue_dpc(HwDeviceExtension, (ULONG_PTR)CallbackRoutine))
+    if (vsp_checking() && !vsp_context_verify_queue_dpc(HwDeviceExtension, (ULONG_PTR)CallbackRoutine))
         return FALSE;
     struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
     if (d == NULL || CallbackRoutine == NULL)

@@ -1,5 +1,5 @@
 /*
- * host_driver.c - loading a miniport: its DriverEntry, and VideoPortInitialize.
+ * host/driver.c - loading a miniport: its DriverEntry, and VideoPortInitialize.
  *
  * On Windows, DriverEntry(DriverObject, RegistryPath) passes its two arguments on to
  * VideoPortInitialize with the VIDEO_HW_INITIALIZATION_DATA that lists its routines; the

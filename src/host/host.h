@@ -1,5 +1,5 @@
 /*
- * host.h - the miniport host: what a loaded driver and a started device are, the
+ * host/host.h - the miniport host: what a loaded driver and a started device are, the
  * contexts the miniport's routines run in, and the host's rules.
  *
  * The video port calls a miniport's routines in contexts that Windows gives each its
@@ -22,10 +22,12 @@
  * locks held on entry, and on return checks that the routine left both as it found
  * them (0xC4/0x40009, 0xC8), then restores the IRQL so the host can go on.
  *
- * Files: host_driver.c (DriverEntry, VideoPortInitialize), host_device.c (device start
- * and stop, requests, the extension -> device registry, the leak check),
- * host_context.c (callouts and the host's rules), videoport_interrupt.c (interrupts,
- * VideoPortSynchronizeExecution), videoport_dpc.c, videoport_timer.c.
+ * Files, lowest first: context.c (callouts and the return checks; the contexts themselves
+ * and the rules of calls made in them are check/context.h's), extension.c (the
+ * extension -> device table), request.c (requests to a device's threads, waiting),
+ * interrupt.c (interrupts, VideoPortSynchronizeExecution), dpc.c (VideoPortQueueDpc),
+ * timer.c (VideoPortStart/StopTimer), device.c (device start and stop, HwStartIO, the
+ * leak check), driver.c (DriverEntry, VideoPortInitialize).
  */
 #ifndef VSP_HOST_H
 #define VSP_HOST_H
@@ -37,34 +39,12 @@
 #include <vpspin/vpspin.h>
 
 #include "check/api.h"
+#include "check/context.h"
+#include "check/verify.h"
 #include "lock/thread.h"
 #include "verifier/track.h"
-#include "check/verify.h"
 
-/* ---- Contexts ------------------------------------------------------------------------ */
-
-/* Numbered as Parameter4 of the host's reports gives them (vpspin(7)). */
-enum vsp_context {
-    VSP_CTX_NONE = 0,
-    VSP_CTX_DRIVER_ENTRY = 1,
-    VSP_CTX_FIND_ADAPTER = 2,
-    VSP_CTX_INITIALIZE = 3,
-    VSP_CTX_START_IO = 4,
-    VSP_CTX_INTERRUPT = 5,
-    VSP_CTX_DPC = 6,
-    VSP_CTX_TIMER = 7,
-    VSP_CTX_SYNC_LOW = 8,
-    VSP_CTX_SYNC_MEDIUM = 9,
-    VSP_CTX_SYNC_HIGH = 10,
-};
-
-/* This thread's place in the miniport: the innermost context, and the innermost of
- * those that exclude the ISR (HwInterrupt, Medium and High synchronize routines). */
-struct vsp_host_thread {
-    enum vsp_context context;
-    enum vsp_context interrupt_context; /* VSP_CTX_NONE outside them */
-};
-extern __thread struct vsp_host_thread vsp_host_tls;
+/* ---- Callouts (host/context.c) ---------------------------------------------------------- */
 
 /* One call into the miniport, from enter to leave. */
 struct vsp_callout {
@@ -73,19 +53,13 @@ struct vsp_callout {
     PVOID argument;    /* its argument (HwDeviceExtension or Context) */
     KIRQL irql;        /* the IRQL it was called at */
     unsigned held;     /* spin locks the thread held when it was called */
-    struct vsp_host_thread saved;
+    struct vsp_context_state saved;
 };
 
 void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
                        PVOID argument);
 /* Checks the routine's return (when checking) and restores the IRQL of the call. */
 void vsp_callout_leave(struct vsp_callout *c);
-
-/* ---- The host's rules (host_context.c) --------------------------------------------------
- * Each returns true when the call may go on; false after a report whose handler returned
- * (the call then returns without effect). Called only when checking. */
-bool vsp_host_verify_queue_dpc(PVOID HwDeviceExtension, ULONG_PTR routine);
-bool vsp_host_verify_delete(PSPIN_LOCK SpinLock);
 
 /* ---- Drivers and devices ----------------------------------------------------------------- */
 
@@ -149,6 +123,9 @@ struct vpspin_device {
 
 /* The started device whose extension is HwDeviceExtension, or NULL. Lock-free. */
 struct vpspin_device *vsp_device_from_ext(PVOID HwDeviceExtension);
+/* Device start and stop (host/extension.c): false if all VSP_MAX_DEVICES slots are taken. */
+bool vsp_extension_add(struct vpspin_device *d);
+void vsp_extension_remove(struct vpspin_device *d);
 
 /* Thread bodies and their wake-ups, all under d->m. */
 void *vsp_isr_thread(void *arg);

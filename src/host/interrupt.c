@@ -1,5 +1,5 @@
 /*
- * videoport_interrupt.c - the device's interrupt, and VideoPortSynchronizeExecution.
+ * host/interrupt.c - the device's interrupt, and VideoPortSynchronizeExecution.
  *
  * Each device has an interrupt thread and an interrupt lock (a KSPIN_LOCK standing in
  * for the KINTERRUPT's spin lock). An interrupt, raised by vpspin_interrupt (which waits

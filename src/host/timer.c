@@ -1,5 +1,5 @@
 /*
- * videoport_timer.c - VideoPortStartTimer, VideoPortStopTimer and the device's timer
+ * host/timer.c - VideoPortStartTimer, VideoPortStopTimer and the device's timer
  * thread.
  *
  * As IoStartTimer does for the video port on Windows, a started timer calls the

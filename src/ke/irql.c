@@ -1,5 +1,5 @@
 /*
- * irql.c - the IRQL model: each thread's logical interrupt request level.
+ * ke/irql.c - the IRQL model: each thread's logical interrupt request level.
  *
  * IRQL here is bookkeeping, not masking: raising to DISPATCH_LEVEL does not stop the
  * scheduler, and raising to a device IRQL does not mask anything. What it gives is the

@@ -1,5 +1,5 @@
 /*
- * ke_queued.c - in-stack queued spin locks: the same KSPIN_LOCK word, acquired with a
+ * ke/queued.c - in-stack queued spin locks: the same KSPIN_LOCK word, acquired with a
  * caller-supplied KLOCK_QUEUE_HANDLE that remembers the lock and the IRQL to go back to.
  *
  * The handle's LockQueue.Lock names the lock, Next is left NULL, and OldIrql keeps the
@@ -22,7 +22,7 @@ VOID FASTCALL KeAcquireInStackQueuedSpinLock(PKSPIN_LOCK SpinLock, PKLOCK_QUEUE_
 VOID FASTCALL KeReleaseInStackQueuedSpinLock(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     vsp_release(LockHandle->LockQueue.Lock, VSP_QUEUED, VSP_API_KeReleaseInStackQueuedSpinLock,
-                LockHandle->OldIrql, NULL);
+                LockHandle->OldIrql);
 }
 
 VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
@@ -36,5 +36,5 @@ VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock,
 VOID FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(PKLOCK_QUEUE_HANDLE LockHandle)
 {
     vsp_release(LockHandle->LockQueue.Lock, VSP_QUEUED_DPC,
-                VSP_API_KeReleaseInStackQueuedSpinLockFromDpcLevel, -1, NULL);
+                VSP_API_KeReleaseInStackQueuedSpinLockFromDpcLevel, -1);
 }

@@ -1,8 +1,8 @@
 /*
- * ke_spinlock.c - executive spin locks: KSPIN_LOCK and the Ke*SpinLock* functions, and
+ * ke/spinlock.c - executive spin locks: KSPIN_LOCK and the Ke*SpinLock* functions, and
  * the full (checked, waiting) paths of the acquire and release they share with the
  * VideoPort layer. The rules each function obeys are in wdm.h; the fast paths in
- * ke_spinlock.h.
+ * ke/spinlock.h.
  */
 #include <vpspin/wdm.h>
 
@@ -12,17 +12,16 @@
 #include "ke/spinlock.h"
 #include "verifier/track.h"
 
-KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
-                       const void *site)
+KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
+                       struct vsp_acquire_counts *counts, const void *site)
 {
     struct vsp_thread *t = vsp_self();
     uint32_t tag = vsp_owner_tag(t);
     KIRQL old = t->irql;
-    if (vsp_checking() && ((vsp_api_is_videoport(api) && !vsp_verify_vplock(api, vp)) ||
-                           !vsp_verify_acquire(api, SpinLock, kind, old, tag)))
+    if (vsp_checking() && !vsp_verify_acquire(api, SpinLock, kind, old, tag))
         return old;
     bool track = vsp_tracking();
-    struct vsp_held *h = track ? vsp_track_acquire(t, SpinLock, vp, api, site, false) : NULL;
+    struct vsp_held *h = track ? vsp_track_acquire(t, SpinLock, api, site, false) : NULL;
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
     uint32_t rec = vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old);
@@ -36,18 +35,16 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     t->held++;
     if (track) /* first: race detectors must know the lock is held before the count */
         vsp_track_acquired(t, SpinLock, h, false, true, waited, wait);
-    if (vsp_api_is_videoport(api))
-        vsp_vplock_count(vp, waited);
+    if (counts != NULL)
+        vsp_acquire_count(counts, waited);
     return old;
 }
 
-void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql,
-                      PSPIN_LOCK vp)
+void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql)
 {
     struct vsp_thread *t = vsp_self();
     if (vsp_checking() &&
-        ((vsp_api_is_videoport(api) && !vsp_verify_vplock(api, vp)) ||
-         !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql)))
+        !vsp_verify_release(api, SpinLock, kind, t->irql, vsp_owner_tag(t), new_irql))
         return;
     bool track = vsp_tracking();
     if (track)
@@ -74,7 +71,7 @@ KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
 
 VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 {
-    vsp_release(SpinLock, VSP_PLAIN, VSP_API_KeReleaseSpinLock, NewIrql, NULL);
+    vsp_release(SpinLock, VSP_PLAIN, VSP_API_KeReleaseSpinLock, NewIrql);
 }
 
 VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
@@ -84,7 +81,7 @@ VOID KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
 
 VOID KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock)
 {
-    vsp_release(SpinLock, VSP_PLAIN_DPC, VSP_API_KeReleaseSpinLockFromDpcLevel, -1, NULL);
+    vsp_release(SpinLock, VSP_PLAIN_DPC, VSP_API_KeReleaseSpinLockFromDpcLevel, -1);
 }
 
 BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
@@ -99,7 +96,7 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
         return FALSE;
     bool track = vsp_tracking();
     struct vsp_held *h =
-        track ? vsp_track_acquire(t, SpinLock, NULL, VSP_API_KeTryToAcquireSpinLockAtDpcLevel,
+        track ? vsp_track_acquire(t, SpinLock, VSP_API_KeTryToAcquireSpinLockAtDpcLevel,
                                   __builtin_return_address(0), true)
               : NULL;
     bool taken = vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0));

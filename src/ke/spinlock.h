@@ -1,5 +1,5 @@
 /*
- * ke_spinlock.h - one acquire and one release that every spin lock function of the Ke
+ * ke/spinlock.h - one acquire and one release that every spin lock function of the Ke
  * and VideoPort layers is a thin wrapper around.
  *
  * An acquire is: check (when checking), raise the IRQL (raising variants), take the
@@ -10,45 +10,55 @@
  * waiting, as Windows does; the IRQL is per-thread, so raising it after an uncontended
  * CAS is the same to every observer.
  *
- * vp is the VideoPort lock object when the call came through the VideoPort layer (its
- * handle is checked and its counters kept), NULL for the Ke functions.
+ * A layer above that keeps counts of its own locks' acquisitions (the VideoPort lock
+ * objects) passes them as counts: the acquire updates them inside the critical section,
+ * where it knows whether it waited. The Ke functions pass NULL. Such a layer checks its
+ * own handles before it calls here; the Ke layer knows only the word.
  */
 #ifndef VSP_KE_SPINLOCK_H
 #define VSP_KE_SPINLOCK_H
 
+#include "check/verify.h"
 #include "lock/spinlock_algo.h"
 #include "lock/thread.h"
-#include "check/verify.h"
-#include "videoport/vplock.h"
+
+/* Acquisitions, and those that found the lock held. Written by the holder only, inside
+ * the critical section; read relaxed by anyone. */
+struct vsp_acquire_counts {
+    ULONG_PTR acquisitions, contentions;
+};
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-                       PSPIN_LOCK vp, const void *site);
-void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-                      int new_irql, PSPIN_LOCK vp);
+                       struct vsp_acquire_counts *counts, const void *site);
+void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql);
+
+/* Counts an acquisition, inside the critical section. */
+static inline void vsp_acquire_count(struct vsp_acquire_counts *c, bool waited)
+{
+    /* Plain read-modify-write is race-free under the lock; relaxed atomics let
+     * vpspin_query_spin_lock read the counters from outside it. */
+    __atomic_store_n(&c->acquisitions, __atomic_load_n(&c->acquisitions, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELAXED);
+    if (waited)
+        __atomic_store_n(&c->contentions, __atomic_load_n(&c->contentions, __ATOMIC_RELAXED) + 1,
+                         __ATOMIC_RELAXED);
+}
 
 /* The fast paths take the uncontended case, checks included (each rule is an inline
  * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
  * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
  * lock, waiters to wake) the full path does, checking again. */
-__attribute__((always_inline)) static inline bool vsp_handle_ok(enum vsp_api api, PSPIN_LOCK vp)
-{
-    return !vsp_api_is_videoport(api) || vsp_rule_vplock(vsp_vplock_state(vp)) == 0;
-}
-
 __attribute__((always_inline)) static inline bool
-vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
-               KIRQL cur, uint32_t tag)
+vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, KIRQL cur, uint32_t tag)
 {
-    return vsp_handle_ok(api, vp) &&
-           vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
+    return vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
                             tag) == 0;
 }
 
 __attribute__((always_inline)) static inline bool
-vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp,
-               int new_irql, const struct vsp_thread *t)
+vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, int new_irql, const struct vsp_thread *t)
 {
-    return t->owner != 0 && vsp_handle_ok(api, vp) &&
+    return t->owner != 0 &&
            vsp_rule_release(kind, t->irql,
                             __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
                             new_irql) == 0;
@@ -57,7 +67,8 @@ vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN
 /* Returns the IRQL before the call. Inlined into the public functions, so the return
  * address is their caller's: the acquire's call site, for the full path's reports. */
 __attribute__((always_inline)) static inline KIRQL
-vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LOCK vp)
+vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
+            struct vsp_acquire_counts *counts)
 {
     struct vsp_thread *t = vsp_self();
     uint32_t tag = t->owner;
@@ -65,28 +76,27 @@ vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, PSPIN_LO
     unsigned slow = vsp_slow();
     if (__builtin_expect(tag == 0, 0) ||
         (slow & VSP_SLOW_TRACK) ||
-        ((slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, api, vp, old, tag)) ||
+        ((slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, old, tag)) ||
         __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
                          0))
-        return vsp_acquire_full(SpinLock, kind, api, vp, __builtin_return_address(0));
+        return vsp_acquire_full(SpinLock, kind, api, counts, __builtin_return_address(0));
     t->held++;
     if (!(kind & VSP_W_DPC))
         t->irql = DISPATCH_LEVEL;
-    if (vsp_api_is_videoport(api))
-        vsp_vplock_count(vp, false);
+    if (counts != NULL)
+        vsp_acquire_count(counts, false);
     return old;
 }
 
 /* new_irql: the IRQL to lower to for raising kinds; -1 for the DPC kinds. */
 __attribute__((always_inline)) static inline void
-vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql,
-            PSPIN_LOCK vp)
+vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql)
 {
     struct vsp_thread *t = vsp_self();
     unsigned slow = vsp_slow();
-    if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, api, vp, new_irql, t)) ||
+    if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, new_irql, t)) ||
         !vsp_unlock_begin(SpinLock, slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK))) {
-        vsp_release_full(SpinLock, kind, api, new_irql, vp);
+        vsp_release_full(SpinLock, kind, api, new_irql);
         return;
     }
     t->held--;

@@ -1,5 +1,5 @@
 /*
- * lockword.h - what a KSPIN_LOCK word says.
+ * lock/lockword.h - what a KSPIN_LOCK word says.
  *
  * The WDK's ABI fixes only that the word is pointer-sized, 0 when initialised and free,
  * and nonzero while held. vpspin splits it in two 32-bit halves (mixed-size atomics on

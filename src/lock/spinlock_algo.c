@@ -1,5 +1,5 @@
 /*
- * spinlock_algo.c - the lock algorithm: a test-and-set lock whose waiters back off, hand
+ * lock/spinlock_algo.c - the lock algorithm: a test-and-set lock whose waiters back off, hand
  * the lock over to whoever has waited too long, and sleep on a futex when waiting gets long.
  *
  * Why not a plain spin lock. In the kernel a spin lock holder runs at DISPATCH_LEVEL and
@@ -91,7 +91,7 @@
 #include <unistd.h>
 
 #include "base/cpu.h"
-#include "check/verify.h"
+#include "base/slow.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -126,7 +126,7 @@ __attribute__((constructor)) static void vsp_algo_init(void)
     if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) ||
         syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0) {
         vsp_unlock_needs_fence = true;
-        __atomic_fetch_or(&vsp_slow_paths, VSP_SLOW_FENCE, __ATOMIC_RELAXED);
+        vsp_slow_set(VSP_SLOW_FENCE, true);
     }
 }
 

@@ -1,5 +1,5 @@
 /*
- * spinlock_algo.h - the lock algorithm's small interface, over one KSPIN_LOCK word, and
+ * lock/spinlock_algo.h - the lock algorithm's small interface, over one KSPIN_LOCK word, and
  * its fast paths. The algorithm, and why it is written this way, is in spinlock_algo.c.
  *
  *   vsp_lock(w, rec)     wait until the lock is free, then take it with record rec

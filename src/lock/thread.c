@@ -1,5 +1,5 @@
 /*
- * thread.c - attaching a thread to the IRQL model: its kernel thread id and owner tag.
+ * lock/thread.c - attaching a thread to the IRQL model: its kernel thread id and owner tag.
  */
 #include "lock/thread.h"
 

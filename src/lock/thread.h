@@ -1,5 +1,5 @@
 /*
- * thread.h - the per-thread state behind the IRQL model: each thread's logical IRQL
+ * lock/thread.h - the per-thread state behind the IRQL model: each thread's logical IRQL
  * and the owner tag it writes into the lock words it holds.
  *
  * The state lives in initial-exec TLS, so reaching it costs one segment-relative

@@ -1,5 +1,5 @@
 /*
- * lockclass.c - lock records and classes (lockclass.h), and vpspin_set_lock_class.
+ * verifier/lockclass.c - lock records and classes (lockclass.h), and vpspin_set_lock_class.
  */
 #include "verifier/lockclass.h"
 
@@ -11,15 +11,22 @@
 #include <vpspin/vpspin.h>
 
 #include "base/alloc.h"
-#include "check/bugcheck.h"
+#include "base/annotate.h"
+#include "base/symbol.h"
+#include "check/lockinfo.h"
 #include "verifier/lockstat.h"
-#include "videoport/vplock.h"
 
 static pthread_mutex_t vsp_class_mutex = PTHREAD_MUTEX_INITIALIZER;
 struct vsp_lock *vsp_buckets[VSP_LOCK_BUCKETS];        /* heads: atomic */
 static unsigned vsp_nlocks;                             /* under the mutex */
 static struct vsp_class *vsp_classes[VSP_CLASSES_MAX];  /* appended under the mutex */
 static unsigned vsp_nclasses;                           /* atomic (release on append) */
+
+/* The table is the verifier's bookkeeping, not the program's data (base/annotate.h). */
+__attribute__((constructor)) static void vsp_lockclass_init(void)
+{
+    vsp_annotate_internal(vsp_buckets, sizeof vsp_buckets);
+}
 
 void vsp_track_degraded(const char *why)
 {
@@ -43,9 +50,10 @@ unsigned vsp_class_count(void) { return __atomic_load_n(&vsp_nclasses, __ATOMIC_
 
 struct vsp_class *vsp_class_at(unsigned i) { return vsp_classes[i]; }
 
-/* Finds or makes a class; under the mutex. Exactly one of site, address, name is set. */
+/* Finds or makes a class; under the mutex. Exactly one of site, address, name is set; a
+ * site class is named after the function called there (created). */
 static struct vsp_class *vsp_class_get(const void *site, const void *address, const char *name,
-                                       bool videoport)
+                                       const char *created)
 {
     for (unsigned i = 0; i < vsp_nclasses; i++) {
         struct vsp_class *c = vsp_classes[i];
@@ -67,8 +75,7 @@ static struct vsp_class *vsp_class_get(const void *site, const void *address, co
     } else if (site != NULL) {
         char where[80];
         vsp_format_code_address(where, sizeof where, site);
-        snprintf(c->name, sizeof c->name, "%s@%s",
-                 videoport ? "VideoPortCreateSpinLock" : "KeInitializeSpinLock", where);
+        snprintf(c->name, sizeof c->name, "%s@%s", created, where);
     } else {
         snprintf(c->name, sizeof c->name, "KSPIN_LOCK@%p", address);
     }
@@ -106,13 +113,15 @@ static void vsp_lock_retire(struct vsp_lock *l)
     vsp_stat_clear(&l->st);
 }
 
-struct vsp_lock *vsp_lock_make(const void *address, PSPIN_LOCK vp)
+struct vsp_lock *vsp_lock_make(const void *address)
 {
     pthread_mutex_lock(&vsp_class_mutex);
     struct vsp_lock *l = vsp_lock_insert(address);
     if (l != NULL && l->cls == NULL) {
-        struct vsp_class *c = vp != NULL ? vsp_class_get(vp->Creator, NULL, NULL, true)
-                                         : vsp_class_get(NULL, address, NULL, false);
+        struct vsp_lock_info info;
+        struct vsp_class *c = vsp_lock_describe(address, &info)
+                                  ? vsp_class_get(info.creator, NULL, NULL, info.created)
+                                  : vsp_class_get(NULL, address, NULL, NULL);
         __atomic_store_n(&l->cls, c, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&vsp_class_mutex);
@@ -134,7 +143,7 @@ void vsp_lock_created(const void *address, const void *site, bool videoport)
         struct vsp_lock *l = vsp_lock_insert(address);
         if (l != NULL) {
             vsp_lock_retire(l);
-            __atomic_store_n(&l->cls, vsp_class_get(site, NULL, NULL, false), __ATOMIC_RELEASE);
+            __atomic_store_n(&l->cls, vsp_class_get(site, NULL, NULL, "KeInitializeSpinLock"), __ATOMIC_RELEASE);
         }
     }
     pthread_mutex_unlock(&vsp_class_mutex);
@@ -156,7 +165,7 @@ VP_STATUS vpspin_set_lock_class(PVOID Lock, const char *Name)
     VP_STATUS status = ERROR_NOT_ENOUGH_MEMORY;
     pthread_mutex_lock(&vsp_class_mutex);
     struct vsp_lock *l = vsp_lock_insert(Lock);
-    struct vsp_class *c = l != NULL ? vsp_class_get(NULL, NULL, Name, false) : NULL;
+    struct vsp_class *c = l != NULL ? vsp_class_get(NULL, NULL, Name, NULL) : NULL;
     if (c != NULL) {
         if (l->cls != c)
             vsp_lock_retire(l);

@@ -1,5 +1,5 @@
 /*
- * lockclass.h - what the full checked mode knows about each lock: its record (statistics,
+ * verifier/lockclass.h - what the full checked mode knows about each lock: its record (statistics,
  * class), found by the lock's address, and the classes locks are grouped in.
  *
  * A class is what lock-order checking orders (lockdep.c) and what statistics add up
@@ -23,23 +23,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <vpspin/video.h>
+#include <vpspin/wdm.h>
+
+#include "verifier/lockstat.h"
 
 #define VSP_CLASSES_MAX 4096u
 #define VSP_LOCKS_MAX 65536u
-#define VSP_STAT_SITES 4 /* contention points kept per lock, as lock_stat does */
-
-/* Counters and times (in vsp_ticks) of one lock or one class. Written by the lock's
- * holder only, read by anyone: every field is accessed with relaxed atomics. */
-struct vsp_lock_stat {
-    uint64_t acquisitions, contentions;
-    uint64_t wait_n, wait_sum, wait_min, wait_max;
-    uint64_t hold_n, hold_sum, hold_min, hold_max;
-    struct {
-        const void *site; /* the acquire call that found the lock held */
-        uint64_t n;
-    } sites[VSP_STAT_SITES];
-};
 
 struct vsp_edge;
 
@@ -85,16 +74,16 @@ static inline struct vsp_lock *vsp_lock_find(const void *address)
     return NULL;
 }
 
-struct vsp_lock *vsp_lock_make(const void *address, PSPIN_LOCK vp);
+struct vsp_lock *vsp_lock_make(const void *address);
 
-/* The record of the lock at address, made on first sight (class as above), or NULL if it
- * cannot be made. vp is the VideoPort lock object at that address, or NULL. */
-static inline struct vsp_lock *vsp_lock_get(const void *address, PSPIN_LOCK vp)
+/* The record of the lock at address, made on first sight (class as above: a lock object
+ * of a higher layer by its creation site, check/lockinfo.h), or NULL if it cannot be made. */
+static inline struct vsp_lock *vsp_lock_get(const void *address)
 {
     struct vsp_lock *l = vsp_lock_find(address);
     if (__builtin_expect(l != NULL && __atomic_load_n(&l->cls, __ATOMIC_ACQUIRE) != NULL, 1))
         return l;
-    return vsp_lock_make(address, vp);
+    return vsp_lock_make(address);
 }
 
 /* The lock at address was (re)initialised at site: a fresh record in site's class (for a

@@ -1,5 +1,5 @@
 /*
- * lockdep.c - predicting deadlocks from the order locks are taken in, as Linux's lockdep
+ * verifier/lockdep.c - predicting deadlocks from the order locks are taken in, as Linux's lockdep
  * and Driver Verifier's deadlock detection do.
  *
  * A deadlock among spin locks needs threads that each hold one lock and wait for the
@@ -42,9 +42,12 @@
 #include <vpspin/vpspin.h>
 
 #include "base/alloc.h"
+#include "base/annotate.h"
 #include "check/bugcheck.h"
-#include "verifier/track.h"
+#include "lock/thread.h"
+#include "verifier/held.h"
 
+#define VSP_CHAINS (1u << 16) /* chains already checked */
 #define VSP_CHAIN_PROBES 32u
 #define VSP_EDGE_FRAMES 12
 
@@ -56,10 +59,16 @@ struct vsp_edge {
 };
 
 static pthread_mutex_t vsp_graph_mutex = PTHREAD_MUTEX_INITIALIZER;
-uint64_t vsp_chains[VSP_CHAINS]; /* keys; 0 = empty; written under the mutex */
+static uint64_t vsp_chains[VSP_CHAINS]; /* keys; 0 = empty; written under the mutex */
 static unsigned vsp_bfs_generation;
 static struct vsp_class *vsp_bfs_queue[VSP_CLASSES_MAX];
 static unsigned vsp_dot_reports; /* DOT files written */
+
+/* The cache is the verifier's bookkeeping, not the program's data (base/annotate.h). */
+__attribute__((constructor)) static void vsp_lockdep_init(void)
+{
+    vsp_annotate_internal(vsp_chains, sizeof vsp_chains);
+}
 
 static bool vsp_chain_known(uint64_t key)
 {
@@ -227,7 +236,7 @@ static struct vsp_text *vsp_cycle_text(const struct vsp_track *tt, struct vsp_cl
     vsp_put(t, "Chain:  where each order was first seen:\n");
     for (unsigned i = 0; i < n; i++)
         vsp_put_edge(t, cycle[i], vsp_edge_find(cycle[i], cycle[(i + 1) % n]));
-    vsp_track_put_held(t, tt);
+    vsp_held_put(t, tt);
     char path[300];
     vsp_dot_file(path, sizeof path, cycle, n);
     if (path[0] != '\0')

@@ -1,5 +1,5 @@
 /*
- * lockdep.h - lock-order checking: deadlocks predicted from the order in which classes of
+ * verifier/lockdep.h - lock-order checking: deadlocks predicted from the order in which classes of
  * locks are taken (the algorithm is at the top of lockdep.c).
  */
 #ifndef VSP_LOCKDEP_H
@@ -11,10 +11,6 @@
 #include "verifier/lockclass.h"
 
 struct vsp_track;
-
-/* The chains already checked (lockdep.c). */
-#define VSP_CHAINS (1u << 16)
-extern uint64_t vsp_chains[VSP_CHAINS];
 
 /* The key of a chain of held classes: the key of the chain below, extended by one class.
  * Never 0. */

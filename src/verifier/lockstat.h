@@ -1,5 +1,5 @@
 /*
- * lockstat.h - lock statistics in the manner of Linux's lock_stat: per lock and per
+ * verifier/lockstat.h - lock statistics in the manner of Linux's lock_stat: per lock and per
  * class, acquisitions, contentions (acquires that found the lock held), wait and hold
  * times (min / avg / max), and the call sites where contention was met.
  *
@@ -16,9 +16,22 @@
 #define VSP_LOCKSTAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "verifier/lockclass.h"
+#define VSP_STAT_SITES 4 /* contention points kept per lock, as lock_stat does */
+
+/* Counters and times (in vsp_ticks) of one lock or one class. Written by the lock's
+ * holder only, read by anyone: every field is accessed with relaxed atomics. */
+struct vsp_lock_stat {
+    uint64_t acquisitions, contentions;
+    uint64_t wait_n, wait_sum, wait_min, wait_max;
+    uint64_t hold_n, hold_sum, hold_min, hold_max;
+    struct {
+        const void *site; /* the acquire call that found the lock held */
+        uint64_t n;
+    } sites[VSP_STAT_SITES];
+};
 
 #define VSP_HOLD_SAMPLE 8u
 extern unsigned vsp_hold_sample; /* VSP_HOLD_SAMPLE, or VPSPIN_STATS_SAMPLE */
@@ -63,9 +76,6 @@ static inline void vsp_stat_held(struct vsp_lock_stat *s, uint64_t hold)
 {
     vsp_stat_time(&s->hold_n, &s->hold_sum, &s->hold_min, &s->hold_max, hold);
 }
-
-/* Writes the statistics at exit if VPSPIN_STATS asked for it (track.c's destructor). */
-void vsp_lockstat_at_exit(void);
 
 /* dst += src (counts and times; contention sites as room allows). */
 void vsp_stat_merge(struct vsp_lock_stat *dst, const struct vsp_lock_stat *src);

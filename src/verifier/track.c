@@ -1,6 +1,7 @@
 /*
- * track.c - the held-lock stack of each thread and the hooks of track.h; the full mode's
- * out-of-order release (0x1003) and thread exit (0x100A) checks.
+ * verifier/track.c - the hooks of track.h: each thread's held-lock stack kept, the lock order
+ * checked and the statistics counted as locks come and go; the full mode's out-of-order
+ * release (0x1003) and thread exit (0x100A) checks; and which reasons to track are on.
  */
 #include "verifier/track.h"
 
@@ -11,22 +12,34 @@
 
 #include "base/alloc.h"
 #include "base/annotate.h"
-#include "check/bugcheck.h"
 #include "base/clock.h"
+#include "check/bugcheck.h"
 #include "verifier/lockdep.h"
 #include "verifier/lockstat.h"
-#include "check/verify.h"
-#include "videoport/vplock.h"
+#include "verifier/lockstat_write.h"
+#include "verifier/watchdog.h"
 
 #define VSP_TRACK_FAILED ((struct vsp_track *)1)
 
 static pthread_key_t vsp_track_key;
+static unsigned vsp_track_reasons; /* VSP_TRACK_FOR_* */
 
 static void vsp_track_exit(void *arg);
+
+void vsp_track_for(unsigned reason, bool on)
+{
+    unsigned r = on ? __atomic_or_fetch(&vsp_track_reasons, reason, __ATOMIC_RELAXED)
+                    : __atomic_and_fetch(&vsp_track_reasons, ~reason, __ATOMIC_RELAXED);
+    vsp_slow_set(VSP_SLOW_TRACK, r != 0);
+    vsp_slow_set(VSP_SLOW_FULL, r & VSP_TRACK_FOR_FULL);
+    vsp_watchdog_mode(r & VSP_TRACK_FOR_FULL);
+}
 
 __attribute__((constructor)) static void vsp_track_init(void)
 {
     pthread_key_create(&vsp_track_key, vsp_track_exit);
+    if (vsp_annotating != 0) /* a race detector must be told of every acquire and release */
+        vsp_track_for(VSP_TRACK_FOR_TOOL, true);
 }
 
 struct vsp_track *vsp_track_self(struct vsp_thread *t)
@@ -58,8 +71,8 @@ static void vsp_track_busy(struct vsp_track *tt, bool busy)
         __atomic_store_n(&tt->busy, b + 1, __ATOMIC_RELAXED);
 }
 
-struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LOCK vp,
-                                   enum vsp_api api, const void *site, bool try_)
+struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, enum vsp_api api,
+                                   const void *site, bool try_)
 {
     vsp_annotate_lock(w, try_);
     struct vsp_track *tt = vsp_track_self(t);
@@ -70,7 +83,7 @@ struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LO
                            "not tracked");
         return NULL;
     }
-    struct vsp_lock *rec = vsp_lock_get(w, vp);
+    struct vsp_lock *rec = vsp_lock_get(w);
     if (rec == NULL)
         return NULL;
     struct vsp_held *h = &tt->held[tt->depth];
@@ -113,7 +126,7 @@ static void vsp_report_hazard(enum vsp_api api, uint32_t subcode, const void *lo
 {
     struct vsp_text *detail = vsp_text_new();
     if (detail != NULL && tt != NULL)
-        vsp_track_put_held(detail, tt);
+        vsp_held_put(detail, tt);
     struct vsp_violation v = {
         .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
         .p = {subcode, p2, p3, p4},
@@ -188,25 +201,6 @@ void vsp_track_irql(struct vsp_thread *t)
     struct vsp_track *tt = vsp_track_self(t);
     if (tt != NULL)
         vsp_track_busy(tt, t->held != 0 || t->irql >= DISPATCH_LEVEL);
-}
-
-void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt)
-{
-    if (tt->depth == 0 && tt->overflow == 0) {
-        vsp_put(out, "Held:   no spin locks\n");
-        return;
-    }
-    vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth + tt->overflow);
-    for (unsigned i = 0; i < tt->depth; i++) {
-        const struct vsp_held *h = &tt->held[i];
-        const struct vsp_class *c = __atomic_load_n(&h->rec->cls, __ATOMIC_ACQUIRE);
-        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, c != NULL ? c->name : "?",
-                h->try_ ? "tried" : "acquired");
-        vsp_put_code_address(out, h->site);
-        vsp_put(out, "\n");
-    }
-    if (tt->overflow != 0)
-        vsp_put(out, "  and %u more, not tracked\n", tt->overflow);
 }
 
 /* Whether the calling thread is the process's only one. */

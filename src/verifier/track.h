@@ -1,10 +1,10 @@
 /*
- * track.h - following every acquire and release a thread makes ("tracking"), for the
+ * verifier/track.h - following every acquire and release a thread makes ("tracking"), for the
  * full checked mode (lock order, out-of-order release, thread exit, watchdog), lock
  * statistics and race detectors (annotate.h).
  *
  * Tracking is on when any of those is (VSP_SLOW_TRACK); then every call takes the full
- * path (ke_spinlock.c), which calls, around the lock algorithm:
+ * path (ke/spinlock.c), which calls, around the lock algorithm:
  *
  *   h = vsp_track_acquire(...)      before waiting: finds the lock's record, checks the
  *                                   lock order (full mode), tells race detectors
@@ -25,40 +25,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/slow.h"
 #include "check/api.h"
-#include "verifier/lockclass.h"
 #include "lock/thread.h"
+#include "verifier/held.h"
 
-#define VSP_HELD_MAX 32
-
-struct vsp_held {
-    PKSPIN_LOCK lock;
-    struct vsp_lock *rec;
-    const void *site;  /* the acquire's call site */
-    uint64_t chain;    /* key of the classes held up to this one (lockdep.c) */
-    uint64_t t0;       /* vsp_ticks() at the acquire if its hold is timed, else 0 */
-    bool try_;         /* taken by a try: no lock-order edge leads to it */
-};
-
-struct vsp_track {
-    unsigned depth;      /* entries in held */
-    unsigned overflow;   /* locks held beyond VSP_HELD_MAX, not tracked */
-    unsigned untimed;    /* acquires to go before the next hold is timed */
-    uint64_t busy;       /* atomic: odd while at DISPATCH_LEVEL or above or holding a
-                            spin lock; incremented at each change (watchdog.c) */
-    int tid;
-    struct vsp_track *next, *prev; /* the watchdog's list of threads, */
-    struct vsp_watch {             /* and its view of this one (watchdog.c) */
-        uint64_t seen, since, reported;
-    } watch;
-    struct vsp_held held[VSP_HELD_MAX];
-};
+/* Reasons to track, each turned on or off by its owner: the full mode (verifier/mode.c,
+ * which then also sets VSP_SLOW_FULL), statistics (vpspin_set_lock_stat) and a race
+ * detector (base/annotate.h, found at start-up). */
+#define VSP_TRACK_FOR_FULL 0x1u
+#define VSP_TRACK_FOR_STATS 0x2u
+#define VSP_TRACK_FOR_TOOL 0x4u
+void vsp_track_for(unsigned reason, bool on);
 
 /* The calling thread's state, or NULL if it could not be allocated. */
 struct vsp_track *vsp_track_self(struct vsp_thread *t);
 
-struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, PSPIN_LOCK vp,
-                                   enum vsp_api api, const void *site, bool try_);
+struct vsp_held *vsp_track_acquire(struct vsp_thread *t, PKSPIN_LOCK w, enum vsp_api api,
+                                   const void *site, bool try_);
 void vsp_track_acquired(struct vsp_thread *t, PKSPIN_LOCK w, struct vsp_held *h, bool try_,
                         bool taken, bool waited, uint64_t wait);
 void vsp_track_release(struct vsp_thread *t, PKSPIN_LOCK w, enum vsp_api api, int new_irql);
@@ -71,14 +55,5 @@ void vsp_track_deleted(PKSPIN_LOCK w);
  * vsp_track_irql after any IRQL change outside a lock call. */
 void vsp_track_lower(struct vsp_thread *t, KIRQL new_irql);
 void vsp_track_irql(struct vsp_thread *t);
-
-/* Describes the locks a thread holds, one per line, for reports. */
-struct vsp_text;
-void vsp_track_put_held(struct vsp_text *out, const struct vsp_track *tt);
-
-/* The watchdog (watchdog.c): threads come and go. */
-void vsp_watchdog_add(struct vsp_track *tt);
-void vsp_watchdog_remove(struct vsp_track *tt);
-void vsp_watchdog_mode(bool full);
 
 #endif

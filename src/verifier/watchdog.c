@@ -1,5 +1,5 @@
 /*
- * watchdog.c - the full mode's hold-time watchdog: DPC_WATCHDOG_VIOLATION (0x133) when a
+ * verifier/watchdog.c - the full mode's hold-time watchdog: DPC_WATCHDOG_VIOLATION (0x133) when a
  * thread stays at DISPATCH_LEVEL or above, or holds a spin lock, for longer than a
  * threshold (vpspin_set_watchdog, VPSPIN_WATCHDOG_MS; 10 s by default, far beyond what a
  * holder preempted on a loaded machine is kept off the CPU; 0 turns it off).
@@ -21,10 +21,11 @@
 
 #include <vpspin/vpspin.h>
 
-#include "check/bugcheck.h"
 #include "base/clock.h"
-#include "verifier/track.h"
-#include "check/verify.h"
+#include "base/slow.h"
+#include "check/bugcheck.h"
+#include "lock/thread.h"
+#include "verifier/watchdog.h"
 
 #define VSP_WATCHDOG_DEFAULT_MS 10000u
 

@@ -1,5 +1,5 @@
 /*
- * videoport_misc.c - the port helpers miniports use beside spin locks: the current
+ * videoport/misc.c - the port helpers miniports use beside spin locks: the current
  * IRQL, interlocked operations and short busy waits.
  */
 #include <time.h>

@@ -1,14 +1,14 @@
 /*
- * videoport_spinlock.c - the video port's six spin lock functions for miniports.
+ * videoport/spinlock.c - the video port's six spin lock functions for miniports.
  *
  * A PSPIN_LOCK is a lock object (vplock.c) whose first member is a KSPIN_LOCK; each
- * function is the Ke function of the same shape on that word, passing the object along
- * so that the shared path checks the handle (when checking) and counts acquisitions.
+ * function checks the handle (when checking), then is the Ke function of the same shape
+ * on that word, passing the object's counters along for the acquire to keep.
  * The contract each function follows is the WDK's (video.h).
  */
 #include <vpspin/video.h>
 
-#include "host/host.h"
+#include "check/context.h"
 #include "ke/spinlock.h"
 #include "verifier/track.h"
 #include "videoport/vplock.h"
@@ -32,9 +32,9 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     (void)HwDeviceExtension;
     if (SpinLock == NULL)
         return ERROR_INVALID_PARAMETER;
-    if (vsp_checking() && (!vsp_verify_vplock(VSP_API_VideoPortDeleteSpinLock, SpinLock) ||
-                           !vsp_host_verify_delete(SpinLock) ||
-                           !vsp_verify_delete(VSP_API_VideoPortDeleteSpinLock, SpinLock)))
+    if (vsp_checking() && (!vsp_vplock_usable(VSP_API_VideoPortDeleteSpinLock, SpinLock) ||
+                           !vsp_context_verify_delete(SpinLock) ||
+                           !vsp_vplock_deletable(VSP_API_VideoPortDeleteSpinLock, SpinLock)))
         return ERROR_INVALID_PARAMETER;
     if (vsp_tracking() && vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE)
         vsp_track_deleted(vsp_vplock_word(SpinLock));
@@ -48,26 +48,31 @@ VOID VideoPortAcquireSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, PUCH
     /* Stored first: the IRQL before the call is known now, and the acquire can then end
      * in a tail call. A refused call (checked mode) leaves the current IRQL here too. */
     *OldIrql = vsp_self()->irql;
-    vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock, SpinLock);
+    if (vsp_vplock_usable(VSP_API_VideoPortAcquireSpinLock, SpinLock))
+        vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock,
+                    &SpinLock->Counts);
 }
 
 VOID VideoPortAcquireSpinLockAtDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock);
+    if (vsp_vplock_usable(VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock))
+        vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
+                    VSP_API_VideoPortAcquireSpinLockAtDpcLevel, &SpinLock->Counts);
 }
 
 VOID VideoPortReleaseSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, UCHAR NewIrql)
 {
     (void)HwDeviceExtension;
-    vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock, NewIrql,
-                SpinLock);
+    if (vsp_vplock_usable(VSP_API_VideoPortReleaseSpinLock, SpinLock))
+        vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock,
+                    NewIrql);
 }
 
 VOID VideoPortReleaseSpinLockFromDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1, SpinLock);
+    if (vsp_vplock_usable(VSP_API_VideoPortReleaseSpinLockFromDpcLevel, SpinLock))
+        vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
+                    VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1);
 }

@@ -1,5 +1,5 @@
 /*
- * vplock.c - where VideoPort lock objects live.
+ * videoport/vplock.c - where VideoPort lock objects live.
  *
  * The checked mode must tell a live PSPIN_LOCK from NULL, from a pointer that was never
  * a lock and from a deleted lock, without dereferencing a wild pointer. So lock objects
@@ -20,6 +20,7 @@
 #include "videoport/vplock.h"
 
 #include "base/alloc.h"
+#include "check/lockinfo.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -33,10 +34,27 @@ static pthread_mutex_t vsp_arena_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t vsp_free_head, vsp_free_tail, vsp_free_count; /* FIFO of slot index + 1 */
 static ULONG vsp_serial;
 
+/* What reports and tables below the VideoPort layer may say of a lock object. */
+static bool vsp_vplock_describe(const void *lock, struct vsp_lock_info *info)
+{
+    PSPIN_LOCK s = vsp_vplock_from_word(lock);
+    enum vsp_vplock_state state = s != NULL ? vsp_vplock_state(s) : VSP_VPLOCK_UNKNOWN;
+    if (state == VSP_VPLOCK_UNKNOWN)
+        return false;
+    info->kind = "VideoPort spin lock";
+    info->created = "VideoPortCreateSpinLock";
+    info->creator = s->Creator;
+    info->owner = s->HwDeviceExtension;
+    info->serial = s->Serial;
+    info->live = state == VSP_VPLOCK_LIVE;
+    return true;
+}
+
 static bool vsp_arena_reserve(void)
 {
     if (vsp_arena != NULL)
         return true;
+    vsp_lock_describer_set(vsp_vplock_describe);
     void *p = mmap(NULL, (size_t)VSP_ARENA_SLOTS * sizeof *vsp_arena, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
@@ -70,8 +88,8 @@ PSPIN_LOCK vsp_vplock_alloc(PVOID HwDeviceExtension, const void *creator)
     if (s != NULL) {
         s->Lock = 0;
         s->Serial = ++vsp_serial;
-        s->Acquisitions = 0;
-        s->Contentions = 0;
+        s->Counts.acquisitions = 0;
+        s->Counts.contentions = 0;
         s->HwDeviceExtension = HwDeviceExtension;
         s->Creator = creator;
         s->NextFree = 0;
@@ -122,8 +140,8 @@ VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Inf
 {
     if (Info == NULL || vsp_vplock_state(SpinLock) != VSP_VPLOCK_LIVE)
         return ERROR_INVALID_PARAMETER;
-    Info->Acquisitions = __atomic_load_n(&SpinLock->Acquisitions, __ATOMIC_RELAXED);
-    Info->Contentions = __atomic_load_n(&SpinLock->Contentions, __ATOMIC_RELAXED);
+    Info->Acquisitions = __atomic_load_n(&SpinLock->Counts.acquisitions, __ATOMIC_RELAXED);
+    Info->Contentions = __atomic_load_n(&SpinLock->Counts.contentions, __ATOMIC_RELAXED);
     Info->HwDeviceExtension = SpinLock->HwDeviceExtension;
     Info->Serial = SpinLock->Serial;
     return NO_ERROR;

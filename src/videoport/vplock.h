@@ -1,6 +1,7 @@
 /*
- * vplock.h - VideoPort lock objects: what a PSPIN_LOCK points to, where they live,
- * and how a handle is told apart from a pointer that is not (or no longer) a lock.
+ * videoport/vplock.h - VideoPort lock objects: what a PSPIN_LOCK points to, where they live,
+ * how a handle is told apart from a pointer that is not (or no longer) a lock, and the
+ * checks of a handle that every VideoPort spin lock function makes before the Ke call.
  */
 #ifndef VSP_VPLOCK_H
 #define VSP_VPLOCK_H
@@ -11,14 +12,16 @@
 
 #include <vpspin/vpspin.h>
 
+#include "check/verify.h"
+#include "ke/spinlock.h"
+
 /* One cache line per lock, so two locks never share a line. The Ke lock word comes
  * first: a PSPIN_LOCK and the address of its word are the same number. */
 struct _VIDEO_PORT_SPIN_LOCK {
     KSPIN_LOCK Lock;             /* the lock itself (lockword.h) */
     uint32_t state;              /* enum vsp_vplock_state; atomic */
     ULONG Serial;                /* creation number, for reports */
-    ULONG_PTR Acquisitions;      /* written by the holder only; read relaxed by anyone */
-    ULONG_PTR Contentions;
+    struct vsp_acquire_counts Counts; /* kept by the Ke layer's acquire */
     PVOID HwDeviceExtension;     /* as given at creation */
     const void *Creator;         /* return address in the code that created it */
     uint32_t NextFree;           /* free-queue link: slot index + 1, 0 for none */
@@ -72,18 +75,24 @@ static inline enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
  * without touching the handle, which may not be a lock at all. */
 static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock) { return (PKSPIN_LOCK)(void *)SpinLock; }
 
-/* Counts an acquisition; called by the holder, inside the critical section. */
-static inline void vsp_vplock_count(PSPIN_LOCK SpinLock, bool waited)
+/* ---- The handle rules (check/verify.h), tested here, reported by check/verify.c ------ */
+
+/* Whether SpinLock may be used by api: always with checking off; else a live lock, or
+ * the handler of the report (0x1002) returned and the call must return without effect. */
+static inline bool vsp_vplock_usable(enum vsp_api api, PSPIN_LOCK SpinLock)
 {
-    /* Plain read-modify-write is race-free under the lock; relaxed atomics let
-     * vpspin_query_spin_lock read the counters from outside it. */
-    __atomic_store_n(&SpinLock->Acquisitions,
-                     __atomic_load_n(&SpinLock->Acquisitions, __ATOMIC_RELAXED) + 1,
-                     __ATOMIC_RELAXED);
-    if (waited)
-        __atomic_store_n(&SpinLock->Contentions,
-                         __atomic_load_n(&SpinLock->Contentions, __ATOMIC_RELAXED) + 1,
-                         __ATOMIC_RELAXED);
+    if (!vsp_checking())
+        return true;
+    uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE);
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+}
+
+/* A live lock that is about to be deleted: not held (0x100B). */
+static inline bool vsp_vplock_deletable(enum vsp_api api, PSPIN_LOCK SpinLock)
+{
+    uint32_t rule =
+        vsp_rule_delete(__atomic_load_n(vsp_owner_half(vsp_vplock_word(SpinLock)), __ATOMIC_RELAXED));
+    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
 }
 
 #endif

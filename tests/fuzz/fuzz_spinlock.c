@@ -70,7 +70,7 @@
 #define K_QUEUED     4u
 #define K_QUEUED_DPC 6u
 
-/* The waiter half's "a waiter sleeps" flag (src/spinlock_algo.h); only to wait for it. */
+/* The waiter half's "a waiter sleeps" flag (src/lock/spinlock_algo.h); only to wait for it. */
 #define WAITER_PARKED 0x1u
 
 /* ---- Messages ------------------------------------------------------------------------ */
@@ -199,7 +199,7 @@ static PKSPIN_LOCK lock_word(int id)
     return id < NKE ? &ke[id] : (PKSPIN_LOCK)(void *)m.slot[id - NKE].handle;
 }
 
-/* The owner half a holder's word carries (src/lockword.h, docs/checked-mode.md). */
+/* The owner half a holder's word carries (src/lock/lockword.h, docs/checked-mode.md). */
 static uint32_t record_of(int id)
 {
     const struct mlock *l = &m.lock[id];
@@ -575,7 +575,7 @@ static struct expect expect_call(const struct call *c)
     struct expect e = expect_checked(c);
     if (m.mode == VPSPIN_VERIFY_OFF && e.rule != 0) {
         /* Unchecked, only correct calls - and the delete of a bad handle, which the
-         * lock arena refuses whatever the mode (videoport_spinlock.c). */
+         * lock arena refuses whatever the mode (src/videoport/spinlock.c). */
         if (c->op == OP_VP_DELETE && c->lock < 0)
             e = (struct expect){0};
         else

@@ -1,0 +1,34 @@
+/*
+ * base/text.c - the bounded text buffer of text.h.
+ */
+#include "base/text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void vsp_text_clear(struct vsp_text *t)
+{
+    t->len = 0;
+    t->buf[0] = '\0';
+}
+
+struct vsp_text *vsp_text_new(void)
+{
+    struct vsp_text *t = malloc(sizeof *t);
+    if (t != NULL)
+        vsp_text_clear(t);
+    return t;
+}
+
+void vsp_put(struct vsp_text *t, const char *fmt, ...)
+{
+    if (t->len >= sizeof t->buf - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
+}

@@ -1,0 +1,19 @@
+/*
+ * check/lockinfo.c - the one describer of lockinfo.h.
+ */
+#include "check/lockinfo.h"
+
+#include <stddef.h>
+
+static vsp_lock_describer vsp_describer; /* atomic: set once */
+
+void vsp_lock_describer_set(vsp_lock_describer describe)
+{
+    __atomic_store_n(&vsp_describer, describe, __ATOMIC_RELEASE);
+}
+
+bool vsp_lock_describe(const void *lock, struct vsp_lock_info *info)
+{
+    vsp_lock_describer describe = __atomic_load_n(&vsp_describer, __ATOMIC_ACQUIRE);
+    return describe != NULL && lock != NULL && describe(lock, info);
+}
