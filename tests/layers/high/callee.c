@@ -1,0 +1,3 @@
+/* What low/caller.c calls. */
+void high_callee(void);
+void high_callee(void) {}

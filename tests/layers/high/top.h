@@ -1,0 +1,2 @@
+/* A header of the higher layer; including the lower one is allowed. */
+#include "low/leaf.h"

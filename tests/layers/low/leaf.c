@@ -1,0 +1,2 @@
+/* Breaks the rule: an include that does not name its layer. */
+#include "leaf.h"
