@@ -34,9 +34,9 @@
 static bool vsp_device_threads_start(struct vpspin_device *d)
 {
     char name[16];
-    if (pthread_create(&d->isr_thread, NULL, vsp_isr_thread, d) != 0)
+    if (vsp_thread_create(&d->isr_thread, vsp_isr_thread, d) != 0)
         return false;
-    if (pthread_create(&d->dpc_thread, NULL, vsp_dpc_thread, d) != 0) {
+    if (vsp_thread_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = true;
         pthread_cond_broadcast(&d->wake);
@@ -44,7 +44,7 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
         pthread_join(d->isr_thread, NULL);
         return false;
     }
-    if (pthread_create(&d->timer_thread, NULL, vsp_timer_thread, d) != 0) {
+    if (vsp_thread_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = d->stop_dpc = true;
         pthread_cond_broadcast(&d->wake);
@@ -228,16 +228,17 @@ VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
 
 /* ---- Stop ------------------------------------------------------------------------------ */
 
-/* Reports and deletes the spin locks created for d's extension and never deleted. */
+/* Reports and deletes the spin locks created for d's extension and never deleted; returns
+ * how many there were. Out of memory for the list, only the first 16 are deleted. */
 static ULONG vsp_device_leaks(struct vpspin_device *d)
 {
     PSPIN_LOCK few[16];
-    size_t n = vsp_vplock_find(d->ext, few, 16);
-    if (n == 0)
+    size_t total = vsp_vplock_find(d->ext, few, 16), n = total;
+    if (total == 0)
         return 0;
     PSPIN_LOCK *locks = few;
-    if (n > 16 && (locks = malloc(n * sizeof *locks)) != NULL)
-        n = vsp_vplock_find(d->ext, locks, n);
+    if (total > 16 && (locks = vsp_alloc(total * sizeof *locks)) != NULL)
+        n = vsp_vplock_find(d->ext, locks, total); /* total again: nothing creates one now */
     if (locks == NULL) {
         locks = few;
         n = 16;
@@ -247,7 +248,7 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
         fprintf(stderr,
                 "vpspin: device stopped with %zu spin lock%s its miniport created and never "
                 "deleted (HwDeviceExtension %p):\n",
-                n, n == 1 ? "" : "s", d->ext);
+                total, total == 1 ? "" : "s", d->ext);
     for (size_t i = 0; i < n; i++) {
         char creator[256];
         bool held = __atomic_load_n(&locks[i]->Lock, __ATOMIC_RELAXED) != 0;
@@ -259,9 +260,12 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
         if (!held)
             vsp_vplock_free(locks[i]);
     }
+    if (report && n < total)
+        fprintf(stderr, "  and %zu more, left as they are (out of memory to list them)\n",
+                total - n);
     if (locks != few)
         free(locks);
-    return (ULONG)n;
+    return (ULONG)total;
 }
 
 ULONG vpspin_stop_device(vpspin_device *Device)

@@ -21,6 +21,7 @@
 
 #include <vpspin/vpspin.h>
 
+#include "base/alloc.h"
 #include "base/clock.h"
 #include "base/slow.h"
 #include "check/bugcheck.h"
@@ -110,7 +111,7 @@ static void vsp_wd_start(void)
     if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
         return;
     vsp_wd_stop = false;
-    if (pthread_create(&vsp_wd_thread, NULL, vsp_wd_main, NULL) == 0)
+    if (vsp_thread_create(&vsp_wd_thread, vsp_wd_main, NULL) == 0)
         vsp_wd_running = true;
     else
         vsp_track_degraded("cannot start the watchdog thread");
