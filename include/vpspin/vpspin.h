@@ -209,7 +209,8 @@ VPSPIN_API VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlC
 VPSPIN_API BOOLEAN vpspin_interrupt(vpspin_device *Device);
 
 /* Raises interrupts PerSecond times a second from now on, without waiting for them;
- * 0 stops, VPSPIN_INTERRUPT_RATE_MAX raises them back to back. */
+ * 0 stops, VPSPIN_INTERRUPT_RATE_MAX (or any rate of 10^9 or more) raises them back to
+ * back. Nothing if the miniport has no HwInterrupt. */
 #define VPSPIN_INTERRUPT_RATE_MAX 0xFFFFFFFFu
 VPSPIN_API VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond);
 
