@@ -153,8 +153,7 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
         if (vsp_stat_get(&totals[i].acquisitions) == 0)
             continue;
         vsp_write_row(Stream, Format, "class", c->name, "", &totals[i], rate);
-        while (next < snap.n && snap.locks[next]->cls->id < c->id)
-            next++;
+        /* (sorted by class; a class skipped above has no lock that was acquired) */
         for (; next < snap.n && snap.locks[next]->cls == c; next++) {
             char label[64];
             vsp_lock_label(label, sizeof label, snap.locks[next]);
