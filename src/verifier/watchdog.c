@@ -23,6 +23,7 @@
 
 #include "base/alloc.h"
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/slow.h"
 #include "check/bugcheck.h"
 #include "lock/thread.h"
@@ -195,8 +196,9 @@ static void vsp_wd_forked(void)
 
 __attribute__((constructor)) static void vsp_wd_init(void)
 {
-    const char *s = getenv("VPSPIN_WATCHDOG_MS");
-    if (s != NULL && *s != '\0')
-        vsp_wd_ms = (ULONG)strtoul(s, NULL, 10);
+    unsigned long ms;
+    if (vsp_env_number("VPSPIN_WATCHDOG_MS", 0, 0xFFFFFFFFu, VSP_WATCHDOG_DEFAULT_MS,
+                       "a number of milliseconds", &ms))
+        vsp_wd_ms = (ULONG)ms;
     pthread_atfork(vsp_wd_fork_prepare, vsp_wd_fork_parent, vsp_wd_forked);
 }
