@@ -331,7 +331,9 @@ static BOOLEAN tm_initialize(PVOID HwDeviceExtension)
     return cfg.init_result;
 }
 
-static ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2)
+/* Exported (the test is linked with -rdynamic): reports name it. */
+ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2);
+ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2)
 {
     VIDEO_HW_INITIALIZATION_DATA init;
     memset(&init, 0, sizeof init);
@@ -414,7 +416,7 @@ static BOOLEAN sync_call(TM_EXT *ext, VIDEO_SYNCHRONIZE_PRIORITY p, enum ctx c)
 static struct {
     int calls; /* atomic */
     vpspin_bugcheck r;
-    char name[64], api[64], first_line[160];
+    char name[64], api[64], first_line[160], rule[320];
 } got;
 
 static void recording_handler(const vpspin_bugcheck *report, void *context)
@@ -423,6 +425,7 @@ static void recording_handler(const vpspin_bugcheck *report, void *context)
     got.r = *report;
     snprintf(got.name, sizeof got.name, "%s", report->Name);
     snprintf(got.api, sizeof got.api, "%s", report->Api);
+    snprintf(got.rule, sizeof got.rule, "%s", report->Rule);
     size_t n = strcspn(report->Text, "\n");
     snprintf(got.first_line, sizeof got.first_line, "%.*s", (int)n, report->Text);
     got.r.Name = got.name;
@@ -1254,6 +1257,7 @@ static void test_rules(const char *mode_name)
     CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     expect_report(&n, "DriverEntry at DISPATCH", 0xC8, P1_C8(DISPATCH_LEVEL, PASSIVE_LEVEL, 2),
                   ULP(tm_driver_entry), 0, 1, "DriverEntry");
+    CHECK(strstr(got.rule, "; routine tm_driver_entry (test_host)") != NULL);
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     cfg_default();
     cfg.find_act = A_RAISE_DISPATCH;
