@@ -43,4 +43,4 @@ bash "$root/tools/check-install.sh" --installed /usr
 step "vpspin-torture --seconds 1 --writers 4"
 vpspin-torture --seconds 1 --writers 4 | grep SUCCESS
 man -w vpspin-torture >/dev/null && man -w vpspin_load_miniport >/dev/null || die "man pages not found"
-step "OK: $(ls "$out"/*.deb | wc -l) packages built, lintian clean, installed, examples built and run"
+step "OK: $(ls "$out"/*.deb | grep -vc dbgsym) packages (and their -dbgsym) built, lintian clean, installed, examples built and run"

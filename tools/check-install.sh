@@ -30,12 +30,13 @@ pc=$(find "$prefix"/lib* -name vpspin.pc -path '*/pkgconfig/*' | head -1)
 libdir=$(dirname "$(dirname "$pc")")
 for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
          share/man/man7/vpspin.7 share/man/man3/VideoPortAcquireSpinLock.3; do
-    [ -f "$prefix/$f" ] || die "$f not installed"
+    [ -f "$prefix/$f" ] || [ -f "$prefix/$f.gz" ] || die "$f not installed" # (.gz: a package's)
 done
 # The programs (when built: the benchmark is optional), each with its page.
 for tool in vpspin-demo vpspin-torture vpspin-torture-miniport vpspin-bench; do
     [ -x "$prefix/bin/$tool" ] || { [ "$tool" = vpspin-bench ] && continue; die "bin/$tool not installed"; }
-    [ -f "$prefix/share/man/man1/$tool.1" ] || die "share/man/man1/$tool.1 not installed"
+    [ -f "$prefix/share/man/man1/$tool.1" ] || [ -f "$prefix/share/man/man1/$tool.1.gz" ] ||
+        die "share/man/man1/$tool.1 not installed"
 done
 for f in libvpspin.so libvpspin.so.0 libvpspin.a cmake/vpspin/vpspinConfig.cmake \
          cmake/vpspin/vpspinConfigVersion.cmake cmake/vpspin/vpspinTargets.cmake; do
@@ -47,6 +48,15 @@ MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep 
     die "man -M $prefix/share/man VideoPortReleaseSpinLock"
 step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, programs, man pages"
 
+# Whether exe (run with the environment given after it) loads libvpspin.so.0 from $libdir
+# (the same directory, /lib and /usr/lib being one on a merged-/usr system).
+loads_installed() {
+    local exe=$1; shift
+    local lib
+    lib=$(env "$@" ldd "$exe" | sed -n 's/.*libvpspin\.so\.0 => \([^ ]*\).*/\1/p')
+    [ -n "$lib" ] && [ "$(readlink -f "$(dirname "$lib")")" = "$(readlink -f "$libdir")" ]
+}
+
 # Runs an example (with the environment given after it), and checks it loaded the
 # installed shared library, not the build tree's; "static" instead of an environment
 # checks it loads none.
@@ -56,7 +66,7 @@ run() {
         shift
         ! ldd "$exe" | grep libvpspin >/dev/null || die "$exe is meant to be static but loads libvpspin"
     else
-        env "$@" ldd "$exe" | grep "libvpspin.so.0 => $libdir/" >/dev/null ||
+        loads_installed "$exe" "$@" ||
             die "$exe does not load $libdir/libvpspin.so.0: $(env "$@" ldd "$exe" | grep vpspin)"
     fi
     env "$@" "$exe" || die "$exe exited $?"
@@ -83,7 +93,7 @@ for kind in shared static; do
 done
 
 step "the installed demo: vpspin-demo --seconds 1"
-env LD_LIBRARY_PATH="$libdir" ldd "$prefix/bin/vpspin-demo" | grep "libvpspin.so.0 => $libdir/" >/dev/null ||
+loads_installed "$prefix/bin/vpspin-demo" LD_LIBRARY_PATH="$libdir" ||
     die "$prefix/bin/vpspin-demo does not load $libdir/libvpspin.so.0"
 env LD_LIBRARY_PATH="$libdir" "$prefix/bin/vpspin-demo" --seconds 1 >"$work/demo.log" 2>&1 ||
     { cat "$work/demo.log"; die "vpspin-demo exited $?"; }
