@@ -230,16 +230,22 @@ static void s_try_then_wait(void)
     nest(B, A);
 }
 
+/* n locks, each its own class "<prefix>.00" and so on. */
+static void name_locks(KSPIN_LOCK *l, int n, const char *prefix)
+{
+    for (int i = 0; i < n; i++) {
+        char name[64];
+        KeInitializeSpinLock(&l[i]);
+        snprintf(name, sizeof name, "%s.%02d", prefix, i);
+        CHECK_EQ(vpspin_set_lock_class(&l[i], name), NO_ERROR);
+    }
+}
+
 /* One class taken before six others: its edge array grows past its first four. */
 static void s_fan_out(void)
 {
     static KSPIN_LOCK others[6];
-    for (int i = 0; i < 6; i++) {
-        char name[32];
-        KeInitializeSpinLock(&others[i]);
-        snprintf(name, sizeof name, "fan-out.%d", i);
-        vpspin_set_lock_class(&others[i], name);
-    }
+    name_locks(others, 6, "fan-out");
     for (int i = 0; i < 6; i++)
         nest(A, &others[i]);
     for (int i = 0; i < 6; i++)
@@ -575,12 +581,7 @@ static void check_graph_places(void)
 static void check_long_report(void)
 {
     static KSPIN_LOCK ring[40];
-    for (int i = 0; i < 40; i++) {
-        char name[32];
-        KeInitializeSpinLock(&ring[i]);
-        snprintf(name, sizeof name, "ring.%02d", i);
-        vpspin_set_lock_class(&ring[i], name);
-    }
+    name_locks(ring, 40, "ring");
     __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
     for (int i = 0; i < 40; i++)
         nest(&ring[i], &ring[(i + 1) % 40]);
@@ -658,9 +659,9 @@ static void check_slot_reuse(void)
     CHECK_EQ(st.Acquisitions, 1);
 }
 
-/* In a child: past 4096 classes and 65536 lock records, no more are made, and the mode
- * says so, once each. */
-static void check_limits(void)
+/* Runs fn in a fork()ed child whose stderr goes to text (its first size - 1 bytes); fn
+ * ends the child with exit(). Whether the child exited 0. */
+static bool in_child(void (*fn)(void), char *text, size_t size)
 {
     char path[] = "/tmp/vpspin-test-lockdep-XXXXXX";
     int fd = mkstemp(path);
@@ -669,27 +670,40 @@ static void check_limits(void)
     pid_t pid = fork();
     if (pid == 0) {
         dup2(fd, 2);
-        static KSPIN_LOCK many[65536 + 1];
-        int refused = 0;
-        for (int i = 0; i < 4200; i++) {
-            char name[32];
-            snprintf(name, sizeof name, "limit.%d", i);
-            refused += vpspin_set_lock_class(&many[i], name) == ERROR_NOT_ENOUGH_MEMORY;
-        }
-        int refused_records = 0;
-        for (int i = 0; i < 65536 + 1; i++)
-            refused_records += vpspin_set_lock_class(&many[i], "limit.0") == ERROR_NOT_ENOUGH_MEMORY;
-        /* classes: the test's before the fork, then up to 4096; records likewise */
-        exit(refused > 100 && refused < 4200 && refused_records > 0 ? 0 : 3);
+        fn();
+        exit(4);
     }
     int status;
     waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    char text[4096];
-    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    ssize_t n = pread(fd, text, size - 1, 0);
     text[n > 0 ? n : 0] = '\0';
     close(fd);
     unlink(path);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Past 4096 classes and 65536 lock records, no more are made, and the mode says so, once
+ * each (in a child, which the limits leave checking less). */
+static void reach_limits(void)
+{
+    static KSPIN_LOCK many[65536 + 1];
+    int refused = 0;
+    for (int i = 0; i < 4200; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "limit.%d", i);
+        refused += vpspin_set_lock_class(&many[i], name) == ERROR_NOT_ENOUGH_MEMORY;
+    }
+    int refused_records = 0;
+    for (int i = 0; i < 65536 + 1; i++)
+        refused_records += vpspin_set_lock_class(&many[i], "limit.0") == ERROR_NOT_ENOUGH_MEMORY;
+    /* classes: the test's before the fork, then up to 4096; records likewise */
+    exit(refused > 100 && refused < 4200 && refused_records > 0 ? 0 : 3);
+}
+
+static void check_limits(void)
+{
+    static char text[4096];
+    CHECK(in_child(reach_limits, text, sizeof text));
     CHECK(strstr(text, "vpspin: full checked mode: too many lock classes; checking less") != NULL);
     CHECK(strstr(text, "too many locks to keep records of") != NULL);
     const char *first = strstr(text, "too many lock classes");
@@ -698,33 +712,23 @@ static void check_limits(void)
 
 /* ---- Report and continue; VPSPIN_VERIFY=1 ---------------------------------------------------- */
 
-/* In a child with no handler: two AA reports on one lock and one ABBA must not abort;
- * the repeat is not written; the summary is. */
+/* With no handler: two AA reports on one lock and one ABBA must not abort; the repeat is
+ * not written; the summary is. */
+static void report_and_continue(void)
+{
+    vpspin_set_bugcheck_handler(NULL, NULL);
+    vpspin_set_report_mode(VPSPIN_REPORT_CONTINUE);
+    fresh_locks("continue");
+    s_aa();
+    s_aa();
+    s_abba();
+    exit(KeGetCurrentIrql() == PASSIVE_LEVEL ? 0 : 3); /* exit: the summary is atexit */
+}
+
 static void check_continue(void)
 {
-    char path[] = "/tmp/vpspin-test-lockdep-XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd, 2);
-        vpspin_set_bugcheck_handler(NULL, NULL);
-        vpspin_set_report_mode(VPSPIN_REPORT_CONTINUE);
-        fresh_locks("continue");
-        s_aa();
-        s_aa();
-        s_abba();
-        exit(KeGetCurrentIrql() == PASSIVE_LEVEL ? 0 : 3); /* exit: the summary is atexit */
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    char text[65536];
-    ssize_t n = pread(fd, text, sizeof text - 1, 0);
-    text[n > 0 ? n : 0] = '\0';
-    close(fd);
-    unlink(path);
+    static char text[65536];
+    CHECK(in_child(report_and_continue, text, sizeof text));
     int stops = 0;
     for (const char *p = text; (p = strstr(p, "*** STOP: ")) != NULL; p++)
         stops++;
