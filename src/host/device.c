@@ -59,7 +59,6 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
     pthread_setname_np(d->dpc_thread, name);
     snprintf(name, sizeof name, "vp-timer-%u", d->slot);
     pthread_setname_np(d->timer_thread, name);
-    d->threads_started = true;
     return true;
 }
 
@@ -111,11 +110,10 @@ static void vsp_driver_link(struct vpspin_device *d, bool add)
     if (add) {
         d->next = *p;
         *p = d;
-    } else {
-        while (*p != NULL && *p != d)
+    } else { /* a device is linked from its start to its stop */
+        while (*p != d)
             p = &(*p)->next;
-        if (*p == d)
-            *p = d->next;
+        *p = d->next;
     }
     pthread_mutex_unlock(&drv->devices_mutex);
 }
@@ -273,23 +271,22 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     struct vpspin_device *d = Device;
     if (d == NULL)
         return 0;
-    if (d->threads_started) {
-        /* The timer and the interrupts first: they are what queues DPCs. */
-        pthread_mutex_lock(&d->m);
-        d->stop_sources = true;
-        d->timer_started = false;
-        d->isr_period_ns = 0;
-        pthread_cond_broadcast(&d->wake);
-        pthread_mutex_unlock(&d->m);
-        pthread_join(d->timer_thread, NULL);
-        pthread_join(d->isr_thread, NULL);
-        /* Then the DPC still queued runs, and the DPC thread exits. */
-        pthread_mutex_lock(&d->m);
-        d->stop_dpc = true;
-        pthread_cond_broadcast(&d->wake);
-        pthread_mutex_unlock(&d->m);
-        pthread_join(d->dpc_thread, NULL);
-    }
+    /* (Its threads run: a start that could not start them never calls this.) The timer
+     * and the interrupts first: they are what queues DPCs. */
+    pthread_mutex_lock(&d->m);
+    d->stop_sources = true;
+    d->timer_started = false;
+    d->isr_period_ns = 0;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->m);
+    pthread_join(d->timer_thread, NULL);
+    pthread_join(d->isr_thread, NULL);
+    /* Then the DPC still queued runs, and the DPC thread exits. */
+    pthread_mutex_lock(&d->m);
+    d->stop_dpc = true;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->m);
+    pthread_join(d->dpc_thread, NULL);
     ULONG leaks = vsp_device_leaks(d);
     vsp_driver_link(d, false);
     vsp_extension_remove(d);
