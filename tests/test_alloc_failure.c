@@ -259,10 +259,10 @@ static int child(void)
 /* Whether a line is part of a report (bugcheck.c's layout). */
 static bool report_line(const char *l)
 {
-    static const char *const prefixes[] = {
-        "*** STOP: ", "DRIVER_VERIFIER", "Rule:", "API:",  "Lock:",      "Thread:", "Stack:",
-        "  #",        "        ",        "Cycle:", "Chain:", "  Thread ", "      #", "Held:",
-        "Graph:"};
+    static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:",  "API:",
+                                           "Lock:",      "Thread:",         "Stack:", "  #",
+                                           "        ",   "Cycle:",          "Chain:", "  Thread ",
+                                           "      #",    "Held:",           "Graph:"};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -326,7 +326,8 @@ static int run_child(unsigned long long skip, ULONG count)
         fprintf(stderr, "allocation failure: skip %llu count %lu: %s (status 0x%x); its output:\n",
                 skip, (unsigned long)count,
                 repeated ? "a line repeated"
-                         : silent ? "no 0x1001, and the full mode did not say why" : "child failed",
+                : silent ? "no 0x1001, and the full mode did not say why"
+                         : "child failed",
                 status);
         rewind(out);
         while (fgets(buf, sizeof buf, out) != NULL)

@@ -10,8 +10,8 @@ unsigned vsp_hold_sample = VSP_HOLD_SAMPLE;
 __attribute__((constructor)) static void vsp_hold_sample_from_env(void)
 {
     unsigned long n;
-    if (vsp_env_number("VPSPIN_STATS_SAMPLE", 1, 1000000, VSP_HOLD_SAMPLE,
-                       "a number of acquires", &n))
+    if (vsp_env_number("VPSPIN_STATS_SAMPLE", 1, 1000000, VSP_HOLD_SAMPLE, "a number of acquires",
+                       &n))
         vsp_hold_sample = (unsigned)n;
 }
 

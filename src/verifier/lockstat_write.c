@@ -125,7 +125,8 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
         return -1;
     unsigned nclasses = vsp_class_count();
     struct vsp_snapshot snap = {.locks = vsp_alloc(sizeof *snap.locks * VSP_LOCKS_MAX)};
-    struct vsp_lock_stat *totals = snap.locks != NULL ? vsp_alloc(sizeof *totals * (nclasses + 1)) : NULL;
+    struct vsp_lock_stat *totals =
+        snap.locks != NULL ? vsp_alloc(sizeof *totals * (nclasses + 1)) : NULL;
     if (totals == NULL) {
         free(snap.locks);
         return -1;

@@ -1370,7 +1370,7 @@ static void test_report_edges(void)
     int first = got.calls - before;
     without_stderr(release_free_locks, false);
     int second = got.calls - before - first;
-    CHECK(first == 1100); /* the scribbled one's 0x1007 above was on another lock */
+    CHECK(first == 1100);               /* the scribbled one's 0x1007 above was on another lock */
     CHECK(second > 0 && second < 1100); /* those past the table, again */
     CHECK_EQ(vpspin_set_report_mode(VPSPIN_REPORT_ABORT), VPSPIN_REPORT_CONTINUE);
     KeLowerIrql(old);

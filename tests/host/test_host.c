@@ -859,7 +859,6 @@ static void test_sync_excludes_isr(void)
     tm_stop(driver, device);
 }
 
-
 static bool wait_tick(sem_t *tick)
 {
     struct timespec deadline;
@@ -1158,9 +1157,9 @@ static void test_bare_miniport(void)
     CHECK(ext != NULL && ext != vpspin_device_extension(other)); /* one byte, each its own */
     CHECK_EQ(vpspin_send_request(device, 1, NULL, 0, NULL, 0, NULL), NO_ERROR);
     CHECK_EQ(bare_calls, 1);
-    CHECK_EQ(vpspin_interrupt(device), FALSE);       /* no HwInterrupt */
-    vpspin_set_interrupt_rate(device, 1000);         /* nothing to raise */
-    VideoPortStartTimer(ext);                        /* no HwTimer: nothing to start */
+    CHECK_EQ(vpspin_interrupt(device), FALSE); /* no HwInterrupt */
+    vpspin_set_interrupt_rate(device, 1000);   /* nothing to raise */
+    VideoPortStartTimer(ext);                  /* no HwTimer: nothing to start */
     CHECK_EQ(vpspin_fire_timer(device), FALSE);
     CHECK_EQ(vpspin_query_device(device, &info), NO_ERROR);
     CHECK_EQ(info.Interrupts + info.TimerTicks, 0);

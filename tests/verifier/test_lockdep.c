@@ -710,6 +710,122 @@ static void check_limits(void)
     CHECK(first != NULL && strstr(first + 1, "too many lock classes") == NULL);
 }
 
+/* The chain cache holds 65536 chains: past that every chain is checked at each acquire,
+ * the mode says so once, and an inversion is still found. In a child: 75 classes taken
+ * three at a time in one order make 70300 chains. */
+static void fill_chain_cache(void)
+{
+    static KSPIN_LOCK l[75];
+    name_locks(l, 75, "chains");
+    __atomic_store_n(&nreports, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < 75; i++)
+        for (int j = i + 1; j < 75; j++)
+            for (int k = j + 1; k < 75; k++)
+                nest3(&l[i], &l[j], &l[k]);
+    unsigned consistent = __atomic_load_n(&nreports, __ATOMIC_ACQUIRE);
+    nest(&l[74], &l[0]);
+    exit(consistent == 0 && nreports == 1 && reports[0].p[0] == 0x1001 ? 0 : 3);
+}
+
+static void check_chain_cache_full(void)
+{
+    static char text[16384];
+    CHECK(in_child(fill_chain_cache, text, sizeof text));
+    CHECK(strstr(text, "vpspin: full checked mode: lock chain cache full: chains are checked "
+                       "on every acquire") != NULL);
+}
+
+/* ---- Contention sites ------------------------------------------------------------------------ */
+
+/* Five call sites of KeAcquireSpinLock (exported, so that the writers name them). */
+#define TAKE_AT(n)                                                                                 \
+    void take_at_##n(PKSPIN_LOCK l);                                                               \
+    __attribute__((noinline)) void take_at_##n(PKSPIN_LOCK l)                                      \
+    {                                                                                              \
+        KIRQL o;                                                                                   \
+        KeAcquireSpinLock(l, &o);                                                                  \
+        KeReleaseSpinLock(l, o);                                                                   \
+    }
+TAKE_AT(0)
+TAKE_AT(1)
+TAKE_AT(2)
+TAKE_AT(3)
+TAKE_AT(4)
+static void (*const take_at[5])(PKSPIN_LOCK) = {take_at_0, take_at_1, take_at_2, take_at_3,
+                                                take_at_4};
+
+struct site_job {
+    int site;
+    PKSPIN_LOCK lock;
+    pthread_barrier_t barrier;
+};
+
+static void *site_waiter(void *arg)
+{
+    struct site_job *j = arg;
+    pthread_barrier_wait(&j->barrier); /* the lock is held by then: the acquire waits */
+    take_at[j->site](j->lock);
+    return NULL;
+}
+
+/* One contention of lock at site, as check_statistics makes one. */
+static void contend_at(int site, PKSPIN_LOCK lock)
+{
+    struct site_job j = {.site = site, .lock = lock};
+    pthread_t th;
+    KIRQL old;
+    pthread_barrier_init(&j.barrier, NULL, 2);
+    pthread_create(&th, NULL, site_waiter, &j);
+    KeAcquireSpinLock(lock, &old);
+    pthread_barrier_wait(&j.barrier);
+    while (__atomic_load_n(lock, __ATOMIC_RELAXED) >> 32 == 0)
+        ;
+    KeReleaseSpinLock(lock, old);
+    pthread_join(th, NULL);
+    pthread_barrier_destroy(&j.barrier);
+}
+
+/* A lock keeps its first four contention sites, and so does its class, whose totals add
+ * a second lock's: a fifth site is counted as a contention but not listed. */
+static void check_contention_sites(void)
+{
+    static KSPIN_LOCK two[2];
+    for (int i = 0; i < 2; i++) {
+        KeInitializeSpinLock(&two[i]);
+        CHECK_EQ(vpspin_set_lock_class(&two[i], "sites"), NO_ERROR);
+    }
+    for (int site = 0; site < 5; site++)
+        contend_at(site, &two[0]);
+    contend_at(4, &two[1]);
+    vpspin_lock_stat st;
+    CHECK_EQ(vpspin_query_lock_stat(&two[0], &st), NO_ERROR);
+    CHECK_EQ(st.Contentions, 5);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_EQ(vpspin_write_lock_stat(f, VPSPIN_STAT_CSV), 0);
+    fclose(f);
+    char row[2][2048] = {"", ""}; /* the class's, the first lock's */
+    for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        static const char *const starts[2] = {"class,\"sites\",", "lock,\"sites\","};
+        int which = -1;
+        for (int r = 0; r < 2; r++)
+            if (strncmp(line, starts[r], strlen(starts[r])) == 0)
+                which = r;
+        if (which >= 0 && row[which][0] == '\0')
+            snprintf(row[which], sizeof row[which], "%s", line);
+    }
+    free(buf);
+    for (int r = 0; r < 2; r++) {
+        for (int site = 0; site < 4; site++) {
+            char name[32];
+            snprintf(name, sizeof name, "take_at_%d+", site);
+            CHECK(strstr(row[r], name) != NULL);
+        }
+        CHECK(strstr(row[r], "take_at_4+") == NULL);
+    }
+}
+
 /* ---- Report and continue; VPSPIN_VERIFY=1 ---------------------------------------------------- */
 
 /* With no handler: two AA reports on one lock and one ABBA must not abort; the repeat is
@@ -748,7 +864,6 @@ static void check_default_mode_silent(void)
     vpspin_set_verify(VPSPIN_VERIFY_FULL);
 }
 
-
 static void remove_graphs(void)
 {
     DIR *d = opendir(graph_dir);
@@ -776,6 +891,7 @@ int main(void)
     check_cycle_report();
     check_videoport_classes();
     check_statistics();
+    check_contention_sites();
     check_writers();
     check_graph_places();
     check_long_report();
@@ -784,6 +900,7 @@ int main(void)
     check_default_mode_silent();
     check_continue();
     check_limits();
+    check_chain_cache_full();
     remove_graphs();
     return check_done();
 }
