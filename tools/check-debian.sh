@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-debian.sh [OUT_DIR] - builds the Debian packages (dpkg-buildpackage -us -uc -b, in
 # a copy of the source tree so that nothing is written beside it), checks them with
-# lintian (any error or warning fails; the tags below that level are printed), installs
+# lintian (an error or warning, or lintian failing, fails; every tag is printed), installs
 # them in this machine (apt-get install ./*.deb: root), checks what is installed and
 # builds and runs examples/ against it with pkg-config and CMake (tools/check-install.sh
 # --installed /usr), runs the installed programs, and removes the packages again.
@@ -29,9 +29,11 @@ changes=$(ls "$out"/vpspin_"$version"_*.changes)
 ls "$out"/*.deb | sed 's/^/  /'
 
 step "lintian $(basename "$changes") (log: $out/lintian.log)"
-lintian --info --display-info --pedantic --tag-display-limit 0 "$changes" >"$out/lintian.log" 2>&1 || true
+status=0
+lintian --fail-on error,warning --info --display-info --pedantic --tag-display-limit 0 \
+    "$changes" >"$out/lintian.log" 2>&1 || status=$?
 cat "$out/lintian.log"
-! grep -E '^[EW]: ' "$out/lintian.log" >/dev/null || die "lintian reports errors or warnings"
+[ "$status" = 0 ] || die "lintian exited $status (errors or warnings, or it failed)"
 
 step "apt-get install ./*.deb"
 trap 'apt-get purge -y -qq libvpspin0 libvpspin-dev vpspin-tools >/dev/null 2>&1 || true; rm -rf "$src"' EXIT
