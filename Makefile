@@ -8,13 +8,15 @@
 #   make fuzz [FUZZ_SECONDS=3600] [FUZZ_CORPUS=build/fuzz-corpus]   a long fuzzing run
 #   make check-fuzz, check-memcheck   parts of make check: a 60 s fuzz, Valgrind memcheck
 #   make coverage  line and branch coverage of src/ by the tests (gcovr), in build/coverage
+#   make check-debian   build the Debian packages (build/debian), lintian them, install
+#                  them (root), build and run examples/ against them, remove them
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
 .PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
-	check-fuzz check-memcheck fuzz fuzz-build coverage torture-long clean
+	check-fuzz check-memcheck fuzz fuzz-build coverage check-debian torture-long clean
 
 all: build
 
@@ -83,6 +85,11 @@ check-memcheck: build
 # gcovr); reports in build/coverage (tools/coverage.sh, docs/coverage.md).
 coverage:
 	bash tools/coverage.sh
+
+# Debian packages: dpkg-buildpackage -us -uc -b in a copy of the tree, lintian, apt-get
+# install, examples/ built against /usr, then purged (tools/check-debian.sh; root).
+check-debian:
+	bash tools/check-debian.sh build/debian
 
 # A long torture run of every lock kind at 2x and 8x the CPUs (SECONDS each, default 60).
 SECONDS ?= 60

@@ -5,7 +5,9 @@
  *
  * The test does not know where vpspin allocates. It runs one scenario that makes every
  * kind of allocation there is (scenario(): VideoPort locks created, used and deleted in
- * the default and the full checked mode, nested, from two threads, and reports made) in
+ * the default and the full checked mode, nested, from two threads, and reports made; in
+ * the full mode also two locks nested in both orders, which grows the lock-order graph
+ * and makes a 0x1001 report, and the statistics written) in
  * a fork()ed child, with the k-th allocation made to fail (vpspin_fail_allocations(k, 1)),
  * for k = 0, 1, 2, ... until a run in which the failure was never reached: then every
  * allocation the scenario makes has failed once, in turn, whatever sites the library
@@ -14,7 +16,9 @@
  *     ERROR_NOT_ENOUGH_MEMORY with *SpinLock untouched and no lock used up (the next
  *     lock's serial number follows the last one created); locks exclude (exact counts
  *     from two threads) and count their acquisitions exactly; the reports it provokes
- *     are made, with the right Parameter1 and a whole first line, and no other;
+ *     are made, with the right Parameter1 and a whole first line, and no other; the
+ *     0x1001 is made unless the full mode lost what it needs (it says so: the parent
+ *     checks), and the statistics are written whole or, out of memory, not at all;
  *   - ends by trying one more creation: if that fails, the injected failure was still
  *     pending, so the scenario never reached it (exit 10: the sweep is over);
  *   - exits through exit(), so that LeakSanitizer (the ASan build) or Valgrind (make
@@ -27,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +106,46 @@ static void *contender(void *arg)
     return NULL;
 }
 
+static bool order_reported; /* the full mode's 0x1001 was made */
+
+/* Two locks nested in both orders: the full mode's lock-order graph grows, and predicts
+ * the deadlock (unless, out of memory, it stopped checking: it then says so). Then the
+ * statistics writer, whose buffers are allocated too. */
+static void two_orders_and_statistics(void)
+{
+    static KSPIN_LOCK a, b;
+    KeInitializeSpinLock(&a); /* two sites: two lock classes */
+    KeInitializeSpinLock(&b);
+    PKSPIN_LOCK order[2][2] = {{&a, &b}, {&b, &a}};
+    unsigned before = reports.n;
+    for (int i = 0; i < 2; i++) {
+        KIRQL old;
+        KeAcquireSpinLock(order[i][0], &old);
+        KeAcquireSpinLockAtDpcLevel(order[i][1]);
+        KeReleaseSpinLockFromDpcLevel(order[i][1]);
+        KeReleaseSpinLock(order[i][0], old);
+    }
+    order_reported = reports.n == before + 1;
+    CHECK(reports.n - before <= 1);
+    if (order_reported) {
+        CHECK_EQ(reports.p1, 0x1001);
+        CHECK(reports.stop_line);
+    }
+    printf("lock order: %s\n", order_reported ? "reported" : "not reported");
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int written = vpspin_write_lock_stat(f, VPSPIN_STAT_CSV);
+    fclose(f);
+    CHECK(written == 0 || written == -1);
+    if (written == 0)
+        CHECK(strncmp(text, "level,class,lock,", 17) == 0);
+    else
+        CHECK_EQ(len, 0);
+    free(text);
+}
+
 /* Everything that can allocate, in one mode; returns how many creations failed. */
 static int scenario_in(vpspin_verify_mode mode, ULONG *last_serial)
 {
@@ -165,6 +210,8 @@ static int scenario_in(vpspin_verify_mode mode, ULONG *last_serial)
         CHECK_EQ(info.Acquisitions, 1 + 2 * ROUNDS);
         CHECK_EQ(VideoPortDeleteSpinLock(&devext, sh.vp[i]), NO_ERROR);
     }
+    if (mode == VPSPIN_VERIFY_FULL)
+        two_orders_and_statistics();
     return failed;
 }
 
@@ -190,7 +237,7 @@ static int child(void)
     vpspin_fail_allocations((ULONG)skip, count);
     int failed = scenario_in(VPSPIN_VERIFY_DEFAULT, &last_serial);
     failed += scenario_in(VPSPIN_VERIFY_FULL, &last_serial);
-    CHECK_EQ(reports.n, 6);
+    CHECK_EQ(reports.n, 6 + order_reported);
 
     /* The probe: if it fails, the failure injected was still waiting. */
     PSPIN_LOCK probe = NULL;
@@ -214,7 +261,8 @@ static bool report_line(const char *l)
 {
     static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:",  "API:",
                                            "Lock:",      "Thread:",         "Stack:", "  #",
-                                           "        "};
+                                           "        ",   "Cycle:",          "Chain:", "  Thread ",
+                                           "      #",    "Held:",           "Graph:"};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
@@ -255,10 +303,14 @@ static int run_child(unsigned long long skip, ULONG count)
     /* Each line of stderr that is not a report: at most once. */
     char *lines[256];
     int n = 0;
-    bool repeated = false;
+    bool repeated = false, degraded = false, unreported = false;
     char buf[4096];
+    rewind(out);
+    while (fgets(buf, sizeof buf, out) != NULL)
+        unreported |= strcmp(buf, "lock order: not reported\n") == 0;
     rewind(err);
     while (fgets(buf, sizeof buf, err) != NULL) {
+        degraded |= strstr(buf, "vpspin: full checked mode: ") != NULL;
         if (report_line(buf))
             continue;
         for (int i = 0; i < n; i++)
@@ -269,9 +321,14 @@ static int run_child(unsigned long long skip, ULONG count)
     }
     for (int i = 0; i < n; i++)
         free(lines[i]);
-    if ((code != 0 && code != EXIT_UNREACHED) || repeated) {
+    bool silent = unreported && !degraded; /* checking less without saying so */
+    if ((code != 0 && code != EXIT_UNREACHED) || repeated || silent) {
         fprintf(stderr, "allocation failure: skip %llu count %lu: %s (status 0x%x); its output:\n",
-                skip, (unsigned long)count, repeated ? "a line repeated" : "child failed", status);
+                skip, (unsigned long)count,
+                repeated ? "a line repeated"
+                : silent ? "no 0x1001, and the full mode did not say why"
+                         : "child failed",
+                status);
         rewind(out);
         while (fgets(buf, sizeof buf, out) != NULL)
             fputs(buf, stderr);
@@ -285,8 +342,27 @@ static int run_child(unsigned long long skip, ULONG count)
     return code;
 }
 
+/* The lock-order graphs the 0x1001 reports write go to a directory of our own. */
+static char graph_dir[] = "/tmp/vpspin-test-alloc-failure-XXXXXX";
+
+static void remove_graphs(void)
+{
+    DIR *d = opendir(graph_dir);
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", graph_dir, e->d_name);
+        if (e->d_name[0] != '.')
+            unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    CHECK_EQ(rmdir(graph_dir), 0);
+}
+
 int main(void)
 {
+    CHECK(mkdtemp(graph_dir) != NULL);
+    setenv("VPSPIN_REPORT_DIR", graph_dir, 1);
     /* Without injection: everything succeeds (and the probe with it). */
     CHECK_EQ(run_child(0, 0), 0);
 
@@ -305,5 +381,6 @@ int main(void)
     for (unsigned long long k = 0; k <= sites; k++)
         CHECK_EQ(run_child(k, 0xFFFFFFFFu), 0);
     printf("and with all allocations failing from each of them on\n");
+    remove_graphs();
     return check_done();
 }

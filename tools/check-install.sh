@@ -4,27 +4,39 @@
 # the two ways a user would: pkg-config (examples/pkgconfig/Makefile) and find_package
 # (examples/cmake/, shared and static). Exits non-zero on the first failure.
 # `make check` runs it after `make build`.
+# check-install.sh --installed PREFIX - the same checks of what is installed in PREFIX
+# already (/usr, by the Debian packages: tools/check-debian.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build/release}
-[ -f "$build/CMakeCache.txt" ] || { echo "check-install: no build in $build (run: make build)" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/vpspin-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-prefix=$work/prefix
 step() { echo "check-install: $*"; }
 die() { echo "check-install: FAILED: $*" >&2; exit 1; }
 
-step "cmake --install $build --prefix $prefix"
-cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; die "install"; }
+if [ "${1:-}" = --installed ]; then
+    prefix=${2:?check-install: --installed needs a prefix}
+else
+    build=${1:-$root/build/release}
+    [ -f "$build/CMakeCache.txt" ] || die "no build in $build (run: make build)"
+    prefix=$work/prefix
+    step "cmake --install $build --prefix $prefix"
+    cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log"; die "install"; }
+fi
 
 # What was installed. The library directory is whatever GNUInstallDirs chose (lib, lib64...).
-pc=$(find "$prefix" -name vpspin.pc -path '*/pkgconfig/*' | head -1)
+pc=$(find "$prefix"/lib* -name vpspin.pc -path '*/pkgconfig/*' | head -1)
 [ -n "$pc" ] || die "no vpspin.pc installed"
 libdir=$(dirname "$(dirname "$pc")")
 for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
          share/man/man7/vpspin.7 share/man/man3/VideoPortAcquireSpinLock.3; do
-    [ -f "$prefix/$f" ] || die "$f not installed"
+    [ -f "$prefix/$f" ] || [ -f "$prefix/$f.gz" ] || die "$f not installed" # (.gz: a package's)
+done
+# The programs (when built: the benchmark is optional), each with its page.
+for tool in vpspin-demo vpspin-torture vpspin-torture-miniport vpspin-bench; do
+    [ -x "$prefix/bin/$tool" ] || { [ "$tool" = vpspin-bench ] && continue; die "bin/$tool not installed"; }
+    [ -f "$prefix/share/man/man1/$tool.1" ] || [ -f "$prefix/share/man/man1/$tool.1.gz" ] ||
+        die "share/man/man1/$tool.1 not installed"
 done
 for f in libvpspin.so libvpspin.so.0 libvpspin.a cmake/vpspin/vpspinConfig.cmake \
          cmake/vpspin/vpspinConfigVersion.cmake cmake/vpspin/vpspinTargets.cmake; do
@@ -34,7 +46,16 @@ soname=$(readelf -d "$libdir/libvpspin.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1
 [ "$soname" = libvpspin.so.0 ] || die "SONAME is '$soname', not libvpspin.so.0"
 MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep '^NAME' >/dev/null ||
     die "man -M $prefix/share/man VideoPortReleaseSpinLock"
-step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, man pages"
+step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, programs, man pages"
+
+# Whether exe (run with the environment given after it) loads libvpspin.so.0 from $libdir
+# (the same directory, /lib and /usr/lib being one on a merged-/usr system).
+loads_installed() {
+    local exe=$1; shift
+    local lib
+    lib=$(env "$@" ldd "$exe" | sed -n 's/.*libvpspin\.so\.0 => \([^ ]*\).*/\1/p')
+    [ -n "$lib" ] && [ "$(readlink -f "$(dirname "$lib")")" = "$(readlink -f "$libdir")" ]
+}
 
 # Runs an example (with the environment given after it), and checks it loaded the
 # installed shared library, not the build tree's; "static" instead of an environment
@@ -45,7 +66,7 @@ run() {
         shift
         ! ldd "$exe" | grep libvpspin >/dev/null || die "$exe is meant to be static but loads libvpspin"
     else
-        env "$@" ldd "$exe" | grep "libvpspin.so.0 => $libdir/" >/dev/null ||
+        loads_installed "$exe" "$@" ||
             die "$exe does not load $libdir/libvpspin.so.0: $(env "$@" ldd "$exe" | grep vpspin)"
     fi
     env "$@" "$exe" || die "$exe exited $?"
@@ -70,5 +91,12 @@ for kind in shared static; do
         { cat "$work/build.log"; die "build examples/cmake ($kind)"; }
     if [ $kind = static ]; then run "$work/cmake-$kind/miniport" static; else run "$work/cmake-$kind/miniport"; fi
 done
+
+step "the installed demo: vpspin-demo --seconds 1"
+loads_installed "$prefix/bin/vpspin-demo" LD_LIBRARY_PATH="$libdir" ||
+    die "$prefix/bin/vpspin-demo does not load $libdir/libvpspin.so.0"
+env LD_LIBRARY_PATH="$libdir" "$prefix/bin/vpspin-demo" --seconds 1 >"$work/demo.log" 2>&1 ||
+    { cat "$work/demo.log"; die "vpspin-demo exited $?"; }
+tail -n 1 "$work/demo.log" | grep -qx OK || die "vpspin-demo did not end with OK"
 
 step "OK"

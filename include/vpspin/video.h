@@ -89,12 +89,16 @@ VIDEOPORT_API VOID VideoPortStallExecution(IN ULONG Microseconds);
 #define ERROR_INSUFFICIENT_BUFFER 122L
 #define ERROR_MORE_DATA 234L
 
-/* What VideoPortInitialize returns (NTSTATUS values, as a ULONG). */
+/* What VideoPortInitialize returns (NTSTATUS values, as a ULONG), and vpspin_load_miniport
+ * out of memory (STATUS_NO_MEMORY). */
 #ifndef STATUS_SUCCESS
 #define STATUS_SUCCESS ((ULONG)0x00000000UL)
 #endif
 #ifndef STATUS_INVALID_PARAMETER
 #define STATUS_INVALID_PARAMETER ((ULONG)0xC000000DUL)
+#endif
+#ifndef STATUS_NO_MEMORY
+#define STATUS_NO_MEMORY ((ULONG)0xC0000017UL)
 #endif
 #ifndef STATUS_REVISION_MISMATCH
 #define STATUS_REVISION_MISMATCH ((ULONG)0xC0000059UL)

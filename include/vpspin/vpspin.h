@@ -142,8 +142,10 @@ VPSPIN_API VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_loc
 /* ---- Fault injection -------------------------------------------------------------------
  * Lets a test drive a miniport's error paths: after Skip more successful allocations,
  * the next Count allocations fail. Every allocation vpspin makes counts: lock objects
- * (VideoPortCreateSpinLock then returns ERROR_NOT_ENOUGH_MEMORY) and the full checked
- * mode's bookkeeping (which then says so once on stderr and checks less).
+ * (VideoPortCreateSpinLock then returns ERROR_NOT_ENOUGH_MEMORY), the host's drivers,
+ * devices and device threads (vpspin_load_miniport then returns STATUS_NO_MEMORY,
+ * vpspin_start_device ERROR_NOT_ENOUGH_MEMORY), report and statistics buffers, and the
+ * full checked mode's bookkeeping (which then says so once on stderr and checks less).
  * vpspin_fail_allocations(0, 0) turns injection off. */
 VPSPIN_API void vpspin_fail_allocations(ULONG Skip, ULONG Count);
 
@@ -164,7 +166,8 @@ typedef ULONG (*vpspin_driver_entry)(PVOID Argument1, PVOID Argument2);
 /* Calls DriverEntry(Argument1, NULL) on this thread at PASSIVE_LEVEL, Argument1 naming
  * the new driver. Returns what DriverEntry returned, and stores the driver in *Driver;
  * STATUS_INVALID_PARAMETER if DriverEntry returned STATUS_SUCCESS without a successful
- * VideoPortInitialize. On failure *Driver is NULL. */
+ * VideoPortInitialize, or if DriverEntry or Driver is NULL; STATUS_NO_MEMORY if the
+ * driver cannot be allocated. On failure *Driver is NULL. */
 VPSPIN_API ULONG vpspin_load_miniport(vpspin_driver_entry DriverEntry, vpspin_driver **Driver);
 
 /* Stops the driver's devices still started (vpspin_stop_device) and frees it. */
@@ -206,7 +209,8 @@ VPSPIN_API VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlC
 VPSPIN_API BOOLEAN vpspin_interrupt(vpspin_device *Device);
 
 /* Raises interrupts PerSecond times a second from now on, without waiting for them;
- * 0 stops, VPSPIN_INTERRUPT_RATE_MAX raises them back to back. */
+ * 0 stops, VPSPIN_INTERRUPT_RATE_MAX (or any rate of 10^9 or more) raises them back to
+ * back. Nothing if the miniport has no HwInterrupt. */
 #define VPSPIN_INTERRUPT_RATE_MAX 0xFFFFFFFFu
 VPSPIN_API VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond);
 

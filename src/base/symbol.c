@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,10 +19,13 @@ void vsp_format_code_address(char *buf, size_t n, const void *addr)
     }
     const char *module = strrchr(info.dli_fname, '/');
     module = module != NULL ? module + 1 : info.dli_fname;
-    if (info.dli_sname != NULL)
-        snprintf(buf, n, "%s+0x%lx (%s)", info.dli_sname,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_saddr), module);
-    else
+    if (info.dli_sname != NULL) {
+        uintptr_t off = (uintptr_t)addr - (uintptr_t)info.dli_saddr;
+        if (off == 0) /* a function itself (a routine), not a call site in it */
+            snprintf(buf, n, "%s (%s)", info.dli_sname, module);
+        else
+            snprintf(buf, n, "%s+0x%lx (%s)", info.dli_sname, (unsigned long)off, module);
+    } else
         snprintf(buf, n, "%s+0x%lx", module,
                  (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
 }

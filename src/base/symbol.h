@@ -1,6 +1,7 @@
 /*
  * base/symbol.h - naming code addresses in reports: "function+0x1a (module)" where the dynamic
- * symbol table knows the address, else "module+0x1a40", else the bare address.
+ * symbol table knows the address ("function (module)" for the function itself), else
+ * "module+0x1a40", else the bare address.
  */
 #ifndef VSP_SYMBOL_H
 #define VSP_SYMBOL_H

@@ -3,9 +3,10 @@
  */
 #include "base/text.h"
 
+#include "base/alloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 void vsp_text_clear(struct vsp_text *t)
 {
@@ -15,10 +16,7 @@ void vsp_text_clear(struct vsp_text *t)
 
 struct vsp_text *vsp_text_new(void)
 {
-    struct vsp_text *t = malloc(sizeof *t);
-    if (t != NULL)
-        vsp_text_clear(t);
-    return t;
+    return vsp_alloc(sizeof(struct vsp_text)); /* zeroed: empty */
 }
 
 void vsp_put(struct vsp_text *t, const char *fmt, ...)

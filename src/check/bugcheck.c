@@ -118,10 +118,8 @@ static const char *vsp_bugcheck_name(ULONG code)
         return "DRIVER_VERIFIER_DETECTED_VIOLATION";
     case VSP_DPC_WATCHDOG_VIOLATION:
         return "DPC_WATCHDOG_VIOLATION";
-    case VSP_IRQL_UNEXPECTED_VALUE:
+    default: /* VSP_IRQL_UNEXPECTED_VALUE: vpspin makes no other bug check */
         return "IRQL_UNEXPECTED_VALUE";
-    default:
-        return "BUGCHECK";
     }
 }
 

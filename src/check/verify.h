@@ -74,20 +74,24 @@ static inline uint32_t vsp_rule_delete(uint32_t owner) { return owner != 0 ? 0x1
 
 /* ---- Checking them -------------------------------------------------------------------- */
 
-/* Reports subcode (always returns false). */
-__attribute__((cold)) bool vsp_report(enum vsp_api api, uint32_t subcode, const void *lock,
+/* Reports subcode; if the handler returns, the caller returns without effect. */
+__attribute__((cold)) void vsp_report(enum vsp_api api, uint32_t subcode, const void *lock,
                                       KIRQL cur, KIRQL requested, int new_irql, unsigned kind);
 
 static inline bool vsp_verify_raise(enum vsp_api api, KIRQL cur, KIRQL new_irql)
 {
     uint32_t rule = vsp_rule_raise(cur, new_irql);
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+    return rule == 0;
 }
 
 static inline bool vsp_verify_lower(enum vsp_api api, KIRQL cur, KIRQL new_irql)
 {
     uint32_t rule = vsp_rule_lower(cur, new_irql);
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, NULL, cur, new_irql, -1, 0);
+    return rule == 0;
 }
 
 static inline bool vsp_verify_acquire(enum vsp_api api, PKSPIN_LOCK w, unsigned kind, KIRQL cur,
@@ -95,7 +99,9 @@ static inline bool vsp_verify_acquire(enum vsp_api api, PKSPIN_LOCK w, unsigned 
 {
     uint32_t owner = __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED);
     uint32_t rule = vsp_rule_acquire(kind, cur, owner, self);
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, w, cur, 0, -1, kind);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, w, cur, 0, -1, kind);
+    return rule == 0;
 }
 
 /* The holder's record cannot change under us if we are the holder; if we are not, a
@@ -105,7 +111,9 @@ static inline bool vsp_verify_release(enum vsp_api api, PKSPIN_LOCK w, unsigned 
 {
     uint32_t owner = __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED);
     uint32_t rule = vsp_rule_release(kind, cur, owner, self, new_irql);
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, w, cur, 0, new_irql, kind);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, w, cur, 0, new_irql, kind);
+    return rule == 0;
 }
 
 #endif

@@ -34,9 +34,9 @@
 static bool vsp_device_threads_start(struct vpspin_device *d)
 {
     char name[16];
-    if (pthread_create(&d->isr_thread, NULL, vsp_isr_thread, d) != 0)
+    if (vsp_thread_create(&d->isr_thread, vsp_isr_thread, d) != 0)
         return false;
-    if (pthread_create(&d->dpc_thread, NULL, vsp_dpc_thread, d) != 0) {
+    if (vsp_thread_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = true;
         pthread_cond_broadcast(&d->wake);
@@ -44,7 +44,7 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
         pthread_join(d->isr_thread, NULL);
         return false;
     }
-    if (pthread_create(&d->timer_thread, NULL, vsp_timer_thread, d) != 0) {
+    if (vsp_thread_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = d->stop_dpc = true;
         pthread_cond_broadcast(&d->wake);
@@ -59,7 +59,6 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
     pthread_setname_np(d->dpc_thread, name);
     snprintf(name, sizeof name, "vp-timer-%u", d->slot);
     pthread_setname_np(d->timer_thread, name);
-    d->threads_started = true;
     return true;
 }
 
@@ -111,11 +110,10 @@ static void vsp_driver_link(struct vpspin_device *d, bool add)
     if (add) {
         d->next = *p;
         *p = d;
-    } else {
-        while (*p != NULL && *p != d)
+    } else { /* a device is linked from its start to its stop */
+        while (*p != d)
             p = &(*p)->next;
-        if (*p == d)
-            *p = d->next;
+        *p = d->next;
     }
     pthread_mutex_unlock(&drv->devices_mutex);
 }
@@ -228,16 +226,17 @@ VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
 
 /* ---- Stop ------------------------------------------------------------------------------ */
 
-/* Reports and deletes the spin locks created for d's extension and never deleted. */
+/* Reports and deletes the spin locks created for d's extension and never deleted; returns
+ * how many there were. Out of memory for the list, only the first 16 are deleted. */
 static ULONG vsp_device_leaks(struct vpspin_device *d)
 {
     PSPIN_LOCK few[16];
-    size_t n = vsp_vplock_find(d->ext, few, 16);
-    if (n == 0)
+    size_t total = vsp_vplock_find(d->ext, few, 16), n = total;
+    if (total == 0)
         return 0;
     PSPIN_LOCK *locks = few;
-    if (n > 16 && (locks = malloc(n * sizeof *locks)) != NULL)
-        n = vsp_vplock_find(d->ext, locks, n);
+    if (total > 16 && (locks = vsp_alloc(total * sizeof *locks)) != NULL)
+        n = vsp_vplock_find(d->ext, locks, total); /* total again: nothing creates one now */
     if (locks == NULL) {
         locks = few;
         n = 16;
@@ -247,7 +246,7 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
         fprintf(stderr,
                 "vpspin: device stopped with %zu spin lock%s its miniport created and never "
                 "deleted (HwDeviceExtension %p):\n",
-                n, n == 1 ? "" : "s", d->ext);
+                total, total == 1 ? "" : "s", d->ext);
     for (size_t i = 0; i < n; i++) {
         char creator[256];
         bool held = __atomic_load_n(&locks[i]->Lock, __ATOMIC_RELAXED) != 0;
@@ -259,9 +258,12 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
         if (!held)
             vsp_vplock_free(locks[i]);
     }
+    if (report && n < total)
+        fprintf(stderr, "  and %zu more, left as they are (out of memory to list them)\n",
+                total - n);
     if (locks != few)
         free(locks);
-    return (ULONG)n;
+    return (ULONG)total;
 }
 
 ULONG vpspin_stop_device(vpspin_device *Device)
@@ -269,23 +271,22 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     struct vpspin_device *d = Device;
     if (d == NULL)
         return 0;
-    if (d->threads_started) {
-        /* The timer and the interrupts first: they are what queues DPCs. */
-        pthread_mutex_lock(&d->m);
-        d->stop_sources = true;
-        d->timer_started = false;
-        d->isr_period_ns = 0;
-        pthread_cond_broadcast(&d->wake);
-        pthread_mutex_unlock(&d->m);
-        pthread_join(d->timer_thread, NULL);
-        pthread_join(d->isr_thread, NULL);
-        /* Then the DPC still queued runs, and the DPC thread exits. */
-        pthread_mutex_lock(&d->m);
-        d->stop_dpc = true;
-        pthread_cond_broadcast(&d->wake);
-        pthread_mutex_unlock(&d->m);
-        pthread_join(d->dpc_thread, NULL);
-    }
+    /* (Its threads run: a start that could not start them never calls this.) The timer
+     * and the interrupts first: they are what queues DPCs. */
+    pthread_mutex_lock(&d->m);
+    d->stop_sources = true;
+    d->timer_started = false;
+    d->isr_period_ns = 0;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->m);
+    pthread_join(d->timer_thread, NULL);
+    pthread_join(d->isr_thread, NULL);
+    /* Then the DPC still queued runs, and the DPC thread exits. */
+    pthread_mutex_lock(&d->m);
+    d->stop_dpc = true;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->m);
+    pthread_join(d->dpc_thread, NULL);
     ULONG leaks = vsp_device_leaks(d);
     vsp_driver_link(d, false);
     vsp_extension_remove(d);

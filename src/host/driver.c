@@ -57,7 +57,7 @@ ULONG vpspin_load_miniport(vpspin_driver_entry DriverEntry, vpspin_driver **Driv
         return STATUS_INVALID_PARAMETER;
     struct vpspin_driver *drv = vsp_alloc(sizeof *drv);
     if (drv == NULL)
-        return STATUS_INVALID_PARAMETER;
+        return STATUS_NO_MEMORY;
     pthread_mutex_init(&drv->devices_mutex, NULL);
 
     struct vpspin_driver *outer = vsp_loading; /* a DriverEntry may load another driver */

@@ -97,7 +97,6 @@ struct vpspin_device {
     pthread_cond_t done; /* waiters for requests, DPC flushes */
     bool stop_sources;   /* interrupt and timer threads: exit */
     bool stop_dpc;       /* DPC thread: exit once nothing is queued */
-    bool threads_started;
 
     pthread_t isr_thread;
     struct vsp_request_queue isr_requests;

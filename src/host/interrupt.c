@@ -23,11 +23,10 @@
 #include "host/host.h"
 #include "lock/thread.h"
 
+/* Only for a miniport that has an HwInterrupt: the two ways to raise one check. */
 static BOOLEAN vsp_run_isr(struct vpspin_device *d)
 {
     PVIDEO_HW_INTERRUPT isr = d->driver->init.HwInterrupt;
-    if (isr == NULL)
-        return FALSE;
     KIRQL old = vsp_self()->irql;
     vsp_host_set_irql(d->irql);
     KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
@@ -92,7 +91,7 @@ BOOLEAN vpspin_interrupt(vpspin_device *Device)
 
 VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
 {
-    if (Device == NULL)
+    if (Device == NULL || Device->driver->init.HwInterrupt == NULL)
         return;
     pthread_mutex_lock(&Device->m);
     if (PerSecond == 0)

@@ -91,9 +91,11 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
     /* Only the acquire rule's IRQL part applies (hence a free owner half is passed): a try
      * never waits, so trying a lock the caller holds just fails, as it does on Windows. */
     uint32_t rule = vsp_checking() ? vsp_rule_acquire(VSP_PLAIN_DPC, t->irql, 0, tag) : 0;
-    if (rule != 0 && !vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, rule, SpinLock,
-                                 t->irql, 0, -1, VSP_PLAIN_DPC))
+    if (rule != 0) {
+        vsp_report(VSP_API_KeTryToAcquireSpinLockAtDpcLevel, rule, SpinLock, t->irql, 0, -1,
+                   VSP_PLAIN_DPC);
         return FALSE;
+    }
     bool track = vsp_tracking();
     struct vsp_held *h =
         track ? vsp_track_acquire(t, SpinLock, VSP_API_KeTryToAcquireSpinLockAtDpcLevel,

@@ -260,7 +260,7 @@ void vsp_lockdep_check(const struct vsp_track *tt, struct vsp_class *cls, uint64
         bool cycle = report == NULL && vsp_reaches(cls, from);
         unsigned n = 0;
         if (cycle) /* from, cls, ..., back to the class before from */
-            for (struct vsp_class *c = from; c != NULL && n <= VSP_CLASSES_MAX; c = c->bfs_parent)
+            for (struct vsp_class *c = from; c != NULL; c = c->bfs_parent) /* <= all classes */
                 path[n++] = c;
         if (vsp_edge_add(from, cls) == NULL)
             break;

@@ -3,15 +3,16 @@
  */
 #include "verifier/lockstat.h"
 
-#include <stdlib.h>
+#include "base/env.h"
 
 unsigned vsp_hold_sample = VSP_HOLD_SAMPLE;
 
 __attribute__((constructor)) static void vsp_hold_sample_from_env(void)
 {
-    const char *s = getenv("VPSPIN_STATS_SAMPLE");
-    if (s != NULL && atoi(s) > 0)
-        vsp_hold_sample = (unsigned)atoi(s);
+    unsigned long n;
+    if (vsp_env_number("VPSPIN_STATS_SAMPLE", 1, 1000000, VSP_HOLD_SAMPLE, "a number of acquires",
+                       &n))
+        vsp_hold_sample = (unsigned)n;
 }
 
 void vsp_stat_clear(struct vsp_lock_stat *s)

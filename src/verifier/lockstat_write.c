@@ -11,6 +11,7 @@
 
 #include <vpspin/vpspin.h>
 
+#include "base/alloc.h"
 #include "base/clock.h"
 #include "base/symbol.h"
 #include "check/lockinfo.h"
@@ -52,14 +53,14 @@ VP_STATUS vpspin_query_lock_stat(PVOID Lock, vpspin_lock_stat *Stat)
 /* ---- Writing ---------------------------------------------------------------------------- */
 
 struct vsp_snapshot {
-    struct vsp_lock **locks;
-    unsigned n, capacity;
+    struct vsp_lock **locks; /* room for VSP_LOCKS_MAX, as many records as there can be */
+    unsigned n;
 };
 
 static void vsp_snapshot_add(struct vsp_lock *l, void *ctx)
 {
     struct vsp_snapshot *s = ctx;
-    if (s->n < s->capacity && l->cls != NULL && vsp_stat_get(&l->st.acquisitions) != 0)
+    if (l->cls != NULL && vsp_stat_get(&l->st.acquisitions) != 0)
         s->locks[s->n++] = l;
 }
 
@@ -123,12 +124,11 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
     if (Stream == NULL || (Format != VPSPIN_STAT_TABLE && Format != VPSPIN_STAT_CSV))
         return -1;
     unsigned nclasses = vsp_class_count();
-    struct vsp_snapshot snap = {.capacity = VSP_LOCKS_MAX};
-    snap.locks = malloc(sizeof *snap.locks * snap.capacity);
-    struct vsp_lock_stat *totals = calloc(nclasses + 1, sizeof *totals);
-    if (snap.locks == NULL || totals == NULL) {
+    struct vsp_snapshot snap = {.locks = vsp_alloc(sizeof *snap.locks * VSP_LOCKS_MAX)};
+    struct vsp_lock_stat *totals =
+        snap.locks != NULL ? vsp_alloc(sizeof *totals * (nclasses + 1)) : NULL;
+    if (totals == NULL) {
         free(snap.locks);
-        free(totals);
         return -1;
     }
     vsp_lock_for_each(vsp_snapshot_add, &snap);
@@ -154,8 +154,7 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
         if (vsp_stat_get(&totals[i].acquisitions) == 0)
             continue;
         vsp_write_row(Stream, Format, "class", c->name, "", &totals[i], rate);
-        while (next < snap.n && snap.locks[next]->cls->id < c->id)
-            next++;
+        /* (sorted by class; a class skipped above has no lock that was acquired) */
         for (; next < snap.n && snap.locks[next]->cls == c; next++) {
             char label[64];
             vsp_lock_label(label, sizeof label, snap.locks[next]);

@@ -21,7 +21,9 @@
 
 #include <vpspin/vpspin.h>
 
+#include "base/alloc.h"
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/slow.h"
 #include "check/bugcheck.h"
 #include "lock/thread.h"
@@ -110,7 +112,7 @@ static void vsp_wd_start(void)
     if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
         return;
     vsp_wd_stop = false;
-    if (pthread_create(&vsp_wd_thread, NULL, vsp_wd_main, NULL) == 0)
+    if (vsp_thread_create(&vsp_wd_thread, vsp_wd_main, NULL) == 0)
         vsp_wd_running = true;
     else
         vsp_track_degraded("cannot start the watchdog thread");
@@ -194,8 +196,9 @@ static void vsp_wd_forked(void)
 
 __attribute__((constructor)) static void vsp_wd_init(void)
 {
-    const char *s = getenv("VPSPIN_WATCHDOG_MS");
-    if (s != NULL && *s != '\0')
-        vsp_wd_ms = (ULONG)strtoul(s, NULL, 10);
+    unsigned long ms;
+    if (vsp_env_number("VPSPIN_WATCHDOG_MS", 0, 0xFFFFFFFFu, VSP_WATCHDOG_DEFAULT_MS,
+                       "a number of milliseconds", &ms))
+        vsp_wd_ms = (ULONG)ms;
     pthread_atfork(vsp_wd_fork_prepare, vsp_wd_fork_parent, vsp_wd_forked);
 }

@@ -84,7 +84,9 @@ static inline bool vsp_vplock_usable(enum vsp_api api, PSPIN_LOCK SpinLock)
     if (!vsp_checking())
         return true;
     uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE);
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+    return rule == 0;
 }
 
 /* A live lock that is about to be deleted: not held (0x100B). */
@@ -92,7 +94,9 @@ static inline bool vsp_vplock_deletable(enum vsp_api api, PSPIN_LOCK SpinLock)
 {
     uint32_t rule =
         vsp_rule_delete(__atomic_load_n(vsp_owner_half(vsp_vplock_word(SpinLock)), __ATOMIC_RELAXED));
-    return __builtin_expect(rule == 0, 1) || vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+    if (__builtin_expect(rule != 0, 0))
+        vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
+    return rule == 0;
 }
 
 #endif

@@ -25,7 +25,10 @@
  *      emulator named by VPSPIN_TEST_EMULATOR, when cross-built) under "0", "1",
  *      "full", "", an invalid value and unset; the child prints the mode it started in
  *      and lowers its IRQL upwards, which must abort (and report) unless the mode is 0.
- *   5. Silence: a correct program that calls every public function, single-threaded
+ *   5. The report at its edges: a lock word scribbled into a handoff state, a thread
+ *      above HIGH_LEVEL, standard error closed, report-and-continue past its table of
+ *      1024 problems seen, a report mode that is not one.
+ *   6. Silence: a correct program that calls every public function, single-threaded
  *      and then with threads contending, in the OFF, DEFAULT and FULL modes, with a
  *      counting handler: no report. Mode setting, and OFF really skipping the checks.
  *
@@ -35,6 +38,7 @@
  * barrier, so every run makes the same calls and expects the same reports.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -1288,6 +1292,90 @@ static void test_off_skips_checks(void)
     CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_DEFAULT), 0);
 }
 
+/* ---- 5. The report at its edges ------------------------------------------------------------ */
+
+/* Runs fn with standard error going to /dev/null, or closed. */
+static void without_stderr(void (*fn)(void), bool closed)
+{
+    fflush(stderr);
+    int saved = dup(2);
+    if (closed) {
+        close(2);
+    } else {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 2);
+        close(null);
+    }
+    fn();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+}
+
+static KSPIN_LOCK scribbled;
+static void release_scribbled(void) { KeReleaseSpinLockFromDpcLevel(&scribbled); }
+
+static KSPIN_LOCK free_locks[1100];
+static void release_free_locks(void)
+{
+    for (int i = 0; i < 1100; i++)
+        KeReleaseSpinLockFromDpcLevel(&free_locks[i]); /* 0x1007, P2 the lock */
+}
+
+static void test_report_edges(void)
+{
+    /* A word whose owner half is a handoff (1, or 3 to a sleeper): "being handed to a
+     * waiter", whoever releases it does not hold it (0x1004). */
+    static const ULONG_PTR handoffs[] = {1, 3};
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    for (int i = 0; i < 2; i++) {
+        char want[64];
+        int before = got.calls;
+        scribbled = handoffs[i];
+        release_scribbled();
+        CHECK_EQ(got.calls, before + 1);
+        CHECK_EQ(got.r.Parameter1, 0x1004);
+        snprintf(want, sizeof want, "being handed to a waiter (0x%lX)", (unsigned long)handoffs[i]);
+        CHECK(strstr(got.text, want) != NULL);
+        CHECK_EQ(scribbled, handoffs[i]); /* refused: left as it was */
+    }
+    scribbled = 0;
+
+    /* A thread raised above HIGH_LEVEL while unchecked: reports call its IRQL invalid. */
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_OFF), 0);
+    KfRaiseIrql(20);
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_DEFAULT), 0);
+    int before = got.calls;
+    KeLowerIrql(25); /* 0x31 */
+    CHECK_EQ(got.calls, before + 1);
+    CHECK(strstr(got.text, " at invalid IRQL (20)\n") != NULL);
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_OFF), 0);
+    KeLowerIrql(DISPATCH_LEVEL);
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_DEFAULT), 0);
+
+    /* Standard error closed: the report still reaches the handler, whole. */
+    before = got.calls;
+    scribbled = 0;
+    without_stderr(release_scribbled, true); /* 0x1007 */
+    CHECK_EQ(got.calls, before + 1);
+    CHECK_EQ(got.r.Parameter1, 0x1007);
+    CHECK(strncmp(got.text, "*** STOP: 0x000000C4 (0x0000000000001007,", 41) == 0);
+
+    /* Report and continue remembers 1024 problems; one more is reported each time. */
+    CHECK_EQ(vpspin_set_report_mode(VPSPIN_REPORT_CONTINUE), VPSPIN_REPORT_ABORT);
+    CHECK_EQ(vpspin_set_report_mode(VPSPIN_REPORT_CONTINUE), VPSPIN_REPORT_CONTINUE);
+    CHECK_EQ(vpspin_set_report_mode((vpspin_report_mode)7), VPSPIN_REPORT_CONTINUE); /* no */
+    before = got.calls;
+    without_stderr(release_free_locks, false);
+    int first = got.calls - before;
+    without_stderr(release_free_locks, false);
+    int second = got.calls - before - first;
+    CHECK(first == 1100);               /* the scribbled one's 0x1007 above was on another lock */
+    CHECK(second > 0 && second < 1100); /* those past the table, again */
+    CHECK_EQ(vpspin_set_report_mode(VPSPIN_REPORT_ABORT), VPSPIN_REPORT_CONTINUE);
+    KeLowerIrql(old);
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -1322,7 +1410,10 @@ int main(int argc, char **argv)
     /* 4. The environment variable. */
     test_env();
 
-    /* 5. Silence, modes, and OFF skipping the checks. */
+    /* 5. The report at its edges. */
+    test_report_edges();
+
+    /* 6. Silence, modes, and OFF skipping the checks. */
     test_mode_setting();
     test_off_skips_checks();
     test_silence(correct_program, "correct program");

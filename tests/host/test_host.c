@@ -90,7 +90,9 @@ typedef struct _TM_EXT {
     vpspin_device *device;       /* for A_BREAK_AB_INTERRUPT */
     sem_t *dpc_started, *dpc_go; /* for the blocking DPC */
     sem_t *tick;                 /* A_POST */
-    PSPIN_LOCK leaked[2];        /* the locks cfg.extra_locks made */
+    double posted_at[4];         /* A_POST: when, on the routine's thread (now_s) */
+    unsigned posts;
+    PSPIN_LOCK leaked[20];       /* the locks cfg.extra_locks made */
     UCHAR zero_check[4000];      /* must be zero when HwFindAdapter runs */
 } TM_EXT;
 
@@ -104,9 +106,22 @@ static struct {
     ULONG extra_locks;
     ULONG init_size; /* 0: sizeof */
     BOOLEAN no_start_io, skip_initialize_call;
+    BOOLEAN no_find_adapter, no_initialize;
+    enum action entry_act, find_act, init_act; /* DriverEntry, HwFindAdapter, HwInitialize */
+    /* DriverEntry's misuse of the host, and what the host answered */
+    BOOLEAN start_in_entry, init_without_data, init_other_argument;
+    VP_STATUS start_in_entry_status;
+    ULONG init_misuse_status;
 } cfg;
 
 static int dpc_arg, hw_context_token;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static VOID tm_do(TM_EXT *ext, enum action a)
 {
@@ -170,6 +185,7 @@ static VOID tm_do(TM_EXT *ext, enum action a)
         ext->b++;
         break;
     case A_POST:
+        ext->posted_at[ext->posts++ % 4] = now_s();
         sem_post(ext->tick);
         break;
     case A_SELF_WAIT: /* tm_act */
@@ -297,12 +313,13 @@ static VP_STATUS tm_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWSTR
     *Again = FALSE;
     if (VideoPortCreateSpinLock(ext, &ext->lock) != NO_ERROR)
         return ERROR_NOT_ENOUGH_MEMORY;
-    for (ULONG i = 0; i < cfg.extra_locks && i < 2; i++)
+    for (ULONG i = 0; i < cfg.extra_locks && i < 20; i++)
         VideoPortCreateSpinLock(ext, &ext->leaked[i]);
     ext->isr_result = TRUE;
     KeInitializeSpinLock(&ext->kelock);
     if (cfg.find_status != NO_ERROR) /* a failing HwFindAdapter cleans up */
         VideoPortDeleteSpinLock(ext, ext->lock);
+    tm_do(ext, cfg.find_act);
     return cfg.find_status;
 }
 
@@ -310,10 +327,13 @@ static BOOLEAN tm_initialize(PVOID HwDeviceExtension)
 {
     TM_EXT *ext = HwDeviceExtension;
     tm_seen(ext, C_INIT, HwDeviceExtension);
+    tm_do(ext, cfg.init_act);
     return cfg.init_result;
 }
 
-static ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2)
+/* Exported (the test is linked with -rdynamic): reports name it. */
+ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2);
+ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2)
 {
     VIDEO_HW_INITIALIZATION_DATA init;
     memset(&init, 0, sizeof init);
@@ -324,6 +344,21 @@ static ULONG tm_driver_entry(PVOID Argument1, PVOID Argument2)
     init.HwStartIO = cfg.no_start_io ? NULL : tm_start_io;
     init.HwTimer = tm_timer;
     init.HwDeviceExtensionSize = sizeof(TM_EXT);
+    if (cfg.no_find_adapter)
+        init.HwFindAdapter = NULL;
+    if (cfg.no_initialize)
+        init.HwInitialize = NULL;
+    tm_do(NULL, cfg.entry_act);
+    if (cfg.start_in_entry) { /* a driver not initialized yet */
+        vpspin_device *device = (vpspin_device *)&device;
+        cfg.start_in_entry_status = vpspin_start_device(Argument1, &device);
+        if (device != NULL)
+            cfg.start_in_entry_status = 0xDEAD;
+    }
+    if (cfg.init_without_data)
+        cfg.init_misuse_status = VideoPortInitialize(Argument1, Argument2, NULL, NULL);
+    if (cfg.init_other_argument)
+        cfg.init_misuse_status = VideoPortInitialize(&init, Argument2, &init, NULL);
     if (cfg.skip_initialize_call)
         return STATUS_SUCCESS;
     return VideoPortInitialize(Argument1, Argument2, &init, &hw_context_token);
@@ -381,7 +416,7 @@ static BOOLEAN sync_call(TM_EXT *ext, VIDEO_SYNCHRONIZE_PRIORITY p, enum ctx c)
 static struct {
     int calls; /* atomic */
     vpspin_bugcheck r;
-    char name[64], api[64], first_line[160];
+    char name[64], api[64], first_line[160], rule[320];
 } got;
 
 static void recording_handler(const vpspin_bugcheck *report, void *context)
@@ -390,6 +425,7 @@ static void recording_handler(const vpspin_bugcheck *report, void *context)
     got.r = *report;
     snprintf(got.name, sizeof got.name, "%s", report->Name);
     snprintf(got.api, sizeof got.api, "%s", report->Api);
+    snprintf(got.rule, sizeof got.rule, "%s", report->Rule);
     size_t n = strcspn(report->Text, "\n");
     snprintf(got.first_line, sizeof got.first_line, "%.*s", (int)n, report->Text);
     got.r.Name = got.name;
@@ -442,7 +478,7 @@ static void expect_silence(int *before, const char *what)
 /* Runs fn while stderr goes to a temporary file; returns what was written (static). */
 static const char *capture_stderr(void (*fn)(void *), void *arg)
 {
-    static char buf[4096];
+    static char buf[65536];
     char path[] = "/tmp/vpspin-test-host-XXXXXX";
     int fd = mkstemp(path), saved = dup(2);
     unlink(path);
@@ -823,13 +859,6 @@ static void test_sync_excludes_isr(void)
     tm_stop(driver, device);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool wait_tick(sem_t *tick)
 {
     struct timespec deadline;
@@ -865,13 +894,14 @@ static void test_timer(void)
     CHECK_EQ(ext->seen[C_TIMER].calls, 1);
 
     /* Started, it ticks about once a second by itself. */
+    /* (Timed where HwTimer runs: when this thread wakes up after a tick may be late.) */
     ext->act[C_TIMER] = A_POST;
+    ext->posts = 0;
     double t0 = now_s();
     VideoPortStartTimer(ext);
     CHECK(wait_tick(&tick));
-    double t1 = now_s();
     CHECK(wait_tick(&tick));
-    double t2 = now_s();
+    double t1 = ext->posted_at[0], t2 = ext->posted_at[1];
     VideoPortStopTimer(ext);
     CHECK_EQ(vpspin_fire_timer(device), FALSE); /* and a tick in flight is over */
     CHECK(t1 - t0 >= 0.9);
@@ -945,8 +975,254 @@ static void test_leaks(void)
     CHECK_EQ(stop.leaked, 1);
     CHECK_EQ(strlen(err), 0);
     vpspin_set_verify(mode);
+
+    /* More than the 16 the stop lists without allocating; one of them held by this
+     * thread: left as it is, still counted. */
+    cfg.extra_locks = 20;
+    CHECK_EQ(vpspin_start_device(driver, &stop.device), NO_ERROR);
+    ext = vpspin_device_extension(stop.device);
+    PSPIN_LOCK leaked[20];
+    memcpy(leaked, ext->leaked, sizeof leaked);
+    tm_delete_lock(stop.device);
+    UCHAR old;
+    VideoPortAcquireSpinLock(NULL, leaked[19], &old);
+    err = capture_stderr(stop_device, &stop);
+    CHECK_EQ(stop.leaked, 20);
+    CHECK(strstr(err, "device stopped with 20 spin locks") != NULL);
+    CHECK(strstr(err, "held, left as it is") != NULL);
+    for (int i = 0; i < 19; i++)
+        CHECK_EQ(vpspin_query_spin_lock(leaked[i], &info), ERROR_INVALID_PARAMETER);
+    VideoPortReleaseSpinLock(NULL, leaked[19], old);
+    CHECK_EQ(VideoPortDeleteSpinLock(NULL, leaked[19]), NO_ERROR); /* it was left */
+
+    /* Out of memory for the list of 20: the first 16 deleted, all 20 counted, the rest
+     * said to be left. */
+    CHECK_EQ(vpspin_start_device(driver, &stop.device), NO_ERROR);
+    ext = vpspin_device_extension(stop.device);
+    memcpy(leaked, ext->leaked, sizeof leaked);
+    tm_delete_lock(stop.device);
+    vpspin_fail_allocations(0, 1);
+    err = capture_stderr(stop_device, &stop);
+    vpspin_fail_allocations(0, 0);
+    CHECK_EQ(stop.leaked, 20);
+    CHECK(strstr(err, "and 4 more, left as they are (out of memory to list them)") != NULL);
+    int left = 0;
+    for (int i = 0; i < 20; i++)
+        if (vpspin_query_spin_lock(leaked[i], &info) == NO_ERROR) {
+            CHECK_EQ(VideoPortDeleteSpinLock(NULL, leaked[i]), NO_ERROR);
+            left++;
+        }
+    CHECK_EQ(left, 4);
     cfg_default();
     vpspin_unload_miniport(driver);
+}
+
+/* ---- Bad arguments, a bare miniport, a full device table, no memory ------------------- */
+
+static int not_an_extension;
+
+static void test_bad_arguments(void)
+{
+    vpspin_driver *driver = (vpspin_driver *)&driver;
+    vpspin_device *device = (vpspin_device *)&device;
+    vpspin_device_info info;
+
+    /* The host's functions refuse NULL, with the documented result and nothing done. */
+    CHECK_EQ(vpspin_load_miniport(NULL, &driver), STATUS_INVALID_PARAMETER);
+    CHECK(driver == NULL);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, NULL), STATUS_INVALID_PARAMETER);
+    vpspin_unload_miniport(NULL);
+    CHECK_EQ(vpspin_start_device(NULL, &device), ERROR_INVALID_PARAMETER);
+    CHECK(device == NULL);
+    CHECK_EQ(vpspin_stop_device(NULL), 0);
+    CHECK(vpspin_device_extension(NULL) == NULL);
+    CHECK_EQ(vpspin_query_device(NULL, &info), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_send_request(NULL, 1, NULL, 0, NULL, 0, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_interrupt(NULL), FALSE);
+    vpspin_set_interrupt_rate(NULL, 1000);
+    CHECK_EQ(vpspin_fire_timer(NULL), FALSE);
+    vpspin_flush_dpcs(NULL);
+
+    /* The port's functions, given what is not a started device's extension, do nothing. */
+    VideoPortStartTimer(&not_an_extension);
+    VideoPortStopTimer(&not_an_extension);
+    VideoPortStartTimer(NULL);
+    KIRQL old;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    CHECK_EQ(VideoPortQueueDpc(&not_an_extension, tm_dpc, &dpc_arg), FALSE);
+    KeLowerIrql(old);
+
+    /* A DriverEntry that misuses the host: starts its driver before VideoPortInitialize,
+     * calls it without the data or with another Argument1; each refused. */
+    cfg_default();
+    cfg.start_in_entry = TRUE;
+    cfg.init_without_data = TRUE;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ(cfg.start_in_entry_status, ERROR_INVALID_PARAMETER);
+    CHECK_EQ(cfg.init_misuse_status, STATUS_INVALID_PARAMETER);
+    vpspin_unload_miniport(driver);
+    cfg_default();
+    cfg.init_other_argument = TRUE;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ(cfg.init_misuse_status, STATUS_INVALID_PARAMETER);
+    vpspin_unload_miniport(driver);
+
+    /* HwFindAdapter and HwInitialize are required, like HwStartIO. */
+    cfg_default();
+    cfg.no_find_adapter = TRUE;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    cfg_default();
+    cfg.no_initialize = TRUE;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK(driver == NULL);
+
+    /* Bad arguments to the port's functions, from a device's own caller. */
+    cfg_default();
+    device = tm_start(&driver);
+    TM_EXT *ext = vpspin_device_extension(device);
+    CHECK_EQ(vpspin_query_device(device, NULL), ERROR_INVALID_PARAMETER);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    CHECK_EQ(VideoPortQueueDpc(ext, NULL, NULL), FALSE);
+    KeLowerIrql(old);
+    CHECK_EQ(VideoPortSynchronizeExecution(ext, VpLowPriority, NULL, NULL), FALSE);
+    CHECK_EQ(VideoPortSynchronizeExecution(ext, VpMediumPriority, NULL, NULL), FALSE);
+    vpspin_query_device(device, &info);
+    CHECK_EQ(info.DpcsQueued, 0);
+
+    /* Called above the device's IRQL, a Medium routine runs at the caller's. */
+    struct sync_arg arg = {ext, C_MEDIUM};
+    KeRaiseIrql(HIGH_LEVEL, &old);
+    CHECK_EQ(VideoPortSynchronizeExecution(ext, VpMediumPriority, tm_sync, &arg), TRUE);
+    CHECK_EQ(KeGetCurrentIrql(), HIGH_LEVEL);
+    KeLowerIrql(old);
+    CHECK_EQ(ext->seen[C_MEDIUM].irql, HIGH_LEVEL);
+
+    /* A rate of 10^9 or more a second is back to back. */
+    vpspin_set_interrupt_rate(device, 2000000000u);
+    time_t give_up = time(NULL) + 60;
+    do
+        vpspin_query_device(device, &info);
+    while (info.Interrupts < 3 && time(NULL) < give_up && sched_yield() == 0);
+    vpspin_set_interrupt_rate(device, 0);
+    CHECK(info.Interrupts >= 3);
+    tm_stop(driver, device);
+    cfg_default();
+}
+
+/* A miniport with nothing but the three required routines and no extension. */
+static int bare_calls;
+
+static VP_STATUS bare_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWSTR Arguments,
+                                   PVIDEO_PORT_CONFIG_INFO ConfigInfo, PUCHAR Again)
+{
+    (void)HwDeviceExtension, (void)HwContext, (void)Arguments, (void)Again;
+    ConfigInfo->BusInterruptLevel = SYNCH_LEVEL; /* not a device level: 5 */
+    return NO_ERROR;
+}
+
+static BOOLEAN bare_initialize(PVOID HwDeviceExtension)
+{
+    (void)HwDeviceExtension;
+    return TRUE;
+}
+
+static BOOLEAN bare_start_io(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Packet)
+{
+    (void)HwDeviceExtension, (void)Packet;
+    bare_calls++;
+    return TRUE;
+}
+
+static ULONG bare_driver_entry(PVOID Argument1, PVOID Argument2)
+{
+    VIDEO_HW_INITIALIZATION_DATA init;
+    memset(&init, 0, sizeof init);
+    init.HwInitDataSize = sizeof init;
+    init.HwFindAdapter = bare_find_adapter;
+    init.HwInitialize = bare_initialize;
+    init.HwStartIO = bare_start_io;
+    return VideoPortInitialize(Argument1, Argument2, &init, NULL);
+}
+
+static void test_bare_miniport(void)
+{
+    vpspin_driver *driver;
+    vpspin_device *device, *other;
+    vpspin_device_info info;
+
+    CHECK_EQ(vpspin_load_miniport(bare_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ(vpspin_start_device(driver, &device), NO_ERROR);
+    CHECK_EQ(vpspin_start_device(driver, &other), NO_ERROR);
+    PVOID ext = vpspin_device_extension(device);
+    CHECK(ext != NULL && ext != vpspin_device_extension(other)); /* one byte, each its own */
+    CHECK_EQ(vpspin_send_request(device, 1, NULL, 0, NULL, 0, NULL), NO_ERROR);
+    CHECK_EQ(bare_calls, 1);
+    CHECK_EQ(vpspin_interrupt(device), FALSE); /* no HwInterrupt */
+    vpspin_set_interrupt_rate(device, 1000);   /* nothing to raise */
+    VideoPortStartTimer(ext);                  /* no HwTimer: nothing to start */
+    CHECK_EQ(vpspin_fire_timer(device), FALSE);
+    CHECK_EQ(vpspin_query_device(device, &info), NO_ERROR);
+    CHECK_EQ(info.Interrupts + info.TimerTicks, 0);
+    CHECK_EQ(info.DeviceIrql, 5);
+    CHECK_EQ(vpspin_stop_device(device), 0);
+    vpspin_unload_miniport(driver); /* stops the other */
+}
+
+static void unload_driver(void *arg) { vpspin_unload_miniport(arg); }
+
+/* 64 devices at most; unloading stops those still started (and reports their leaks). */
+static void test_device_table(void)
+{
+    vpspin_driver *driver;
+    vpspin_device *device = (vpspin_device *)&device;
+    int started = 0;
+
+    cfg_default();
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    for (int i = 0; i < 64; i++)
+        started += vpspin_start_device(driver, &device) == NO_ERROR;
+    CHECK_EQ(started, 64);
+    CHECK_EQ(vpspin_start_device(driver, &device), ERROR_INVALID_PARAMETER);
+    CHECK(device == NULL);
+    const char *err = capture_stderr(unload_driver, driver);
+    int stopped = 0;
+    for (const char *p = err; (p = strstr(p, "device stopped with 1 spin lock ")) != NULL; p++)
+        stopped++;
+    CHECK_EQ(stopped, 64); /* each device's ext->lock, never deleted */
+    /* The table is free again. */
+    device = tm_start(&driver);
+    tm_stop(driver, device);
+}
+
+/* Each allocation of a load and a start failing in turn: the driver, the device, its
+ * extension, its three threads; then HwFindAdapter's own lock. Each is refused cleanly. */
+static void test_out_of_memory(void)
+{
+    vpspin_driver *driver = (vpspin_driver *)&driver;
+    vpspin_device *device;
+
+    cfg_default();
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_NO_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    CHECK(driver == NULL);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    ULONG k = 0;
+    for (;; k++) {
+        device = (vpspin_device *)&device;
+        vpspin_fail_allocations(k, 1);
+        VP_STATUS status = vpspin_start_device(driver, &device);
+        vpspin_fail_allocations(0, 0);
+        if (status == NO_ERROR)
+            break;
+        CHECK_EQ(status, ERROR_NOT_ENOUGH_MEMORY);
+        CHECK(device == NULL);
+        if (k > 100)
+            break;
+    }
+    CHECK(k >= 6); /* device, extension, three threads, HwFindAdapter's lock */
+    ((TM_EXT *)vpspin_device_extension(device))->device = device;
+    tm_stop(driver, device);
 }
 
 /* ---- The host's rules ------------------------------------------------------------------ */
@@ -972,9 +1248,45 @@ static void test_rules(const char *mode_name)
     KIRQL old;
 
     fprintf(stderr, "test_rules (%s): the reports below are expected\n", mode_name);
+
+    /* 0xC8 from the routines of a load and a start: the load or start goes on. */
+    cfg_default();
+    cfg.entry_act = A_RAISE_DISPATCH;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    expect_report(&n, "DriverEntry at DISPATCH", 0xC8, P1_C8(DISPATCH_LEVEL, PASSIVE_LEVEL, 2),
+                  ULP(tm_driver_entry), 0, 1, "DriverEntry");
+    CHECK(strstr(got.rule, "; routine tm_driver_entry (test_host)") != NULL);
+    CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    cfg_default();
+    cfg.find_act = A_RAISE_DISPATCH;
+    cfg.init_act = A_RAISE_DEVICE;
+    CHECK_EQ(vpspin_start_device(driver, &device), NO_ERROR);
+    TM_EXT *ext = vpspin_device_extension(device);
+    CHECK_EQ(reports() - n, 2);
+    CHECK_EQ(got.r.Parameter1, P1_C8(DEVICE_IRQL, PASSIVE_LEVEL, 2)); /* the second */
+    CHECK_EQ(got.r.Parameter2, ULP(tm_initialize));
+    CHECK_EQ(got.r.Parameter3, ULP(ext));
+    CHECK_EQ(got.r.Parameter4, 3);
+    CHECK(strcmp(got.api, "HwVidInitialize") == 0);
+    n = reports();
+    CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    tm_delete_lock(device);
+    CHECK_EQ(vpspin_stop_device(device), 0);
+    vpspin_unload_miniport(driver);
+    cfg_default();
+    cfg.find_act = A_RAISE_DISPATCH;
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ(vpspin_start_device(driver, &device), NO_ERROR);
+    ext = vpspin_device_extension(device);
+    expect_report(&n, "HwFindAdapter at DISPATCH", 0xC8, P1_C8(DISPATCH_LEVEL, PASSIVE_LEVEL, 2),
+                  ULP(tm_find_adapter), ULP(ext), 2, "HwVidFindAdapter");
+    tm_delete_lock(device);
+    CHECK_EQ(vpspin_stop_device(device), 0);
+    vpspin_unload_miniport(driver);
+
     cfg_default();
     device = tm_start(&driver);
-    TM_EXT *ext = vpspin_device_extension(device);
+    ext = vpspin_device_extension(device);
 
     /* 0xC8: a routine returns at another IRQL. P1 = current << 16 | expected << 8 |
      * UniqueValue (3 for the ISR, 2 for the others), P2 the routine, P3 its argument,
@@ -1258,7 +1570,11 @@ int main(void)
     vpspin_set_verify(VPSPIN_VERIFY_DEFAULT);
     test_timer();
     test_leaks();
-    expect_silence(&n, "timer and leaks");
+    test_bad_arguments();
+    test_bare_miniport();
+    test_device_table();
+    test_out_of_memory();
+    expect_silence(&n, "timer, leaks, bad arguments, out of memory");
     test_rules("default");
     vpspin_set_verify(VPSPIN_VERIFY_FULL);
     test_rules("full");

@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,13 +115,19 @@ int main(int argc, char **argv)
     vpspin_driver *driver;
     vpspin_device *devices[DEVICES];
 
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool bad = false;
+    for (int i = 1; i < argc && !bad; i += 2) {
+        char *end = NULL;
+        unsigned long v = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
+        bad = end == NULL || end == argv[i + 1] || *end != '\0' || v > 86400;
         if (strcmp(argv[i], "--seconds") == 0)
-            seconds = (ULONG)strtoul(argv[i + 1], NULL, 10);
+            seconds = (ULONG)v;
         else if (strcmp(argv[i], "--clients") == 0)
-            nclients = (ULONG)strtoul(argv[i + 1], NULL, 10);
+            nclients = (ULONG)v;
+        else
+            bad = true;
     }
-    if (nclients < 1 || nclients > VPDEMO_MAX_CLIENTS || seconds < 1) {
+    if (bad || nclients < 1 || nclients > VPDEMO_MAX_CLIENTS || seconds < 1) {
         fprintf(stderr, "usage: vpspin-torture-miniport [--seconds N] [--clients 1..%d]\n",
                 VPDEMO_MAX_CLIENTS);
         return 2;

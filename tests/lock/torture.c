@@ -135,10 +135,15 @@ static void parse(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             usage();
+        char *end;
         if (strcmp(argv[i], "--seconds") == 0) {
-            opt.seconds = atof(argv[++i]);
+            opt.seconds = strtod(argv[++i], &end);
+            if (end == argv[i] || *end != '\0')
+                usage();
         } else if (strcmp(argv[i], "--writers") == 0) {
-            opt.writers = atoi(argv[++i]);
+            opt.writers = (int)strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || opt.writers <= 0)
+                usage();
         } else if (strcmp(argv[i], "--lock") == 0) {
             const char *name = argv[++i];
             int k;
