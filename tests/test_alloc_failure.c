@@ -214,7 +214,7 @@ static bool report_line(const char *l)
 {
     static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:",  "API:",
                                            "Lock:",      "Thread:",         "Stack:", "  #",
-                                           "        "};
+                                           "        ",   "      inlined in "};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
             return true;

@@ -22,7 +22,6 @@
  * The rules of calls made inside a context (0xF001, 0xF002) and the contexts themselves
  * are check/context.h's: the VideoPort layer checks them too.
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,28 +46,10 @@ void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PT
         vsp_context_tls.interrupt_context = context;
 }
 
-/* "name+0x1a (module)" or "module+0x1a40" for a routine, for the report's Rule line. */
-static void vsp_routine_name(ULONG_PTR routine, char *buf, size_t size)
-{
-    Dl_info info;
-    const void *addr = (const void *)routine;
-    if (dladdr(addr, &info) == 0 || info.dli_fname == NULL) {
-        snprintf(buf, size, "%p", addr);
-        return;
-    }
-    const char *module = strrchr(info.dli_fname, '/');
-    module = module != NULL ? module + 1 : info.dli_fname;
-    if (info.dli_sname != NULL && info.dli_saddr == addr)
-        snprintf(buf, size, "%s (%s)", info.dli_sname, module);
-    else
-        snprintf(buf, size, "%s+0x%lx", module,
-                 (unsigned long)((const char *)addr - (const char *)info.dli_fbase));
-}
-
 static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned held)
 {
-    char routine[160], rule[320];
-    vsp_routine_name(c->routine, routine, sizeof routine);
+    char routine[320], rule[480];
+    vsp_format_function(routine, sizeof routine, (const void *)c->routine);
     struct vsp_violation v = {
         .api = vsp_context_api(c->context), .lock_readable = true, /* no lock: "Lock: none" */
     };
