@@ -195,7 +195,7 @@ static unsigned vsp_snap_threads(struct vsp_snapshot *s, unsigned max)
                 d->track_word[k] = __atomic_load_n(d->track[k].lock, __ATOMIC_RELAXED);
         }
         d->self = t == me;
-        d->stack.n = -1;
+        d->stack.n = signals ? -1 : -2;
         if (d->self) {
             d->stack.n = backtrace(d->stack.frames, VSP_STACK_FRAMES);
         } else if (signals) {
@@ -371,8 +371,15 @@ static void vsp_put_thread(struct vsp_text *t, const struct vsp_snapshot *s, uns
         vsp_put_word(t, d->wait_word);
         vsp_put(t, "\n");
     }
-    if (d->stack.n < 0) {
-        vsp_put(t, "  Stack: not known (the thread did not answer the dump's signal %d)\n",
+    if (d->stack.n == -2) {
+        vsp_put(t,
+                "  Stack: not taken (signal %d, which the dump uses, has a handler of the "
+                "program's)\n",
+                VSP_STACK_SIGNAL);
+    } else if (d->stack.n < 0) {
+        vsp_put(t,
+                "  Stack: not known (the thread did not answer the dump's signal %d within "
+                "250 ms)\n",
                 VSP_STACK_SIGNAL);
     } else {
         vsp_put(t, "  Stack:\n");

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <vpspin/vpspin.h>
@@ -29,7 +30,7 @@
 #include "check.h"
 
 static bool full;
-static FILE *err;          /* stderr goes here, to be read back */
+static FILE *err;          /* stderr goes to this file (appending), read back through err */
 static char dump[1 << 16]; /* the last dump */
 
 static void take_dump(void)
@@ -64,6 +65,9 @@ static void *waiter(void *arg)
 {
     (void)arg;
     pthread_setname_np(pthread_self(), "waiter");
+    sigset_t all; /* it will not answer the dump's signal for its stack */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
     KIRQL old;
     KeAcquireSpinLock(&held_lock, &old);
     KeReleaseSpinLock(&held_lock, old);
@@ -73,6 +77,16 @@ static void *waiter(void *arg)
 static void test_quiet_and_one_waiter(void)
 {
     CHECK_EQ(vpspin_dump_locks(NULL), -1);
+    FILE *full_disk = fopen("/dev/full", "w");
+    CHECK(full_disk != NULL);
+    CHECK_EQ(vpspin_dump_locks(full_disk), -1); /* cannot be written */
+    fclose(full_disk);
+    vpspin_fail_allocations(0, 1);
+    FILE *f = fmemopen(dump, sizeof dump - 1, "w");
+    CHECK_EQ(vpspin_dump_locks(f), -1);
+    fclose(f);
+    vpspin_fail_allocations(0, 0);
+    CHECK(strcmp(dump, "vpspin: lock dump: out of memory\n") == 0);
     KIRQL old;
     KeInitializeSpinLock(&held_lock);
     KeAcquireSpinLock(&held_lock, &old); /* attaches this thread */
@@ -99,6 +113,8 @@ static void test_quiet_and_one_waiter(void)
           NULL);
     CHECK(strstr(dump, "Waited for:\n  ") != NULL && strstr(dump, "    waiters: thread ") != NULL);
     CHECK(strstr(dump, "\"waiter\" (") != NULL);
+    const char *w = strstr(dump, "\"waiter\" at");
+    CHECK(w != NULL && strstr(w, "  Stack: not known (the thread did not answer") != NULL);
     CHECK(count("Deadlock") == 0 && strstr(dump, "No wait-for cycle") != NULL);
     KeReleaseSpinLock(&held_lock, old);
     pthread_join(th, NULL);
@@ -130,7 +146,6 @@ static void test_watchdog(void)
         ;
     KeReleaseSpinLock(&lock, old);
     vpspin_set_watchdog(before);
-    fflush(err);
     static char text[1 << 16];
     rewind(err);
     size_t n = fread(text, 1, sizeof text - 1, err);
@@ -180,12 +195,13 @@ static void test_abba_signal(void)
     wait_for_waiters(2); /* both observably waiting */
     CHECK_EQ(deadlock_reports, full ? 1 : 0);
 
-    fflush(err);
+    fseek(err, 0, SEEK_END);
     long start = ftell(err);
     CHECK(kill(getpid(), SIGQUIT) == 0);
     static char text[1 << 16];
     const char *d = NULL;
     while (d == NULL || strstr(d, "vpspin: end of the lock dump\n") == NULL) {
+        clearerr(err);
         fseek(err, start, SEEK_SET); /* the dump thread writes it: read until it is whole */
         size_t n = fread(text, 1, sizeof text - 1, err);
         text[n] = '\0';
@@ -219,10 +235,16 @@ int main(void)
     full = vpspin_get_verify() == VPSPIN_VERIFY_FULL;
     sem_init(&watchdog_fired, 0, 0);
     vpspin_set_bugcheck_handler(on_report, NULL);
-    err = tmpfile();
+    /* stderr appends to a file that err reads on an offset of its own. */
+    char path[] = "/tmp/vpspin-test-dump-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && fcntl(fd, F_SETFL, O_APPEND) == 0);
+    err = fopen(path, "r");
     CHECK(err != NULL);
+    unlink(path);
     int saved = dup(2);
-    dup2(fileno(err), 2);
+    dup2(fd, 2);
+    close(fd);
     test_quiet_and_one_waiter();
     if (full)
         test_watchdog();
