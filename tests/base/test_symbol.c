@@ -231,6 +231,17 @@ static __attribute__((noinline)) void test_class_name(void)
         CHECK(strcmp(st.Class, want) == 0);
     else
         CHECK(strncmp(st.Class, "VideoPortCreateSpinLock@", 24) == 0 && FALLBACK(st.Class + 24));
+    /* The same name labels the class in the statistics (table and CSV) and the DOT graph. */
+    static char out[1 << 16];
+    for (int what = 0; what < 3; what++) {
+        FILE *f = fmemopen(out, sizeof out - 1, "w");
+        CHECK(f != NULL);
+        CHECK_EQ(what == 2 ? vpspin_write_lock_order(f)
+                           : vpspin_write_lock_stat(f, what ? VPSPIN_STAT_CSV : VPSPIN_STAT_TABLE),
+                 0);
+        fclose(f);
+        CHECK(strstr(out, st.Class) != NULL);
+    }
     VideoPortDeleteSpinLock(ext, lock);
     vpspin_set_verify(VPSPIN_VERIFY_DEFAULT);
 }
