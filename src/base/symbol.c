@@ -23,14 +23,19 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/symbol_dw.h"
 
-#define VSP_WHERE_MAX 8 /* inlined levels named per address */
+#define VSP_WHERE_MAX   8    /* inlined levels named per address */
+#define VSP_CACHE_SLOTS 512u /* addresses whose locations are kept (direct-mapped) */
+#define VSP_CACHE_WHERE 3    /* at most this many locations kept per address */
 
 void (*vsp_symbol_test_hook)(void);
 
@@ -43,6 +48,43 @@ static pthread_mutex_t vsp_symbol_mutex = PTHREAD_MUTEX_INITIALIZER;
 static __thread bool vsp_symbolizing __attribute__((tls_model("initial-exec")));
 static bool vsp_symbol_ended; /* under the mutex: after exit's clean-up, no more lookups */
 static bool vsp_fork_locked;
+
+/* The last addresses looked up, so that the frames a report shares with the one before
+ * cost a table look; under the mutex, allocated at the first lookup (none if that fails). */
+struct vsp_cached {
+    const void *addr;
+    bool call_site, filled;
+    unsigned generation; /* vsp_dw_generation() when looked up */
+    int n;
+    struct vsp_where w[VSP_CACHE_WHERE];
+};
+static struct vsp_cached *vsp_cache;
+static bool vsp_cache_tried;
+
+static int vsp_locate_cached(const void *addr, bool call_site, struct vsp_where *w)
+{
+    if (!vsp_cache_tried) {
+        vsp_cache_tried = true;
+        vsp_cache = vsp_alloc(sizeof *vsp_cache * VSP_CACHE_SLOTS);
+    }
+    struct vsp_cached *c =
+        vsp_cache != NULL ? &vsp_cache[((uintptr_t)addr >> 2) % VSP_CACHE_SLOTS] : NULL;
+    if (c != NULL && c->filled && c->addr == addr && c->call_site == call_site &&
+        c->generation == vsp_dw_generation()) {
+        memcpy(w, c->w, sizeof *w * (size_t)c->n);
+        return c->n;
+    }
+    int n = vsp_dw_locate(addr, call_site, w, VSP_WHERE_MAX);
+    if (c != NULL && n <= VSP_CACHE_WHERE) {
+        c->addr = addr;
+        c->call_site = call_site;
+        c->generation = vsp_dw_generation();
+        c->n = n;
+        memcpy(c->w, w, sizeof *w * (size_t)n);
+        c->filled = true;
+    }
+    return n;
+}
 
 static bool vsp_symbol_lock(void)
 {
@@ -66,7 +108,7 @@ static int vsp_locate(const void *addr, bool call_site, struct vsp_where *w)
         if (vsp_symbol_test_hook != NULL)
             vsp_symbol_test_hook();
         if (!vsp_symbol_ended)
-            n = vsp_dw_locate(addr, call_site, w, VSP_WHERE_MAX);
+            n = vsp_locate_cached(addr, call_site, w);
         pthread_mutex_unlock(&vsp_symbol_mutex);
     }
     vsp_symbolizing = false;
@@ -86,6 +128,8 @@ __attribute__((destructor(101))) static void vsp_symbol_fini(void)
         return;
     vsp_symbol_ended = true;
     vsp_dw_end();
+    free(vsp_cache);
+    vsp_cache = NULL;
     pthread_mutex_unlock(&vsp_symbol_mutex);
 }
 

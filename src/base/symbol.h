@@ -14,11 +14,12 @@
  * gives the second form.
  *
  * Nothing is looked up before a report asks: the first lookup reads the process's modules
- * and keeps them (and the debug info it has read) for the next ones; a module loaded later
- * is found on the first miss. One lookup runs at a time (a mutex). A lookup never
- * deadlocks (symbol.c): a thread that enters the symbolizer again while inside it (a
- * signal handler that reports, interrupting a lookup) gets the second form at once, and
- * a thread that cannot have the mutex within a second, because another is stuck inside
+ * and keeps them (and the debug info it has read) for the next ones, and the locations of
+ * the last 512 addresses looked up are kept too, so the frames a report shares with an
+ * earlier one cost a table look; a module loaded later is found on the first miss. One lookup runs
+ * at a time (a mutex). A lookup never deadlocks (symbol.c): a thread that enters the symbolizer
+ * again while inside it (a signal handler that reports, interrupting a lookup) gets the second form
+ * at once, and a thread that cannot have the mutex within a second, because another is stuck inside
  * it, gets it too.
  */
 #ifndef VSP_SYMBOL_H

@@ -34,12 +34,16 @@ static const Dwfl_Callbacks vsp_dwfl_callbacks = {
 };
 
 static Dwfl *vsp_dwfl;
+static unsigned vsp_dw_reports;
+
+unsigned vsp_dw_generation(void) { return vsp_dw_reports; }
 
 /* (Re)reads the process's modules; modules already known keep what was read of them. */
 static bool vsp_dw_report(void)
 {
     if (vsp_dwfl == NULL && (vsp_dwfl = dwfl_begin(&vsp_dwfl_callbacks)) == NULL)
         return false;
+    vsp_dw_reports++;
     dwfl_report_begin_add(vsp_dwfl);
     int rc = dwfl_linux_proc_report(vsp_dwfl, getpid());
     return dwfl_report_end(vsp_dwfl, NULL, NULL) == 0 && rc == 0;

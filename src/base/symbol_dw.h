@@ -23,6 +23,10 @@ struct vsp_where {
  * call_site: its line is looked up at addr - 1, the call. Not thread-safe. */
 int vsp_dw_locate(const void *addr, bool call_site, struct vsp_where *w, int max);
 
+/* How many times the process's modules have been read: a name kept from before a change
+ * of this number may be stale (a module unloaded, another loaded at its address). */
+unsigned vsp_dw_generation(void);
+
 /* Frees the modules and debug info read (at exit); a later call starts afresh. */
 void vsp_dw_end(void);
 
