@@ -1,7 +1,8 @@
 /*
  * test_dump.c - the lock dump (vpspin_dump_locks, VPSPIN_DUMP_SIGNAL, the watchdog's).
  *
- * Run by ctest with VPSPIN_DUMP_SIGNAL=SIGQUIT, in the default mode and in the full mode:
+ * Run by ctest with VPSPIN_DUMP_SIGNAL=SIGQUIT, in the default mode, the full mode and with
+ * checks off:
  *   1. nothing held: the dump says so, and names no deadlock;
  *   2. one thread holds a lock that another waits for: the dump names the holder, the
  *      waiter, the lock, and no deadlock;
@@ -69,8 +70,10 @@ static void *waiter(void *arg)
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     KIRQL old;
-    KeAcquireSpinLock(&held_lock, &old);
-    KeReleaseSpinLock(&held_lock, old);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeAcquireSpinLockAtDpcLevel(&held_lock); /* waits: the main thread holds it */
+    KeReleaseSpinLockFromDpcLevel(&held_lock);
+    KeLowerIrql(old);
     return NULL;
 }
 
@@ -94,12 +97,16 @@ static void test_quiet_and_one_waiter(void)
     take_dump();
     printf("%s", dump);
     CHECK(strstr(dump, "vpspin: spin locks held and waited for (on request)") == dump);
+    static const char *const modes[] = {"VPSPIN_VERIFY=0,", "VPSPIN_VERIFY=1,",
+                                        "VPSPIN_VERIFY=full,"};
+    CHECK(strstr(dump, modes[vpspin_get_verify()]) != NULL);
     CHECK(strstr(dump, " (this one) at PASSIVE_LEVEL (0), holding 0 spin lock(s)\n") != NULL);
     CHECK(strstr(dump, "Waited for: no spin lock\n") != NULL);
     CHECK(strstr(dump, "No wait-for cycle") != NULL && count("Deadlock") == 0);
     CHECK(strstr(dump, "vpspin: end of the lock dump\n") != NULL);
 
-    KeAcquireSpinLock(&held_lock, &old);
+    KLOCK_QUEUE_HANDLE queued;
+    KeAcquireInStackQueuedSpinLock(&held_lock, &queued);
     pthread_t th;
     CHECK(pthread_create(&th, NULL, waiter, NULL) == 0);
     wait_for_waiters(1);
@@ -108,7 +115,9 @@ static void test_quiet_and_one_waiter(void)
     snprintf(lock, sizeof lock, "%p (KSPIN_LOCK", (void *)&held_lock);
     CHECK(strstr(dump, "\"waiter\" at DISPATCH_LEVEL (2), holding 0 spin lock(s)\n") != NULL);
     CHECK(strstr(dump, "  waits  for ") != NULL && strstr(strstr(dump, "  waits  for "), lock));
-    CHECK(strstr(dump, "through a raising acquire at ") != NULL);
+    CHECK(strstr(dump, "through an AtDpcLevel acquire at ") != NULL);
+    CHECK(strstr(dump, "    holder:  thread ") != NULL &&
+          strstr(strstr(dump, "    holder:  thread "), ", through an in-stack queued acquire\n"));
     CHECK(strstr(dump, "(this one) at DISPATCH_LEVEL (2), holding 1 spin lock(s)\n  holds  ") !=
           NULL);
     CHECK(strstr(dump, "Waited for:\n  ") != NULL && strstr(dump, "    waiters: thread ") != NULL);
@@ -116,7 +125,7 @@ static void test_quiet_and_one_waiter(void)
     const char *w = strstr(dump, "\"waiter\" at");
     CHECK(w != NULL && strstr(w, "  Stack: not known (the thread did not answer") != NULL);
     CHECK(count("Deadlock") == 0 && strstr(dump, "No wait-for cycle") != NULL);
-    KeReleaseSpinLock(&held_lock, old);
+    KeReleaseInStackQueuedSpinLock(&queued);
     pthread_join(th, NULL);
 }
 
