@@ -262,7 +262,7 @@ static bool report_line(const char *l)
     static const char *const prefixes[] = {"*** STOP: ", "DRIVER_VERIFIER", "Rule:",  "API:",
                                            "Lock:",      "Thread:",         "Stack:", "  #",
                                            "        ",   "Cycle:",          "Chain:", "  Thread ",
-                                           "      #",    "Held:",           "Graph:"};
+                                           "      #",    "Held:",           "Graph:", "      inlined in "};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (strncmp(l, prefixes[i], strlen(prefixes[i])) == 0)
             return true;

@@ -98,6 +98,19 @@ VPSPIN_API int vpspin_write_lock_order(FILE *Stream);
  * default 10000 ms, or VPSPIN_WATCHDOG_MS; 0 turns it off). Returns the previous value. */
 VPSPIN_API ULONG vpspin_set_watchdog(ULONG Milliseconds);
 
+/* ---- Held locks and waiters ---------------------------------------------------------------
+ * Writes, for every thread that uses vpspin: its name, thread id and IRQL, the spin locks
+ * it holds (each with its variant; in full mode also its class, acquire site and, when
+ * the hold was timed, for how long), the lock it waits for (since when, from where, and
+ * who holds it) and its stack; then each lock waited for with its holder and waiters,
+ * and every cycle of threads waiting for each other: a deadlock (vpspin(7), "The lock
+ * dump"). In every checking mode; outside the full mode a bare KSPIN_LOCK is seen only
+ * while a thread waits for it. The environment variable VPSPIN_DUMP_SIGNAL (a signal
+ * name such as SIGQUIT, or a number) writes the same to stderr when that signal comes,
+ * and the watchdog writes it before its report. Call at PASSIVE_LEVEL, not from a signal
+ * handler. Returns 0, or -1 if Stream is NULL or the dump could not be written whole. */
+VPSPIN_API int vpspin_dump_locks(FILE *Stream);
+
 /* ---- Lock statistics ---------------------------------------------------------------------
  * Kept in full mode, or in any mode once asked for here or by VPSPIN_STATS (which also
  * writes them at exit: "table" or "csv" to stderr, or "table:PATH" / "csv:PATH"). Wait

@@ -20,6 +20,7 @@
 #define VSP_ANNOTATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #if defined(__has_include)
 #if __has_include(<valgrind/helgrind.h>)
@@ -42,6 +43,21 @@ void __tsan_mutex_pre_lock(void *addr, unsigned flags) __attribute__((weak));
 int __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion) __attribute__((weak));
 int __tsan_mutex_pre_unlock(void *addr, unsigned flags) __attribute__((weak));
 void __tsan_mutex_post_unlock(void *addr, unsigned flags) __attribute__((weak));
+
+/* ThreadSanitizer's dynamic annotations, weak: reads it is not to check. */
+void AnnotateIgnoreReadsBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreReadsEnd(const char *file, int line) __attribute__((weak));
+
+/* Around reads of other threads' state that are racy on purpose (the lock dump: each
+ * field read whole, the set not from one instant). Whenever ThreadSanitizer is there,
+ * told of locks (vsp_annotating) or not. */
+static inline void vsp_annotate_racy_reads(bool begin)
+{
+    if (begin && AnnotateIgnoreReadsBegin != NULL)
+        AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
+    if (!begin && AnnotateIgnoreReadsEnd != NULL)
+        AnnotateIgnoreReadsEnd(__FILE__, __LINE__);
+}
 
 /* vpspin's own bookkeeping, shared through atomics Helgrind does not understand (their
  * ordering is checked by ThreadSanitizer and models/): not the program's data, so not

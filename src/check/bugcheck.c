@@ -43,7 +43,7 @@ vpspin_bugcheck_handler vpspin_set_bugcheck_handler(vpspin_bugcheck_handler Hand
 
 ULONG vpspin_bugcheck_count(void) { return __atomic_load_n(&vsp_reports, __ATOMIC_RELAXED); }
 
-static const char *vsp_irql_name(unsigned irql)
+const char *vsp_irql_name(unsigned irql)
 {
     static const char *const names[] = {"PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL"};
     if (irql < 3)
@@ -65,7 +65,7 @@ static const char *vsp_kind_name(unsigned kind)
     }
 }
 
-static void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
+void vsp_put_word(struct vsp_text *t, ULONG_PTR w)
 {
     uint32_t r = vsp_word_owner(w);
     if (r == 0)

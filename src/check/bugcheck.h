@@ -29,6 +29,13 @@ struct vsp_violation {
     const char *detail;  /* more lines for the report (the full mode's), or NULL */
 };
 
+/* What a lock word says, as reports put it: "free (0x0)", "held (0x734780) by thread 29511
+ * through a raising acquire from PASSIVE_LEVEL (0)", "..., with waiters". */
+void vsp_put_word(struct vsp_text *t, ULONG_PTR w);
+
+/* "DISPATCH_LEVEL", "device IRQL", ... */
+const char *vsp_irql_name(unsigned irql);
+
 /* Writes the report, counts it and calls the handler; with none, aborts, or returns in
  * report-and-continue mode (where a report already made once is only counted). */
 void vsp_bugcheck(const struct vsp_violation *v);

@@ -1,5 +1,5 @@
 /*
- * check/lockinfo.c - the one describer of lockinfo.h.
+ * check/lockinfo.c - the one describer and enumerator of lockinfo.h.
  */
 #include "check/lockinfo.h"
 
@@ -16,4 +16,18 @@ bool vsp_lock_describe(const void *lock, struct vsp_lock_info *info)
 {
     vsp_lock_describer describe = __atomic_load_n(&vsp_describer, __ATOMIC_ACQUIRE);
     return describe != NULL && lock != NULL && describe(lock, info);
+}
+
+static vsp_lock_enumerator vsp_enumerator; /* atomic: set once */
+
+void vsp_lock_enumerator_set(vsp_lock_enumerator enumerate)
+{
+    __atomic_store_n(&vsp_enumerator, enumerate, __ATOMIC_RELEASE);
+}
+
+void vsp_lock_enumerate(vsp_lock_visit fn, void *ctx)
+{
+    vsp_lock_enumerator enumerate = __atomic_load_n(&vsp_enumerator, __ATOMIC_ACQUIRE);
+    if (enumerate != NULL)
+        enumerate(fn, ctx);
 }

@@ -30,4 +30,13 @@ void vsp_lock_describer_set(vsp_lock_describer describe);
 /* False (and *info untouched) for a bare KSPIN_LOCK or anything that is not a lock. */
 bool vsp_lock_describe(const void *lock, struct vsp_lock_info *info);
 
+/* The same layer's live lock objects, for the lock dump, which finds the holders of
+ * VideoPort locks in their words: the enumerator calls fn(lock, ctx) for each, and must
+ * not wait for anything a lock holder may hold. Set once, with the describer. */
+typedef void (*vsp_lock_visit)(const void *lock, void *ctx);
+typedef void (*vsp_lock_enumerator)(vsp_lock_visit fn, void *ctx);
+
+void vsp_lock_enumerator_set(vsp_lock_enumerator enumerate);
+void vsp_lock_enumerate(vsp_lock_visit fn, void *ctx); /* nothing if none is set */
+
 #endif

@@ -23,6 +23,7 @@
  * are check/context.h's: the VideoPort layer checks them too.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "host/host.h"
 
@@ -47,8 +48,8 @@ void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PT
 
 static void vsp_report_return(const struct vsp_callout *c, KIRQL irql, unsigned held)
 {
-    char routine[160], rule[320];
-    vsp_format_code_address(routine, sizeof routine, (const void *)c->routine);
+    char routine[320], rule[480];
+    vsp_format_function(routine, sizeof routine, (const void *)c->routine);
     struct vsp_violation v = {
         .api = vsp_context_api(c->context), .lock_readable = true, /* no lock: "Lock: none" */
     };

@@ -29,7 +29,9 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     uint64_t wait = 0;
     if (!vsp_trylock(SpinLock, rec)) {
         uint64_t t0 = track ? vsp_ticks() : 0;
+        vsp_wait_begin(t, SpinLock, site, rec); /* for the lock dump */
         waited = vsp_lock_slow(SpinLock, rec);
+        vsp_wait_end(t);
         wait = track ? vsp_ticks() - t0 : 0;
     }
     t->held++;

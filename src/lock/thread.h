@@ -11,9 +11,21 @@
 #ifndef VSP_THREAD_H
 #define VSP_THREAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <vpspin/wdm.h>
+
+#include "base/clock.h"
+
+/* The lock a thread waits for, while it waits (set by ke/spinlock.c's full path around
+ * the lock algorithm's wait, read by the lock dump from other threads). */
+struct vsp_wait {
+    const void *lock;  /* atomic: the lock, or NULL when not waiting */
+    const void *site;  /* the acquire's call site */
+    uint64_t since;    /* vsp_mono_ns() when it began */
+    uint32_t rec;      /* the record it will store: how it acquires */
+};
 
 struct vsp_thread {
     KIRQL irql;      /* the thread's logical IRQL */
@@ -21,6 +33,11 @@ struct vsp_thread {
     int tid;         /* kernel thread id, 0 until attached */
     unsigned held;   /* spin locks the thread holds, in every checking mode */
     struct vsp_track *track; /* its tracking state (track.h), NULL until needed */
+    struct vsp_wait wait;
+    /* The registry of attached threads (thread.c), for the lock dump. */
+    struct vsp_thread *next, *prev;
+    bool registered;
+    void *stack_request; /* atomic: where the lock dump wants this thread's stack */
 };
 
 struct vsp_track;
@@ -39,6 +56,31 @@ static inline uint32_t vsp_owner_tag(struct vsp_thread *t)
         tag = vsp_thread_attach(t);
     return tag;
 }
+
+/* Around a wait in the lock algorithm: what the lock dump says the thread waits for. */
+static inline void vsp_wait_begin(struct vsp_thread *t, const void *lock, const void *site,
+                                  uint32_t rec)
+{
+    t->wait.site = site;
+    t->wait.rec = rec;
+    t->wait.since = vsp_mono_ns();
+    /* Release: a dump that sees the lock sees the rest. */
+    __atomic_store_n(&t->wait.lock, lock, __ATOMIC_RELEASE);
+}
+
+static inline void vsp_wait_end(struct vsp_thread *t)
+{
+    __atomic_store_n(&t->wait.lock, NULL, __ATOMIC_RELAXED);
+}
+
+/* ---- The registry: every thread attached, until it exits ----------------------------
+ * A thread is registered when it attaches and removed at its exit (a thread-specific
+ * data destructor), under the registry's mutex; while a caller holds it, no registered
+ * thread's state goes away (verifier/track.c frees a thread's tracking state under it
+ * too). Nothing on a lock path takes it. */
+void vsp_thread_lock(void);
+void vsp_thread_unlock(void);
+struct vsp_thread *vsp_thread_first(void); /* under the lock; then ->next */
 
 /* The calling thread's kernel thread id. */
 static inline int vsp_tid(void)

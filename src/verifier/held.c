@@ -14,8 +14,8 @@ void vsp_held_put(struct vsp_text *out, const struct vsp_track *tt)
     vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth + tt->overflow);
     for (unsigned i = 0; i < tt->depth; i++) {
         const struct vsp_held *h = &tt->held[i];
-        const struct vsp_class *c = __atomic_load_n(&h->rec->cls, __ATOMIC_ACQUIRE);
-        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, c != NULL ? c->name : "?",
+        struct vsp_class *c = __atomic_load_n(&h->rec->cls, __ATOMIC_ACQUIRE);
+        vsp_put(out, "  #%u %p %s, %s at ", i, (void *)h->lock, c != NULL ? vsp_class_name(c) : "?",
                 h->try_ ? "tried" : "acquired");
         vsp_put_code_address(out, h->site);
         vsp_put(out, "\n");

@@ -46,6 +46,22 @@ void vsp_track_degraded(const char *why)
 }
 
 
+const char *vsp_class_name(struct vsp_class *c)
+{
+    if (c->site == NULL || __atomic_load_n(&c->named, __ATOMIC_ACQUIRE) == 2)
+        return c->site == NULL ? c->name : c->sym_name;
+    char where[128];
+    vsp_format_site(where, sizeof where, c->site);
+    unsigned unnamed = 0;
+    if (!__atomic_compare_exchange_n(&c->named, &unnamed, 1, false, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_ACQUIRE))
+        return unnamed == 2 ? c->sym_name : c->name; /* another thread is writing it */
+    snprintf(c->sym_name, sizeof c->sym_name, "%s@%s", c->created, where);
+    /* Release: whoever sees 2 sees the name whole. */
+    __atomic_store_n(&c->named, 2, __ATOMIC_RELEASE);
+    return c->sym_name;
+}
+
 unsigned vsp_class_count(void) { return __atomic_load_n(&vsp_nclasses, __ATOMIC_ACQUIRE); }
 
 struct vsp_class *vsp_class_at(unsigned i) { return vsp_classes[i]; }
@@ -73,9 +89,8 @@ static struct vsp_class *vsp_class_get(const void *site, const void *address, co
     if (name != NULL) {
         snprintf(c->name, sizeof c->name, "%s", name);
     } else if (site != NULL) {
-        char where[80];
-        vsp_format_code_address(where, sizeof where, site);
-        snprintf(c->name, sizeof c->name, "%s@%s", created, where);
+        c->created = created; /* named from the debug info when first needed */
+        snprintf(c->name, sizeof c->name, "%s@%p", created, site);
     } else {
         snprintf(c->name, sizeof c->name, "KSPIN_LOCK@%p", address);
     }

@@ -36,7 +36,13 @@ struct vsp_class {
     unsigned id;            /* 1 for the first class, and so on */
     const void *site;       /* creation site, or NULL for a named or address class */
     const void *address;    /* the lock, for a class of one lock first seen acquired */
-    char name[112];
+    char name[112];         /* as given; for a site class "Function@address" until named */
+    /* A site class's name from the debug info, "VideoPortCreateSpinLock@VpFindAdapter
+     * (vpdemo.c:406)": made when a report, table or graph first needs it (vsp_class_name),
+     * not at the acquire that makes the class. */
+    const char *created;    /* the function called at site */
+    unsigned named;         /* atomic: 0, 1 while sym_name is written, 2 once it is */
+    char sym_name[160];
     /* Lock-order graph (lockdep.c, under its mutex): the classes taken while this one
      * was held. */
     struct vsp_edge *edges;
@@ -90,6 +96,11 @@ static inline struct vsp_lock *vsp_lock_get(const void *address)
  * VideoPort lock, made at its first acquire, so that creating one allocates nothing
  * more than the lock object). */
 void vsp_lock_created(const void *address, const void *site, bool videoport);
+
+/* The class's name for reports, tables and graphs (see sym_name); the string lives as
+ * long as the class. Never waits: a caller that finds another one naming the class gets
+ * its provisional name. */
+const char *vsp_class_name(struct vsp_class *c);
 
 /* Every class, in creation order: classes[0..n). The array is only appended to. */
 unsigned vsp_class_count(void);

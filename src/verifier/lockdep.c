@@ -169,7 +169,7 @@ static void vsp_dot_write(FILE *f, struct vsp_class *const *cycle, unsigned n)
     for (unsigned i = 0; i < nclasses; i++) {
         struct vsp_class *c = vsp_class_at(i);
         fprintf(f, "  c%u [label=\"", c->id);
-        vsp_dot_escape(f, c->name);
+        vsp_dot_escape(f, vsp_class_name(c));
         fprintf(f, "\"];\n");
     }
     for (unsigned i = 0; i < nclasses; i++) {
@@ -217,7 +217,8 @@ static void vsp_dot_file(char *path, size_t n, struct vsp_class *const *cycle, u
 
 static void vsp_put_edge(struct vsp_text *t, struct vsp_class *from, const struct vsp_edge *e)
 {
-    vsp_put(t, "  %s -> %s, first by thread %d at:\n", from->name, e->to->name, e->tid);
+    vsp_put(t, "  %s -> %s, first by thread %d at:\n", vsp_class_name(from), vsp_class_name(e->to),
+            e->tid);
     vsp_put_frames(t, e->frames, e->nframes, "      ");
 }
 
@@ -232,7 +233,8 @@ static struct vsp_text *vsp_cycle_text(const struct vsp_track *tt, struct vsp_cl
     vsp_put(t, "Cycle:  %u lock classes; each thread holds the first and waits for the second:\n",
             n);
     for (unsigned i = 0; i < n; i++)
-        vsp_put(t, "  Thread %u: %s  %s\n", i, cycle[i]->name, cycle[(i + 1) % n]->name);
+        vsp_put(t, "  Thread %u: %s  %s\n", i, vsp_class_name(cycle[i]),
+                vsp_class_name(cycle[(i + 1) % n]));
     vsp_put(t, "Chain:  where each order was first seen:\n");
     for (unsigned i = 0; i < n; i++)
         vsp_put_edge(t, cycle[i], vsp_edge_find(cycle[i], cycle[(i + 1) % n]));

@@ -46,7 +46,7 @@ VP_STATUS vpspin_query_lock_stat(PVOID Lock, vpspin_lock_stat *Stat)
     struct vsp_class *c = l != NULL ? __atomic_load_n(&l->cls, __ATOMIC_ACQUIRE) : NULL;
     if (c == NULL || Stat == NULL)
         return ERROR_INVALID_PARAMETER;
-    vsp_stat_fill(Stat, &l->st, c->name, vsp_ns_per_tick());
+    vsp_stat_fill(Stat, &l->st, vsp_class_name(c), vsp_ns_per_tick());
     return NO_ERROR;
 }
 
@@ -87,15 +87,17 @@ static void vsp_write_sites(FILE *f, const struct vsp_lock_stat *s, bool csv)
         const void *site = __atomic_load_n(&s->sites[i].site, __ATOMIC_RELAXED);
         if (site == NULL)
             break;
-        char where[96];
+        char where[320];
         vsp_format_code_address(where, sizeof where, site);
         fprintf(f, csv ? "%s%s=%llu" : "%s%s (%llu)", i == 0 ? "" : csv ? ";" : ", ", where,
                 (unsigned long long)vsp_stat_get(&s->sites[i].n));
     }
 }
 
-static void vsp_write_row(FILE *f, vpspin_stat_format format, const char *level, const char *cls,
-                          const char *lock, const struct vsp_lock_stat *s, double rate)
+/* width: of the first column, for the table. */
+static void vsp_write_row(FILE *f, vpspin_stat_format format, int width, const char *level,
+                          const char *cls, const char *lock, const struct vsp_lock_stat *s,
+                          double rate)
 {
     vpspin_lock_stat v;
     vsp_stat_fill(&v, s, cls, rate);
@@ -109,7 +111,8 @@ static void vsp_write_row(FILE *f, vpspin_stat_format format, const char *level,
     }
     bool is_class = strcmp(level, "class") == 0;
     fprintf(f, "%s%-*.*s %12llu %11llu %9llu %9llu %10llu %9llu %9llu %10llu\n",
-            is_class ? "" : "  ", is_class ? 46 : 44, is_class ? 46 : 44, is_class ? cls : lock,
+            is_class ? "" : "  ", is_class ? width : width - 2, is_class ? width : width - 2,
+            is_class ? cls : lock,
             v.Acquisitions, v.Contentions,
             v.WaitMinNs, v.WaitAvgNs, v.WaitMaxNs, v.HoldMinNs, v.HoldAvgNs, v.HoldMaxNs);
     if (!is_class && vsp_stat_get(&s->contentions) != 0) {
@@ -138,14 +141,21 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
     for (unsigned i = 0; i < snap.n; i++)
         vsp_stat_merge(&totals[snap.locks[i]->cls->id - 1], &snap.locks[i]->st);
 
+    /* The first column is as wide as the longest class name (46 at least, 100 at most). */
+    int width = 46;
+    for (unsigned i = 0; i < nclasses; i++)
+        if (vsp_stat_get(&totals[i].acquisitions) != 0 &&
+            strlen(vsp_class_name(vsp_class_at(i))) > (size_t)width)
+            width = (int)strlen(vsp_class_name(vsp_class_at(i)));
+    width = width > 100 ? 100 : width;
     if (Format == VPSPIN_STAT_CSV)
         fprintf(Stream, "level,class,lock,acquisitions,contentions,wait_min_ns,wait_avg_ns,"
                         "wait_max_ns,hold_samples,hold_min_ns,hold_avg_ns,hold_max_ns,"
                         "contended_at\n");
     else
         fprintf(Stream, "lock statistics (ns; waits: every acquire that waited; holds: a sample,"
-                        " 1 in %u uncontended acquires)\n%-46s %12s %11s %9s %9s %10s %9s %9s %10s\n",
-                vsp_hold_sample, "class / lock", "acquisitions", "contentions", "wait-min",
+                        " 1 in %u uncontended acquires)\n%-*s %12s %11s %9s %9s %10s %9s %9s %10s\n",
+                vsp_hold_sample, width, "class / lock", "acquisitions", "contentions", "wait-min",
                 "wait-avg", "wait-max", "hold-min", "hold-avg", "hold-max");
     double rate = vsp_ns_per_tick();
     unsigned next = 0;
@@ -153,12 +163,13 @@ int vpspin_write_lock_stat(FILE *Stream, vpspin_stat_format Format)
         struct vsp_class *c = vsp_class_at(i);
         if (vsp_stat_get(&totals[i].acquisitions) == 0)
             continue;
-        vsp_write_row(Stream, Format, "class", c->name, "", &totals[i], rate);
+        const char *name = vsp_class_name(c);
+        vsp_write_row(Stream, Format, width, "class", name, "", &totals[i], rate);
         /* (sorted by class; a class skipped above has no lock that was acquired) */
         for (; next < snap.n && snap.locks[next]->cls == c; next++) {
             char label[64];
             vsp_lock_label(label, sizeof label, snap.locks[next]);
-            vsp_write_row(Stream, Format, "lock", c->name, label, &snap.locks[next]->st, rate);
+            vsp_write_row(Stream, Format, width, "lock", name, label, &snap.locks[next]->st, rate);
         }
     }
     free(snap.locks);

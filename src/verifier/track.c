@@ -228,11 +228,14 @@ __attribute__((destructor)) static void vsp_track_fini(void)
         return; /* nothing was tracked, or someone may still be using the tables */
     vsp_track_for(VSP_TRACK_FOR_FULL | VSP_TRACK_FOR_STATS | VSP_TRACK_FOR_TOOL, false);
     struct vsp_thread *t = vsp_self();
-    if (t->track != NULL && t->track != VSP_TRACK_FAILED) {
-        vsp_watchdog_remove(t->track);
-        free(t->track);
-    }
+    struct vsp_track *tt = t->track;
+    vsp_thread_lock(); /* the lock dump may be reading it */
     t->track = NULL;
+    vsp_thread_unlock();
+    if (tt != NULL && tt != VSP_TRACK_FAILED) {
+        vsp_watchdog_remove(tt);
+        free(tt);
+    }
     pthread_setspecific(vsp_track_key, NULL);
     vsp_lock_free_all();
 }
@@ -250,6 +253,8 @@ static void vsp_track_exit(void *arg)
                           t->held, t->irql, (ULONG_PTR)tt->tid, rule, tt);
     }
     vsp_watchdog_remove(tt);
+    vsp_thread_lock(); /* the lock dump may be reading it */
     t->track = NULL;
+    vsp_thread_unlock();
     free(tt);
 }

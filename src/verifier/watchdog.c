@@ -10,7 +10,7 @@
  * every thread a few times per threshold; a thread seen busy in the same episode (same
  * count) for a threshold is reported, once per episode. The report is made on the
  * watchdog's thread, so it can name a thread that is stuck for good; it reads nothing
- * but that thread's counter and id.
+ * but that thread's counter and id. The lock dump (dump.c) is written just before it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,6 +27,7 @@
 #include "base/slow.h"
 #include "check/bugcheck.h"
 #include "lock/thread.h"
+#include "verifier/dump.h"
 #include "verifier/watchdog.h"
 
 #define VSP_WATCHDOG_DEFAULT_MS 10000u
@@ -53,6 +54,7 @@ static void vsp_wd_report(int tid, uint64_t ms, ULONG threshold)
         .api = VSP_API_Watchdog,
         .detail = detail != NULL ? detail->buf : NULL,
     };
+    vsp_dump_write(stderr, "the watchdog fired"); /* first: the report may abort */
     vsp_bugcheck(&v);
     free(detail);
 }

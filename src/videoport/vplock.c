@@ -50,11 +50,23 @@ static bool vsp_vplock_describe(const void *lock, struct vsp_lock_info *info)
     return true;
 }
 
+/* Every live lock object, for the lock dump. The arena mutex is only ever held briefly
+ * (creation, deletion), never by a thread that waits for a spin lock. */
+static void vsp_vplock_enumerate(vsp_lock_visit fn, void *ctx)
+{
+    pthread_mutex_lock(&vsp_arena_mutex);
+    for (uint32_t i = 0; i < vsp_arena_used; i++)
+        if (__atomic_load_n(&vsp_arena[i].state, __ATOMIC_RELAXED) == VSP_VPLOCK_LIVE)
+            fn(&vsp_arena[i], ctx);
+    pthread_mutex_unlock(&vsp_arena_mutex);
+}
+
 static bool vsp_arena_reserve(void)
 {
     if (vsp_arena != NULL)
         return true;
     vsp_lock_describer_set(vsp_vplock_describe);
+    vsp_lock_enumerator_set(vsp_vplock_enumerate);
     void *p = mmap(NULL, (size_t)VSP_ARENA_SLOTS * sizeof *vsp_arena, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
