@@ -212,17 +212,19 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
 
 PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }
 
-VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
+VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Out)
 {
-    if (Device == NULL || Info == NULL)
+    if (Device == NULL || Out == NULL)
         return ERROR_INVALID_PARAMETER;
-    Info->Requests = __atomic_load_n(&Device->requests, __ATOMIC_RELAXED);
-    Info->Interrupts = __atomic_load_n(&Device->interrupts, __ATOMIC_RELAXED);
-    Info->InterruptsClaimed = __atomic_load_n(&Device->claimed, __ATOMIC_RELAXED);
-    Info->DpcsQueued = __atomic_load_n(&Device->dpcs_queued, __ATOMIC_RELAXED);
-    Info->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
-    Info->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
-    Info->DeviceIrql = Device->irql;
+    Out->Requests = __atomic_load_n(&Device->requests, __ATOMIC_RELAXED);
+    Out->Interrupts = __atomic_load_n(&Device->interrupts, __ATOMIC_RELAXED);
+    Out->InterruptsClaimed = __atomic_load_n(&Device->claimed, __ATOMIC_RELAXED);
+    Out->DpcsQueued = __atomic_load_n(&Device->dpcs_queued, __ATOMIC_RELAXED);
+    Out->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
+    Out->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
+    Out->DeviceIrql = Device->irql;
+    Out->InterruptEnabled = TRUE;
+    Out->PoolAllocations = Out->PoolBytes = Out->EventsLive = Out->ErrorsLogged = 0;
     return NO_ERROR;
 }
 

@@ -341,7 +341,7 @@ static void cfg_default(void)
 static vpspin_device *tm_start(vpspin_driver **driver)
 {
     vpspin_device *device = NULL;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, driver), STATUS_SUCCESS);
     if (*driver == NULL)
         exit(check_done());
     CHECK_EQ(vpspin_start_device(*driver, &device), NO_ERROR);
@@ -472,27 +472,27 @@ static void test_load(void)
     VIDEO_HW_INITIALIZATION_DATA init;
 
     cfg_default();
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     CHECK(driver != NULL);
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     vpspin_unload_miniport(driver);
 
     cfg.init_size = init_data_nt4_size(); /* the NT 4 layout, up to HwTimer */
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     vpspin_unload_miniport(driver);
 
     cfg.init_size = init_data_nt4_size() - 1;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
     CHECK(driver == NULL);
     cfg.init_size = sizeof init + 8;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
     cfg_default();
     cfg.no_start_io = TRUE;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
     cfg_default();
     cfg.skip_initialize_call = TRUE; /* DriverEntry "succeeds" without VideoPortInitialize */
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
     cfg_default();
 
@@ -502,7 +502,7 @@ static void test_load(void)
     init.HwFindAdapter = tm_find_adapter;
     init.HwInitialize = tm_initialize;
     init.HwStartIO = tm_start_io;
-    CHECK_EQ(VideoPortInitialize(&init, NULL, &init, NULL), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)VideoPortInitialize(&init, NULL, &init, NULL), STATUS_INVALID_PARAMETER);
     CHECK_EQ(vpspin_start_device(NULL, NULL), ERROR_INVALID_PARAMETER);
 }
 
@@ -513,7 +513,7 @@ static void test_start(void)
     vpspin_device_info info;
 
     cfg_default();
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     CHECK_EQ(vpspin_start_device(driver, &device), NO_ERROR);
     TM_EXT *ext = vpspin_device_extension(device);
     CHECK(cfg.ext_was_zero);
