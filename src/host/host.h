@@ -22,8 +22,8 @@
  * locks held on entry, and on return checks that the routine left both as it found
  * them (0xC4/0x40009, 0xC8), then restores the IRQL so the host can go on.
  *
- * Files, lowest first: context.c (callouts and the return checks; the contexts themselves
- * and the rules of calls made in them are check/context.h's), extension.c (the
+ * Files, lowest first (the callouts and their return checks are check/callout.h's, the
+ * contexts and the rules of calls made in them check/context.h's): extension.c (the
  * extension -> device table), request.c (requests to a device's threads, waiting),
  * interrupt.c (interrupts, VideoPortSynchronizeExecution), dpc.c (VideoPortQueueDpc),
  * timer.c (VideoPortStart/StopTimer), device.c (device start and stop, HwStartIO, the
@@ -39,27 +39,11 @@
 #include <vpspin/vpspin.h>
 
 #include "check/api.h"
+#include "check/callout.h"
 #include "check/context.h"
 #include "check/verify.h"
 #include "lock/thread.h"
 #include "verifier/track.h"
-
-/* ---- Callouts (host/context.c) ---------------------------------------------------------- */
-
-/* One call into the miniport, from enter to leave. */
-struct vsp_callout {
-    enum vsp_context context;
-    ULONG_PTR routine; /* the routine called, for reports */
-    PVOID argument;    /* its argument (HwDeviceExtension or Context) */
-    KIRQL irql;        /* the IRQL it was called at */
-    unsigned held;     /* spin locks the thread held when it was called */
-    struct vsp_context_state saved;
-};
-
-void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
-                       PVOID argument);
-/* Checks the routine's return (when checking) and restores the IRQL of the call. */
-void vsp_callout_leave(struct vsp_callout *c);
 
 /* ---- Drivers and devices ----------------------------------------------------------------- */
 
