@@ -8,12 +8,14 @@
  * sets it to a device level (3..11), else 5.
  *
  * Requests (vpspin_send_request): HwStartIO runs on the sender's thread at PASSIVE_LEVEL
- * under the device's start_io mutex, so one at a time, as the port serializes them.
+ * under the device's start_io mutex, so one at a time, as the port serializes them. That
+ * mutex is the device lock of VideoPortAcquireDeviceLock / VideoPortReleaseDeviceLock.
  *
  * Stop (vpspin_stop_device): the sources of work stop first (timer and interrupt threads,
  * each finishing the call it is in), then the DPC thread runs what is still queued and
  * exits; then the leak check: live VideoPort spin locks created for this extension are
- * reported (when checking) and deleted, unless held.
+ * reported (when checking) and deleted, unless held; pool and events never freed are
+ * reported and freed; Ke timers and DPCs inside the extension are cancelled.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +29,8 @@
 #include "host/host.h"
 #include "lock/thread.h"
 #include "check/verify.h"
+#include "ke/objects.h"
+#include "ke/pool.h"
 #include "videoport/vplock.h"
 
 /* ---- Start ----------------------------------------------------------------------------- */
@@ -65,6 +69,8 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
 
 static void vsp_device_free(struct vpspin_device *d)
 {
+    vsp_registry_free(d->registry);
+    pthread_mutex_destroy(&d->registry_mutex);
     pthread_mutex_destroy(&d->start_io);
     pthread_mutex_destroy(&d->m);
     pthread_cond_destroy(&d->wake);
@@ -93,6 +99,7 @@ static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
     if (vsp_tracking())
         vpspin_set_lock_class(&d->interrupt_lock, "interrupt lock (vpspin host)");
     pthread_mutex_init(&d->start_io, NULL);
+    pthread_mutex_init(&d->registry_mutex, NULL);
     pthread_mutex_init(&d->m, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -130,6 +137,10 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     struct vpspin_device *d = vsp_device_new(Driver);
     if (d == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
+    if (!vsp_registry_copy(d)) {
+        vsp_device_free(d);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (!vsp_extension_add(d)) {
         vsp_device_free(d);
         return ERROR_INVALID_PARAMETER;
@@ -146,6 +157,16 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     config.Length = sizeof config;
     config.AdapterInterfaceType = PCIBus;
     config.InterruptMode = LevelSensitive;
+    config.VideoPortGetProcAddress = vsp_get_proc_address;
+    /* The device's key, as the port names it to the miniport (the host's registry is in
+     * memory: the name is for show, and for miniports that print it). */
+    char path[80];
+    int n = snprintf(path, sizeof path,
+                     "\\REGISTRY\\MACHINE\\System\\CurrentControlSet\\Services\\vpspin\\Device%u",
+                     d->slot);
+    for (int i = 0; i <= n && i < (int)(sizeof d->registry_path / sizeof(WCHAR)) - 1; i++)
+        d->registry_path[i] = (WCHAR)(unsigned char)path[i];
+    config.DriverRegistryPath = d->registry_path;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
         config.SystemMemorySize = (ULONGLONG)pages * (ULONGLONG)page;
@@ -210,6 +231,24 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
     return status.Status;
 }
 
+/* The device lock is the lock HwStartIO runs under (PASSIVE_LEVEL: it is a mutex). */
+VOID VideoPortAcquireDeviceLock(PVOID HwDeviceExtension)
+{
+    if (!vsp_irql_allows(VSP_API_VideoPortAcquireDeviceLock, VSP_RULE_IRQL, PASSIVE_LEVEL,
+                         (ULONG_PTR)HwDeviceExtension, 0))
+        return;
+    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
+    if (d != NULL)
+        pthread_mutex_lock(&d->start_io);
+}
+
+VOID VideoPortReleaseDeviceLock(PVOID HwDeviceExtension)
+{
+    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
+    if (d != NULL)
+        pthread_mutex_unlock(&d->start_io);
+}
+
 PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }
 
 VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Out)
@@ -223,8 +262,13 @@ VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Out)
     Out->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
     Out->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
     Out->DeviceIrql = Device->irql;
-    Out->InterruptEnabled = TRUE;
-    Out->PoolAllocations = Out->PoolBytes = Out->EventsLive = Out->ErrorsLogged = 0;
+    Out->InterruptEnabled = !__atomic_load_n(&Device->interrupt_disabled, __ATOMIC_RELAXED);
+    size_t pool_bytes, buffer_bytes;
+    Out->PoolAllocations = vsp_pool_count(Device->ext, VSP_POOL_DRIVER, &pool_bytes) +
+                           vsp_pool_count(Device->ext, VSP_POOL_BUFFER, &buffer_bytes);
+    Out->PoolBytes = pool_bytes + buffer_bytes;
+    Out->EventsLive = vsp_pool_count(Device->ext, VSP_POOL_EVENT, NULL);
+    Out->ErrorsLogged = __atomic_load_n(&Device->errors_logged, __ATOMIC_RELAXED);
     return NO_ERROR;
 }
 
@@ -266,6 +310,25 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
     return (ULONG)n;
 }
 
+/* Reports and frees the pool and events the device's miniport never freed, and takes the
+ * Ke timers and DPCs that are still set or queued out of the extension that is about to be
+ * freed (they would otherwise fire into freed memory). */
+static void vsp_device_memory_leaks(struct vpspin_device *d)
+{
+    char line[160];
+    snprintf(line, sizeof line,
+             "vpspin: device stopped with pool its miniport allocated and never freed "
+             "(HwDeviceExtension %p):\n", d->ext);
+    vsp_pool_release(d->ext, vsp_checking(), line);
+    size_t size = d->driver->init.HwDeviceExtensionSize;
+    size_t objects = vsp_timers_cancel_within(d->ext, size) + vsp_dpcs_remove_within(d->ext, size);
+    if (objects != 0 && vsp_checking())
+        fprintf(stderr,
+                "vpspin: device stopped with %zu KTIMER/KDPC of its extension still set or "
+                "queued (HwDeviceExtension %p): cancelled\n",
+                objects, d->ext);
+}
+
 ULONG vpspin_stop_device(vpspin_device *Device)
 {
     struct vpspin_device *d = Device;
@@ -289,6 +352,7 @@ ULONG vpspin_stop_device(vpspin_device *Device)
         pthread_join(d->dpc_thread, NULL);
     }
     ULONG leaks = vsp_device_leaks(d);
+    vsp_device_memory_leaks(d);
     vsp_driver_link(d, false);
     vsp_extension_remove(d);
     vsp_device_free(d);

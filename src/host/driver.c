@@ -91,6 +91,7 @@ VOID vpspin_unload_miniport(vpspin_driver *Driver)
             break;
         vpspin_stop_device(d);
     }
+    vsp_registry_free(Driver->registry);
     pthread_mutex_destroy(&Driver->devices_mutex);
     free(Driver);
 }

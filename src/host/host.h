@@ -25,9 +25,11 @@
  * Files, lowest first (the callouts and their return checks are check/callout.h's, the
  * contexts and the rules of calls made in them check/context.h's): extension.c (the
  * extension -> device table), request.c (requests to a device's threads, waiting),
- * interrupt.c (interrupts, VideoPortSynchronizeExecution), dpc.c (VideoPortQueueDpc),
- * timer.c (VideoPortStart/StopTimer), device.c (device start and stop, HwStartIO, the
- * leak check), driver.c (DriverEntry, VideoPortInitialize).
+ * interrupt.c (interrupts, VideoPortSynchronizeExecution, VideoPortEnable/DisableInterrupt),
+ * dpc.c (VideoPortQueueDpc), timer.c (VideoPortStart/StopTimer), registry.c (the device's
+ * registry key), errorlog.c (VideoPortLogError), procaddress.c (the services by name),
+ * device.c (device start and stop, HwStartIO and the device lock, the leak checks),
+ * driver.c (DriverEntry, VideoPortInitialize).
  */
 #ifndef VSP_HOST_H
 #define VSP_HOST_H
@@ -47,12 +49,22 @@
 
 /* ---- Drivers and devices ----------------------------------------------------------------- */
 
+/* One registry value (host/registry.c): a name of UTF-16 code units, a REG_* type, bytes. */
+struct vsp_reg_value {
+    struct vsp_reg_value *next;
+    WCHAR *name; /* 0-terminated */
+    ULONG type;
+    ULONG length;
+    UCHAR *data;
+};
+
 struct vpspin_driver {
     VIDEO_HW_INITIALIZATION_DATA init; /* the members used; the rest zero */
     PVOID hw_context;
     bool initialized; /* VideoPortInitialize succeeded */
     pthread_mutex_t devices_mutex;
-    struct vpspin_device *devices; /* started, under devices_mutex */
+    struct vpspin_device *devices;    /* started, under devices_mutex */
+    struct vsp_reg_value *registry;   /* preloaded values, under devices_mutex */
 };
 
 /* A request waiting for the interrupt or timer thread; on the waiter's stack. */
@@ -98,9 +110,23 @@ struct vpspin_device {
     uint64_t timer_next_ns;
     struct vsp_request_queue timer_requests;
 
+    bool interrupt_disabled; /* atomic: VideoPortDisableInterrupt */
+
+    pthread_mutex_t registry_mutex;
+    struct vsp_reg_value *registry; /* the device's key: a copy of the driver's, then written */
+    WCHAR registry_path[80];        /* ConfigInfo->DriverRegistryPath */
+
     /* Counters (vpspin_device_info), atomic. */
-    ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks;
+    ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks, errors_logged;
 };
+
+/* The device's registry key (host/registry.c): copies the driver's values at start; frees
+ * a list of values. */
+bool vsp_registry_copy(struct vpspin_device *d);
+void vsp_registry_free(struct vsp_reg_value *v);
+
+/* The port services by name (host/procaddress.c): ConfigInfo->VideoPortGetProcAddress. */
+PVOID vsp_get_proc_address(PVOID HwDeviceExtension, PUCHAR FunctionName);
 
 #define VSP_MAX_DEVICES         64u
 #define VSP_DEFAULT_DEVICE_IRQL 5
