@@ -9,7 +9,7 @@
  *
  * Requests (vpspin_send_request): HwStartIO runs on the sender's thread at PASSIVE_LEVEL
  * under the device's start_io mutex, so one at a time, as the port serializes them. That
- * mutex is the device lock of VideoPortAcquireDeviceLock / VideoPortReleaseDeviceLock.
+ * mutex is the device lock of VideoPortAcquireDeviceLock (host/devicelock.c).
  *
  * Stop (vpspin_stop_device): the sources of work stop first (timer and interrupt threads,
  * each finishing the call it is in), then the DPC thread runs what is still queued and
@@ -229,24 +229,6 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
     if (Information != NULL)
         *Information = status.Information;
     return status.Status;
-}
-
-/* The device lock is the lock HwStartIO runs under (PASSIVE_LEVEL: it is a mutex). */
-VOID VideoPortAcquireDeviceLock(PVOID HwDeviceExtension)
-{
-    if (!vsp_irql_allows(VSP_API_VideoPortAcquireDeviceLock, VSP_RULE_IRQL, PASSIVE_LEVEL,
-                         (ULONG_PTR)HwDeviceExtension, 0))
-        return;
-    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
-    if (d != NULL)
-        pthread_mutex_lock(&d->start_io);
-}
-
-VOID VideoPortReleaseDeviceLock(PVOID HwDeviceExtension)
-{
-    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
-    if (d != NULL)
-        pthread_mutex_unlock(&d->start_io);
 }
 
 PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }

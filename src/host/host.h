@@ -27,8 +27,9 @@
  * extension -> device table), request.c (requests to a device's threads, waiting),
  * interrupt.c (interrupts, VideoPortSynchronizeExecution, VideoPortEnable/DisableInterrupt),
  * dpc.c (VideoPortQueueDpc), timer.c (VideoPortStart/StopTimer), registry.c (the device's
- * registry key), errorlog.c (VideoPortLogError), procaddress.c (the services by name),
- * device.c (device start and stop, HwStartIO and the device lock, the leak checks),
+ * registry key), errorlog.c (VideoPortLogError), devicelock.c (VideoPortAcquire/
+ * ReleaseDeviceLock), procaddress.c (the services by name), device.c (device start and
+ * stop, HwStartIO, the leak checks),
  * driver.c (DriverEntry, VideoPortInitialize).
  */
 #ifndef VSP_HOST_H

@@ -2,9 +2,10 @@
  * host/procaddress.c - the port's services by name: what HwFindAdapter finds in
  * ConfigInfo->VideoPortGetProcAddress. On Windows it returns the address of a videoprt.sys
  * or ntoskrnl export by name, so that a miniport can use services of newer systems when
- * they exist; here it knows every VideoPort and Ke service vpspin provides (the table is
- * sorted, and tests/wdk/test_services.c checks it against the library's exports) and
- * returns NULL for any other name. Any IRQL.
+ * they exist; here it knows every VideoPort and Ke service vpspin provides but
+ * VideoPortInitialize, which only DriverEntry calls (the table is sorted, and
+ * tests/wdk/test_services.c checks it against the library's exports), and returns NULL for
+ * any other name. Any IRQL.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,7 +89,6 @@ static const struct vsp_service vsp_services[] = {
     VSP_SERVICE(VideoPortGetCurrentIrql),
     VSP_SERVICE(VideoPortGetRegistryParameters),
     VSP_SERVICE(VideoPortGetVersion),
-    VSP_SERVICE(VideoPortInitialize),
     VSP_SERVICE(VideoPortInterlockedDecrement),
     VSP_SERVICE(VideoPortInterlockedExchange),
     VSP_SERVICE(VideoPortInterlockedIncrement),
