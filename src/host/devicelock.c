@@ -22,4 +22,3 @@ VOID VideoPortReleaseDeviceLock(PVOID HwDeviceExtension)
     if (d != NULL)
         pthread_mutex_unlock(&d->start_io);
 }
-

@@ -15,10 +15,14 @@
 
 struct vsp_service {
     const char *name;
-    uintptr_t address; /* a function's, as an integer: ISO C converts no function pointer to PVOID */
+    uintptr_t
+        address; /* a function's, as an integer: ISO C converts no function pointer to PVOID */
 };
 
-#define VSP_SERVICE(name) {#name, (uintptr_t)name}
+#define VSP_SERVICE(name)                                                                          \
+    {                                                                                              \
+#name, (uintptr_t)name                                                                     \
+    }
 
 static const struct vsp_service vsp_services[] = {
     VSP_SERVICE(DbgPrint),

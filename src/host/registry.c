@@ -51,7 +51,8 @@ static struct vsp_reg_value **vsp_find(struct vsp_reg_value **list, const WCHAR 
     return list;
 }
 
-static struct vsp_reg_value *vsp_value_new(const WCHAR *name, ULONG type, const void *data, ULONG length)
+static struct vsp_reg_value *vsp_value_new(const WCHAR *name, ULONG type, const void *data,
+                                           ULONG length)
 {
     size_t n = vsp_wlen(name);
     struct vsp_reg_value *v = vsp_alloc(sizeof *v);
@@ -144,7 +145,8 @@ VP_STATUS vpspin_query_registry_value(vpspin_device *Device, const char *ValueNa
                                       void *Data, ULONG *Length)
 {
     WCHAR name[256];
-    if (Device == NULL || ValueName == NULL || Length == NULL || !vsp_wide_name(ValueName, name, 256))
+    if (Device == NULL || ValueName == NULL || Length == NULL ||
+        !vsp_wide_name(ValueName, name, 256))
         return ERROR_INVALID_PARAMETER;
     VP_STATUS status = ERROR_FILE_NOT_FOUND;
     pthread_mutex_lock(&Device->registry_mutex);
@@ -192,7 +194,8 @@ static bool vsp_read_named_file(const struct vsp_reg_value *v, UCHAR **data, ULO
 
 VP_STATUS VideoPortGetRegistryParameters(PVOID HwDeviceExtension, PWSTR ParameterName,
                                          UCHAR IsParameterFileName,
-                                         PMINIPORT_GET_REGISTRY_ROUTINE CallbackRoutine, PVOID Context)
+                                         PMINIPORT_GET_REGISTRY_ROUTINE CallbackRoutine,
+                                         PVOID Context)
 {
     if (!vsp_irql_allows(VSP_API_VideoPortGetRegistryParameters, VSP_RULE_IRQL, PASSIVE_LEVEL,
                          (ULONG_PTR)ParameterName, 0))

@@ -82,6 +82,8 @@ __attribute__((constructor)) static void vsp_debug_from_env(void)
             vsp_debug_max = i;
             return;
         }
-    fprintf(stderr, "vpspin: VPSPIN_DEBUG_PRINT=%s is not none, error, warn, trace or info; "
-                    "using warn\n", s);
+    fprintf(stderr,
+            "vpspin: VPSPIN_DEBUG_PRINT=%s is not none, error, warn, trace or info; "
+            "using warn\n",
+            s);
 }

@@ -38,9 +38,9 @@ _Static_assert(sizeof(struct vsp_pool_block) % 16 == 0, "blocks stay 16-byte ali
 
 static pthread_mutex_t vsp_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct vsp_pool_block vsp_pool_list = {&vsp_pool_list, &vsp_pool_list, 0, 0, 0, 0, 0, 0};
-static uintptr_t *vsp_live;            /* the set: 0 empty, 1 a tombstone, else an address */
+static uintptr_t *vsp_live; /* the set: 0 empty, 1 a tombstone, else an address */
 static size_t vsp_live_cap, vsp_live_used, vsp_live_count; /* slots, not empty, live */
-static uintptr_t vsp_freed[VSP_FREED];  /* the last addresses freed */
+static uintptr_t vsp_freed[VSP_FREED];                     /* the last addresses freed */
 static unsigned vsp_freed_next;
 
 static size_t vsp_hash(uintptr_t p)
@@ -63,13 +63,17 @@ static size_t vsp_live_slot(uintptr_t p)
     return i;
 }
 
-static bool vsp_live_has(uintptr_t p) { return vsp_live_cap != 0 && vsp_live[vsp_live_slot(p)] == p; }
+static bool vsp_live_has(uintptr_t p)
+{
+    return vsp_live_cap != 0 && vsp_live[vsp_live_slot(p)] == p;
+}
 
 static bool vsp_live_grow(void)
 {
     /* Twice the slots if half hold live addresses, else the same number without tombstones. */
-    size_t cap = vsp_live_cap == 0 ? 256 : vsp_live_count * 4 > vsp_live_cap ? vsp_live_cap * 2
-                                                                             : vsp_live_cap;
+    size_t cap = vsp_live_cap == 0                   ? 256
+                 : vsp_live_count * 4 > vsp_live_cap ? vsp_live_cap * 2
+                                                     : vsp_live_cap;
     uintptr_t *old = vsp_live, *table = vsp_alloc(cap * sizeof *table);
     if (table == NULL)
         return false;
@@ -197,9 +201,8 @@ bool vsp_pool_free(enum vsp_api api, PVOID p, const ULONG *tag, enum vsp_pool_ki
             !vsp_report_service(api, VSP_RULE_FREE_TAG, (ULONG_PTR)p, *tag, own_tag))
             return false;
         const void *object = vsp_ke_object_within(p, size);
-        if (object != NULL &&
-            !vsp_report_service(api, VSP_RULE_FREE_TIMER, (ULONG_PTR)object, (ULONG_PTR)type,
-                                (ULONG_PTR)p))
+        if (object != NULL && !vsp_report_service(api, VSP_RULE_FREE_TIMER, (ULONG_PTR)object,
+                                                  (ULONG_PTR)type, (ULONG_PTR)p))
             return false;
     }
     /* Unchecked too: a timer or DPC left in freed memory would fire into it. */
@@ -297,8 +300,8 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return vsp_pool_alloc(VSP_API_ExAllocatePoolWithTag, PoolType, NumberOfBytes, 0x656E6F4E,
-                          NULL, VSP_POOL_DRIVER, __builtin_return_address(0)); /* 'None' */
+    return vsp_pool_alloc(VSP_API_ExAllocatePoolWithTag, PoolType, NumberOfBytes, 0x656E6F4E, NULL,
+                          VSP_POOL_DRIVER, __builtin_return_address(0)); /* 'None' */
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)

@@ -23,8 +23,8 @@ enum vsp_pool_kind {
 /* Checks the IRQL (0x01/0x02 by type) and size (0x00) rules, then allocates. NULL when out
  * of memory, failure is injected (vpspin_fail_allocations) or a report's handler returned.
  * owner is what the block belongs to (a HwDeviceExtension, or NULL). */
-PVOID vsp_pool_alloc(enum vsp_api api, POOL_TYPE type, SIZE_T bytes, ULONG tag,
-                     const void *owner, enum vsp_pool_kind kind, const void *caller);
+PVOID vsp_pool_alloc(enum vsp_api api, POOL_TYPE type, SIZE_T bytes, ULONG tag, const void *owner,
+                     enum vsp_pool_kind kind, const void *caller);
 
 /* Checks and frees: an address that is not a live block (0x10, or 0x13 if it was freed),
  * the IRQL (0x11/0x12 by its type), a set timer or queued DPC inside it (0x15), and, if tag

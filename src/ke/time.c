@@ -14,7 +14,7 @@
 #include "base/cpu.h"
 
 #define VSP_EPOCH_1601 11644473600ull /* seconds from 1601-01-01 to 1970-01-01 */
-#define VSP_TICK 156250u              /* 100 ns units per clock tick */
+#define VSP_TICK       156250u        /* 100 ns units per clock tick */
 
 VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
 {

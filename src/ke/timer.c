@@ -90,7 +90,8 @@ static void vsp_timer_expire(PKTIMER t)
     if (t->Dpc != NULL) {
         LARGE_INTEGER now;
         KeQuerySystemTime(&now);
-        KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)now.LowPart, (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
+        KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)now.LowPart,
+                         (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
     }
 }
 
@@ -163,7 +164,8 @@ static BOOLEAN vsp_timer_set(enum vsp_api api, PKTIMER Timer, LARGE_INTEGER DueT
     Timer->Header.Inserted = 0;
     __atomic_store_n(&Timer->Header.SignalState, 0, __ATOMIC_RELEASE);
     if (vsp_timer_thread_start()) {
-        Timer->DueTime.QuadPart = deadline == VSP_WAIT_FOREVER ? UINT64_MAX / 100u : deadline / 100u;
+        Timer->DueTime.QuadPart =
+            deadline == VSP_WAIT_FOREVER ? UINT64_MAX / 100u : deadline / 100u;
         Timer->Period = Period > 0 ? (ULONG)Period : 0;
         Timer->Dpc = Dpc;
         Timer->Header.Inserted = 1;

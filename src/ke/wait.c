@@ -34,7 +34,8 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR
     return vsp_wait_object(VSP_API_KeWaitForSingleObject, Object, Timeout);
 }
 
-NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
+NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                                PLARGE_INTEGER Interval)
 {
     (void)WaitMode, (void)Alertable;
     if (!vsp_irql_allows(VSP_API_KeDelayExecutionThread, VSP_RULE_APC_LTE, APC_LEVEL, 0, 0))

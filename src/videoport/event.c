@@ -32,7 +32,8 @@ static PRKEVENT vsp_vp_event(enum vsp_api api, PEVENT pEvent)
     return NULL;
 }
 
-VP_STATUS VideoPortCreateEvent(PVOID HwDeviceExtension, ULONG EventFlag, PVOID Unused, PEVENT *ppEvent)
+VP_STATUS VideoPortCreateEvent(PVOID HwDeviceExtension, ULONG EventFlag, PVOID Unused,
+                               PEVENT *ppEvent)
 {
     (void)Unused;
     if (!vsp_irql_allows(VSP_API_VideoPortCreateEvent, VSP_RULE_IRQL, DISPATCH_LEVEL, 0, 0))
@@ -86,14 +87,15 @@ LONG VideoPortReadStateEvent(PVOID HwDeviceExtension, PEVENT pEvent)
     return e != NULL ? vsp_event_read(VSP_API_VideoPortReadStateEvent, e) : 0;
 }
 
-VP_STATUS VideoPortWaitForSingleObject(PVOID HwDeviceExtension, PVOID Object, PLARGE_INTEGER Timeout)
+VP_STATUS VideoPortWaitForSingleObject(PVOID HwDeviceExtension, PVOID Object,
+                                       PLARGE_INTEGER Timeout)
 {
     (void)HwDeviceExtension;
     PVOID target = Object;
     if (vsp_pool_is(Object, VSP_POOL_EVENT))
         target = &((struct vsp_vp_event *)Object)->event;
     NTSTATUS status = vsp_wait_object(VSP_API_VideoPortWaitForSingleObject, target, Timeout);
-    return status == STATUS_SUCCESS ? NO_ERROR
+    return status == STATUS_SUCCESS   ? NO_ERROR
            : status == STATUS_TIMEOUT ? WAIT_TIMEOUT
                                       : ERROR_INVALID_PARAMETER;
 }

@@ -14,16 +14,19 @@ VP_STATUS VideoPortQueryServices(PVOID HwDeviceExtension, VIDEO_PORT_SERVICES Se
 }
 
 VP_STATUS VideoPortRegisterBugcheckCallback(PVOID HwDeviceExtension, ULONG BugcheckCode,
-                                            PVIDEO_BUGCHECK_CALLBACK Callback, ULONG BugcheckDataSize)
+                                            PVIDEO_BUGCHECK_CALLBACK Callback,
+                                            ULONG BugcheckDataSize)
 {
     (void)HwDeviceExtension, (void)BugcheckCode, (void)Callback, (void)BugcheckDataSize;
     return NO_ERROR;
 }
 
-PVIDEO_DEBUG_REPORT VideoPortDbgReportCreate(PVOID HwDeviceExtension, ULONG ulCode, ULONG_PTR ulpArg1,
-                                             ULONG_PTR ulpArg2, ULONG_PTR ulpArg3, ULONG_PTR ulpArg4)
+PVIDEO_DEBUG_REPORT VideoPortDbgReportCreate(PVOID HwDeviceExtension, ULONG ulCode,
+                                             ULONG_PTR ulpArg1, ULONG_PTR ulpArg2,
+                                             ULONG_PTR ulpArg3, ULONG_PTR ulpArg4)
 {
-    (void)HwDeviceExtension, (void)ulCode, (void)ulpArg1, (void)ulpArg2, (void)ulpArg3, (void)ulpArg4;
+    (void)HwDeviceExtension, (void)ulCode, (void)ulpArg1, (void)ulpArg2, (void)ulpArg3,
+        (void)ulpArg4;
     return NULL;
 }
 

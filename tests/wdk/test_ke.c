@@ -286,11 +286,32 @@ static KEVENT garbage; /* never initialized */
 static LARGE_INTEGER zero_timeout, long_timeout = {.QuadPart = -1};
 
 enum {
-    A_SET_EVENT, A_SET_EVENT_WAIT, A_RESET_EVENT, A_CLEAR_EVENT, A_READ_EVENT, A_WAIT,
-    A_WAIT_POLL, A_DELAY, A_FLUSH_DPCS, A_INIT_TIMER, A_SET_TIMER, A_CANCEL_TIMER,
-    A_READ_TIMER, A_ALLOC_NONPAGED, A_ALLOC_PAGED, A_ALLOC_ZERO, A_FREE_NONPAGED, A_FREE_PAGED,
-    A_FREE_BAD, A_FREE_TWICE, A_FREE_TAG, A_FREE_TIMER, A_WAIT_GARBAGE, A_SET_GARBAGE,
-    A_TIMER_GARBAGE, A_DPC_GARBAGE,
+    A_SET_EVENT,
+    A_SET_EVENT_WAIT,
+    A_RESET_EVENT,
+    A_CLEAR_EVENT,
+    A_READ_EVENT,
+    A_WAIT,
+    A_WAIT_POLL,
+    A_DELAY,
+    A_FLUSH_DPCS,
+    A_INIT_TIMER,
+    A_SET_TIMER,
+    A_CANCEL_TIMER,
+    A_READ_TIMER,
+    A_ALLOC_NONPAGED,
+    A_ALLOC_PAGED,
+    A_ALLOC_ZERO,
+    A_FREE_NONPAGED,
+    A_FREE_PAGED,
+    A_FREE_BAD,
+    A_FREE_TWICE,
+    A_FREE_TAG,
+    A_FREE_TIMER,
+    A_WAIT_GARBAGE,
+    A_SET_GARBAGE,
+    A_TIMER_GARBAGE,
+    A_DPC_GARBAGE,
 };
 
 struct rule {
@@ -304,30 +325,38 @@ struct rule {
 
 static const struct rule rules[] = {
     {"KeSetEvent above DISPATCH", A_SET_EVENT, 3, DISPATCH_LEVEL, 0x20016, "KeSetEvent"},
-    {"KeSetEvent(Wait) above APC", A_SET_EVENT_WAIT, DISPATCH_LEVEL, APC_LEVEL, 0x20016, "KeSetEvent"},
+    {"KeSetEvent(Wait) above APC", A_SET_EVENT_WAIT, DISPATCH_LEVEL, APC_LEVEL, 0x20016,
+     "KeSetEvent"},
     {"KeResetEvent above DISPATCH", A_RESET_EVENT, 3, DISPATCH_LEVEL, 0x20011, "KeResetEvent"},
     {"KeClearEvent above DISPATCH", A_CLEAR_EVENT, 3, DISPATCH_LEVEL, 0x20011, "KeClearEvent"},
-    {"KeReadStateEvent above DISPATCH", A_READ_EVENT, 3, DISPATCH_LEVEL, 0x20011, "KeReadStateEvent"},
+    {"KeReadStateEvent above DISPATCH", A_READ_EVENT, 3, DISPATCH_LEVEL, 0x20011,
+     "KeReadStateEvent"},
     {"KeWaitForSingleObject with a timeout at DISPATCH", A_WAIT, DISPATCH_LEVEL, APC_LEVEL, 0xF003,
      "KeWaitForSingleObject"},
     {"KeWaitForSingleObject polling above DISPATCH", A_WAIT_POLL, 3, DISPATCH_LEVEL, 0xF003,
      "KeWaitForSingleObject"},
     {"KeDelayExecutionThread at DISPATCH", A_DELAY, DISPATCH_LEVEL, APC_LEVEL, 0x2000F,
      "KeDelayExecutionThread"},
-    {"KeFlushQueuedDpcs at APC", A_FLUSH_DPCS, APC_LEVEL, PASSIVE_LEVEL, 0xF003, "KeFlushQueuedDpcs"},
-    {"KeInitializeTimer above DISPATCH", A_INIT_TIMER, 3, DISPATCH_LEVEL, 0x20011, "KeInitializeTimer"},
+    {"KeFlushQueuedDpcs at APC", A_FLUSH_DPCS, APC_LEVEL, PASSIVE_LEVEL, 0xF003,
+     "KeFlushQueuedDpcs"},
+    {"KeInitializeTimer above DISPATCH", A_INIT_TIMER, 3, DISPATCH_LEVEL, 0x20011,
+     "KeInitializeTimer"},
     {"KeSetTimer above DISPATCH", A_SET_TIMER, 3, DISPATCH_LEVEL, 0x20011, "KeSetTimer"},
     {"KeCancelTimer above DISPATCH", A_CANCEL_TIMER, 3, DISPATCH_LEVEL, 0x20011, "KeCancelTimer"},
-    {"KeReadStateTimer above DISPATCH", A_READ_TIMER, 3, DISPATCH_LEVEL, 0x20011, "KeReadStateTimer"},
-    {"nonpaged pool above DISPATCH", A_ALLOC_NONPAGED, 3, DISPATCH_LEVEL, 0x02, "ExAllocatePoolWithTag"},
-    {"paged pool above APC", A_ALLOC_PAGED, DISPATCH_LEVEL, APC_LEVEL, 0x01, "ExAllocatePoolWithTag"},
+    {"KeReadStateTimer above DISPATCH", A_READ_TIMER, 3, DISPATCH_LEVEL, 0x20011,
+     "KeReadStateTimer"},
+    {"nonpaged pool above DISPATCH", A_ALLOC_NONPAGED, 3, DISPATCH_LEVEL, 0x02,
+     "ExAllocatePoolWithTag"},
+    {"paged pool above APC", A_ALLOC_PAGED, DISPATCH_LEVEL, APC_LEVEL, 0x01,
+     "ExAllocatePoolWithTag"},
     {"zero-byte pool", A_ALLOC_ZERO, PASSIVE_LEVEL, 0xFF, 0x00, "ExAllocatePoolWithTag"},
     {"nonpaged free above DISPATCH", A_FREE_NONPAGED, 3, DISPATCH_LEVEL, 0x12, "ExFreePoolWithTag"},
     {"paged free above APC", A_FREE_PAGED, DISPATCH_LEVEL, APC_LEVEL, 0x11, "ExFreePoolWithTag"},
     {"free of a wild address", A_FREE_BAD, PASSIVE_LEVEL, 0xFF, 0x10, "ExFreePoolWithTag"},
     {"free twice", A_FREE_TWICE, PASSIVE_LEVEL, 0xFF, 0x13, "ExFreePoolWithTag"},
     {"free with another tag", A_FREE_TAG, PASSIVE_LEVEL, 0xFF, 0xF005, "ExFreePoolWithTag"},
-    {"free of pool holding a set timer", A_FREE_TIMER, PASSIVE_LEVEL, 0xFF, 0x15, "ExFreePoolWithTag"},
+    {"free of pool holding a set timer", A_FREE_TIMER, PASSIVE_LEVEL, 0xFF, 0x15,
+     "ExFreePoolWithTag"},
     {"wait on an uninitialized event", A_WAIT_GARBAGE, PASSIVE_LEVEL, 0xFF, 0xF004,
      "KeWaitForSingleObject"},
     {"set an uninitialized event", A_SET_GARBAGE, PASSIVE_LEVEL, 0xFF, 0xF004, "KeSetEvent"},
@@ -335,7 +364,10 @@ static const struct rule rules[] = {
     {"queue an uninitialized DPC", A_DPC_GARBAGE, PASSIVE_LEVEL, 0xFF, 0xF004, "KeInsertQueueDpc"},
 };
 
-static VOID nothing(PKDPC Dpc, PVOID C, PVOID A1, PVOID A2) { (void)Dpc, (void)C, (void)A1, (void)A2; }
+static VOID nothing(PKDPC Dpc, PVOID C, PVOID A1, PVOID A2)
+{
+    (void)Dpc, (void)C, (void)A1, (void)A2;
+}
 
 /* Makes the call of act; returns a value that says whether it had its effect. */
 static long act(int a, bool breaking)
@@ -477,8 +509,8 @@ static void run_rule(const struct rule *r)
     long effect = act(r->act, true);
     KeLowerIrql(old);
     if (reports != before + 1 || last.Parameter1 != r->p1 || strcmp(last.Api, r->api) != 0) {
-        fprintf(stderr, "rule '%s': %d report(s), last P1 0x%lX by %s\n", r->what,
-                reports - before, (unsigned long)last.Parameter1, last.Api);
+        fprintf(stderr, "rule '%s': %d report(s), last P1 0x%lX by %s\n", r->what, reports - before,
+                (unsigned long)last.Parameter1, last.Api);
         CHECK(false);
     }
     CHECK_EQ(last.BugCheckCode, 0xC4);

@@ -43,7 +43,7 @@
 #include "check.h"
 
 #define OFF(type, member, value) C_ASSERT(offsetof(type, member) == (value))
-#define SIZE(type, value) C_ASSERT(sizeof(type) == (value))
+#define SIZE(type, value)        C_ASSERT(sizeof(type) == (value))
 
 /* ---- ntdef.h ---------------------------------------------------------------------------- */
 SIZE(CHAR, 1);
@@ -218,7 +218,8 @@ SIZE(VIDEO_X86_BIOS_ARGUMENTS, 28);
 SIZE(INT10_BIOS_ARGUMENTS, 32);
 SIZE(VIDEO_HARDWARE_CONFIGURATION_DATA, 40);
 
-/* ---- ntddvdeo.h ------------------------------------------------------------------------------- */
+/* ---- ntddvdeo.h -------------------------------------------------------------------------------
+ */
 SIZE(VIDEO_MODE_INFORMATION, 80);
 OFF(VIDEO_MODE_INFORMATION, AttributeFlags, 64);
 OFF(VIDEO_MODE_INFORMATION, DriverSpecificAttributeFlags, 76);
@@ -265,7 +266,8 @@ C_ASSERT(IOCTL_VIDEO_SET_CURRENT_MODE == 0x23040C);
 C_ASSERT(IOCTL_VIDEO_MAP_VIDEO_MEMORY == 0x230458);
 C_ASSERT(IOCTL_VIDEO_SAVE_HARDWARE_STATE == 0x230200);
 C_ASSERT(IOCTL_VIDEO_SET_DISPLAY_BRIGHTNESS == 0x23049C);
-C_ASSERT(CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_OUT_DIRECT, FILE_READ_ACCESS | FILE_WRITE_ACCESS) == 0x22E002);
+C_ASSERT(CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_OUT_DIRECT,
+                  FILE_READ_ACCESS | FILE_WRITE_ACCESS) == 0x22E002);
 C_ASSERT(DEVICE_TYPE_FROM_CTL_CODE(IOCTL_VIDEO_RESET_DEVICE) == FILE_DEVICE_VIDEO);
 C_ASSERT(STATUS_SUCCESS == 0 && STATUS_TIMEOUT == 0x102 && STATUS_PENDING == 0x103);
 C_ASSERT(STATUS_INVALID_PARAMETER == (NTSTATUS)0xC000000D);
@@ -285,8 +287,9 @@ typedef struct _MY_EXTENSION {
     LIST_ENTRY Link;
 } MY_EXTENSION;
 
-static ULONG sal_annotated(_In_ PVOID Extension, __in_bcount(Length) PUCHAR Buffer, __in ULONG Length,
-                           _Out_writes_bytes_(Length) PUCHAR Copy, __inout_opt PULONG Count)
+static ULONG sal_annotated(_In_ PVOID Extension, __in_bcount(Length) PUCHAR Buffer,
+                           __in ULONG Length, _Out_writes_bytes_(Length) PUCHAR Copy,
+                           __inout_opt PULONG Count)
 {
     UNREFERENCED_PARAMETER(Extension);
     RtlCopyMemory(Copy, Buffer, Length);
@@ -365,7 +368,8 @@ int main(void)
     SINGLE_LIST_ENTRY stack = {NULL}, s1, s2;
     PushEntryList(&stack, &s1);
     PushEntryList(&stack, &s2);
-    CHECK(PopEntryList(&stack) == &s2 && PopEntryList(&stack) == &s1 && PopEntryList(&stack) == NULL);
+    CHECK(PopEntryList(&stack) == &s2 && PopEntryList(&stack) == &s1 &&
+          PopEntryList(&stack) == NULL);
 
     /* The Interlocked family and the barrier: values, as on Windows. */
     LONG v = 5;

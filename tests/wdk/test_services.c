@@ -33,25 +33,25 @@
 
 /* ===== The miniport ======================================================================= */
 
-#define IOCTL_TEST(n) CTL_CODE(FILE_DEVICE_VIDEO, 0x800 + (n), METHOD_BUFFERED, FILE_ANY_ACCESS)
-#define IOCTL_MEMORY IOCTL_TEST(0)
-#define IOCTL_EVENTS IOCTL_TEST(1)
-#define IOCTL_REGISTRY IOCTL_TEST(2)
-#define IOCTL_SYSTEM IOCTL_TEST(3)
-#define IOCTL_LEAK IOCTL_TEST(4)
-#define IOCTL_RULE IOCTL_TEST(5)
+#define IOCTL_TEST(n)     CTL_CODE(FILE_DEVICE_VIDEO, 0x800 + (n), METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_MEMORY      IOCTL_TEST(0)
+#define IOCTL_EVENTS      IOCTL_TEST(1)
+#define IOCTL_REGISTRY    IOCTL_TEST(2)
+#define IOCTL_SYSTEM      IOCTL_TEST(3)
+#define IOCTL_LEAK        IOCTL_TEST(4)
+#define IOCTL_RULE        IOCTL_TEST(5)
 #define IOCTL_DEVICE_LOCK IOCTL_TEST(6)
 
 typedef struct _HW_DEVICE_EXTENSION {
     PSPIN_LOCK Lock;
-    PEVENT DpcDone;   /* set by the DPC the ISR queues */
-    LONG DpcsRun;     /* interlocked */
-    LONG Interrupts;  /* interlocked */
+    PEVENT DpcDone;  /* set by the DPC the ISR queues */
+    LONG DpcsRun;    /* interlocked */
+    LONG Interrupts; /* interlocked */
     PVIDEO_PORT_GET_PROC_ADDRESS GetProcAddress;
     ULONG XResolution; /* from the registry, in HwFindAdapter */
     WCHAR Name[32];
-    PVOID Leaked;      /* freed by nobody: the stop reports it */
-    KTIMER Timer;      /* set far ahead and left so: the stop cancels it */
+    PVOID Leaked; /* freed by nobody: the stop reports it */
+    KTIMER Timer; /* set far ahead and left so: the stop cancels it */
 } HW_DEVICE_EXTENSION, *PHW_DEVICE_EXTENSION;
 
 typedef struct _RESULTS {
@@ -104,8 +104,9 @@ static VP_STATUS MpFindAdapter(PVOID HwDeviceExtension, PVOID HwContext, PWSTR A
     UNREFERENCED_PARAMETER(HwContext);
     UNREFERENCED_PARAMETER(ArgumentString);
     *Again = FALSE;
-    if (ConfigInfo->Length < sizeof(VIDEO_PORT_CONFIG_INFO) || ConfigInfo->VideoPortGetProcAddress == NULL ||
-        ConfigInfo->DriverRegistryPath == NULL || ConfigInfo->DriverRegistryPath[0] != L'\\')
+    if (ConfigInfo->Length < sizeof(VIDEO_PORT_CONFIG_INFO) ||
+        ConfigInfo->VideoPortGetProcAddress == NULL || ConfigInfo->DriverRegistryPath == NULL ||
+        ConfigInfo->DriverRegistryPath[0] != L'\\')
         return ERROR_DEV_NOT_EXIST;
     ext->GetProcAddress = ConfigInfo->VideoPortGetProcAddress;
     /* A service taken by name, as miniports do for those of newer systems. */
@@ -147,9 +148,9 @@ static VOID MpMemory(PHW_DEVICE_EXTENSION ext, RESULTS *r)
     if (p != NULL)
         VideoPortZeroMemory(p, 64);
     PVOID buffer = NULL;
-    r->Values[4] = VideoPortAllocateBuffer(ext, 100, &buffer);       /* NO_ERROR */
+    r->Values[4] = VideoPortAllocateBuffer(ext, 100, &buffer); /* NO_ERROR */
     r->Values[5] = buffer != NULL;
-    r->Values[6] = VideoPortAllocateBuffer(ext, 100, NULL);          /* ERROR_INVALID_PARAMETER */
+    r->Values[6] = VideoPortAllocateBuffer(ext, 100, NULL); /* ERROR_INVALID_PARAMETER */
     VideoPortReleaseBuffer(ext, buffer);
     VideoPortFreePool(ext, q);
     VideoPortFreePool(ext, p);
@@ -167,23 +168,23 @@ static VOID MpEvents(PHW_DEVICE_EXTENSION ext, RESULTS *r)
 {
     PEVENT e = NULL;
     r->Values[0] = VideoPortCreateEvent(ext, NOTIFICATION_EVENT, NULL, &e);
-    r->Values[1] = VideoPortReadStateEvent(ext, e);          /* 0 */
-    LARGE_INTEGER timeout = {.QuadPart = -10 * 10000};       /* 10 ms */
+    r->Values[1] = VideoPortReadStateEvent(ext, e);    /* 0 */
+    LARGE_INTEGER timeout = {.QuadPart = -10 * 10000}; /* 10 ms */
     LONGLONG f, t0 = VideoPortQueryPerformanceCounter(ext, &f);
     r->Values[2] = VideoPortWaitForSingleObject(ext, e, &timeout); /* WAIT_TIMEOUT */
     r->Values[3] = (VideoPortQueryPerformanceCounter(ext, NULL) - t0) * 1000 / f >= 10;
-    r->Values[4] = VideoPortSetEvent(ext, e);                /* 0: was not signaled */
+    r->Values[4] = VideoPortSetEvent(ext, e);                      /* 0: was not signaled */
     r->Values[5] = VideoPortWaitForSingleObject(ext, e, &timeout); /* NO_ERROR */
-    r->Values[6] = VideoPortReadStateEvent(ext, e);          /* 1: stays signaled */
+    r->Values[6] = VideoPortReadStateEvent(ext, e);                /* 1: stays signaled */
     VideoPortClearEvent(ext, e);
-    r->Values[7] = VideoPortReadStateEvent(ext, e);          /* 0 */
-    r->Values[8] = VideoPortDeleteEvent(ext, e);             /* NO_ERROR */
+    r->Values[7] = VideoPortReadStateEvent(ext, e); /* 0 */
+    r->Values[8] = VideoPortDeleteEvent(ext, e);    /* NO_ERROR */
     /* A KEVENT the miniport owns works the same. */
     KEVENT k;
     KeInitializeEvent(&k, NotificationEvent, TRUE);
     r->Values[9] = VideoPortWaitForSingleObject(ext, &k, NULL); /* NO_ERROR */
     /* The ISR's DPC sets DpcDone: the request waits for it (raised by the program). */
-    LARGE_INTEGER second = {.QuadPart = -100000000LL};      /* 10 s: the program raises it now */
+    LARGE_INTEGER second = {.QuadPart = -100000000LL}; /* 10 s: the program raises it now */
     r->Values[10] = VideoPortWaitForSingleObject(ext, ext->DpcDone, &second);
     r->Values[11] = (ULONG)ext->DpcsRun;
 }
@@ -197,9 +198,11 @@ static VOID MpRegistry(PHW_DEVICE_EXTENSION ext, RESULTS *r)
     ULONG mode = 0x1234;
     r->Values[3] = VideoPortSetRegistryParameters(ext, L"CurrentMode", &mode, sizeof mode);
     ULONG back = 0;
-    r->Values[4] = VideoPortGetRegistryParameters(ext, L"CURRENTMODE", FALSE, MpDwordCallback, &back);
+    r->Values[4] =
+        VideoPortGetRegistryParameters(ext, L"CURRENTMODE", FALSE, MpDwordCallback, &back);
     r->Values[5] = back;
-    r->Values[6] = VideoPortGetRegistryParameters(ext, L"NoSuchValue", FALSE, MpDwordCallback, &back);
+    r->Values[6] =
+        VideoPortGetRegistryParameters(ext, L"NoSuchValue", FALSE, MpDwordCallback, &back);
     WCHAR file[32];
     r->Values[7] = VideoPortGetRegistryParameters(ext, L"BiosFile", TRUE, MpStringCallback, file);
     r->Values[8] = file[0] | (ULONG)file[1] << 16; /* the file's bytes, as UTF-16 pairs */
@@ -253,9 +256,23 @@ static VOID MpLeak(PHW_DEVICE_EXTENSION ext, RESULTS *r)
 
 /* IOCTL_RULE: one call that breaks a rule (Values[0] says which), at the IRQL Values[1]. */
 enum {
-    R_REGISTRY_GET, R_REGISTRY_SET, R_SET_EVENT, R_WAIT, R_CREATE_EVENT, R_DELETE_EVENT_BAD,
-    R_POOL_PAGED, R_POOL_NONPAGED, R_POOL_FREE_BAD, R_BUFFER, R_VERSION, R_LOG_ERROR,
-    R_INTERRUPT, R_DEVICE_LOCK, R_CLEAR_EVENT, R_READ_EVENT, R_RULES
+    R_REGISTRY_GET,
+    R_REGISTRY_SET,
+    R_SET_EVENT,
+    R_WAIT,
+    R_CREATE_EVENT,
+    R_DELETE_EVENT_BAD,
+    R_POOL_PAGED,
+    R_POOL_NONPAGED,
+    R_POOL_FREE_BAD,
+    R_BUFFER,
+    R_VERSION,
+    R_LOG_ERROR,
+    R_INTERRUPT,
+    R_DEVICE_LOCK,
+    R_CLEAR_EVENT,
+    R_READ_EVENT,
+    R_RULES
 };
 
 static VOID MpRule(PHW_DEVICE_EXTENSION ext, const RESULTS *in, RESULTS *r)
@@ -266,7 +283,8 @@ static VOID MpRule(PHW_DEVICE_EXTENSION ext, const RESULTS *in, RESULTS *r)
     PEVENT e = NULL;
     if (rule == R_SET_EVENT || rule == R_WAIT || rule == R_CLEAR_EVENT || rule == R_READ_EVENT)
         VideoPortCreateEvent(ext, NOTIFICATION_EVENT, NULL, &e);
-    PVOID block = rule == R_POOL_FREE_BAD ? VideoPortAllocatePool(ext, VpNonPagedPool, 8, 'eluR') : NULL;
+    PVOID block =
+        rule == R_POOL_FREE_BAD ? VideoPortAllocatePool(ext, VpNonPagedPool, 8, 'eluR') : NULL;
     LARGE_INTEGER timeout = {.QuadPart = -1};
     KeRaiseIrql(irql, &old);
     switch (rule) {
@@ -403,7 +421,8 @@ static RESULTS request(vpspin_device *d, ULONG code, const RESULTS *in)
     RESULTS r;
     memset(&r, 0, sizeof r);
     ULONG_PTR info = 0;
-    CHECK_EQ(vpspin_send_request(d, code, (PVOID)in, in ? sizeof *in : 0, &r, sizeof r, &info), NO_ERROR);
+    CHECK_EQ(vpspin_send_request(d, code, (PVOID)in, in ? sizeof *in : 0, &r, sizeof r, &info),
+             NO_ERROR);
     CHECK_EQ(info, sizeof r);
     return r;
 }
@@ -437,7 +456,8 @@ static const struct rule_case rule_cases[] = {
      "VideoPortReadStateEvent"},
     {"WaitForSingleObject with a timeout at DISPATCH", R_WAIT, DISPATCH_LEVEL, APC_LEVEL, 0xF003,
      "VideoPortWaitForSingleObject"},
-    {"CreateEvent above DISPATCH", R_CREATE_EVENT, 5, DISPATCH_LEVEL, 0xF003, "VideoPortCreateEvent"},
+    {"CreateEvent above DISPATCH", R_CREATE_EVENT, 5, DISPATCH_LEVEL, 0xF003,
+     "VideoPortCreateEvent"},
     {"DeleteEvent of something else", R_DELETE_EVENT_BAD, PASSIVE_LEVEL, 0xFF, 0xF004,
      "VideoPortDeleteEvent"},
     {"AllocatePool paged at DISPATCH", R_POOL_PAGED, DISPATCH_LEVEL, APC_LEVEL, 0x01,
@@ -466,8 +486,8 @@ static void run_rules(vpspin_device *d)
         int before = reports;
         RESULTS out = request(d, IOCTL_RULE, &in);
         if (reports != before + 1 || last.Parameter1 != c->p1 || strcmp(last.Api, c->api) != 0) {
-            fprintf(stderr, "rule '%s': %d report(s), last 0x%lX by %s\n", c->what, reports - before,
-                    (unsigned long)last.Parameter1, last.Api);
+            fprintf(stderr, "rule '%s': %d report(s), last 0x%lX by %s\n", c->what,
+                    reports - before, (unsigned long)last.Parameter1, last.Api);
             CHECK(false);
         }
         if (c->p1 == 0xF003) {
@@ -503,7 +523,8 @@ static void check_proc_addresses(vpspin_device *d)
     while (f != NULL && fgets(line, sizeof line, f) != NULL) {
         line[strcspn(line, " \t\r\n#")] = '\0';
         if (strncmp(line, "VideoPort", 9) != 0 && strncmp(line, "Ke", 2) != 0 &&
-            strncmp(line, "Kf", 2) != 0 && strncmp(line, "Ex", 2) != 0 && strncmp(line, "Dbg", 3) != 0)
+            strncmp(line, "Kf", 2) != 0 && strncmp(line, "Ex", 2) != 0 &&
+            strncmp(line, "Dbg", 3) != 0)
             continue;
         if (strcmp(line, "VideoPortInitialize") == 0) { /* only DriverEntry calls it */
             CHECK(ext->GetProcAddress(ext, (PUCHAR)line) == NULL);
@@ -512,7 +533,8 @@ static void check_proc_addresses(vpspin_device *d)
         void *real = dlsym(RTLD_DEFAULT, line);
         void *named = ext->GetProcAddress(ext, (PUCHAR)line);
         if (real == NULL || named != real) {
-            fprintf(stderr, "VideoPortGetProcAddress(\"%s\") = %p, dlsym = %p\n", line, named, real);
+            fprintf(stderr, "VideoPortGetProcAddress(\"%s\") = %p, dlsym = %p\n", line, named,
+                    real);
             CHECK(false);
         }
         services++;
@@ -538,15 +560,20 @@ int main(void)
     CHECK(fd >= 0 && write(fd, "ABCD", 4) == 4);
     close(fd);
     ULONG file_len = wide(path, file_name);
-    CHECK_EQ(vpspin_set_registry_value(driver, "DefaultSettings.XResolution", REG_DWORD, &x, 4), NO_ERROR);
-    CHECK_EQ(vpspin_set_registry_value(driver, "HardwareInformation.ChipType", REG_SZ, chip, chip_len), NO_ERROR);
+    CHECK_EQ(vpspin_set_registry_value(driver, "DefaultSettings.XResolution", REG_DWORD, &x, 4),
+             NO_ERROR);
+    CHECK_EQ(
+        vpspin_set_registry_value(driver, "HardwareInformation.ChipType", REG_SZ, chip, chip_len),
+        NO_ERROR);
     CHECK_EQ(vpspin_set_registry_value(driver, "BiosFile", REG_SZ, file_name, file_len), NO_ERROR);
     CHECK_EQ(vpspin_set_registry_value(driver, "", REG_DWORD, &x, 4), ERROR_INVALID_PARAMETER);
-    CHECK_EQ(vpspin_set_registry_value(driver, "Caf\xc3\xa9", REG_DWORD, &x, 4), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_set_registry_value(driver, "Caf\xc3\xa9", REG_DWORD, &x, 4),
+             ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_set_registry_value(NULL, "X", REG_DWORD, &x, 4), ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_set_registry_value(driver, "X", REG_DWORD, NULL, 4), ERROR_INVALID_PARAMETER);
     x = 800; /* replaces the first value */
-    CHECK_EQ(vpspin_set_registry_value(driver, "defaultsettings.xresolution", REG_DWORD, &x, 4), NO_ERROR);
+    CHECK_EQ(vpspin_set_registry_value(driver, "defaultsettings.xresolution", REG_DWORD, &x, 4),
+             NO_ERROR);
 
     vpspin_device *d;
     CHECK_EQ(vpspin_start_device(driver, &d), NO_ERROR);
@@ -601,7 +628,8 @@ int main(void)
     CHECK_EQ(vpspin_query_registry_value(d, "CurrentMode", NULL, &mode, &len), ERROR_MORE_DATA);
     CHECK_EQ(len, 4);
     CHECK_EQ(vpspin_query_registry_value(d, "Absent", NULL, NULL, &len), ERROR_FILE_NOT_FOUND);
-    CHECK_EQ(vpspin_query_registry_value(d, "CurrentMode", NULL, NULL, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_query_registry_value(d, "CurrentMode", NULL, NULL, NULL),
+             ERROR_INVALID_PARAMETER);
     unlink(path);
 
     r = request(d, IOCTL_SYSTEM, NULL);

@@ -106,9 +106,9 @@
 #define __drv_requiresIRQL_Passive
 #define __drv_unit(p)
 #define __drv_defined(x) 0
-#define __drv_typeConst 0
-#define __drv_typeCond 1
+#define __drv_typeConst  0
+#define __drv_typeCond   1
 #define __drv_typeBitset 2
-#define __drv_typeExpr 3
+#define __drv_typeExpr   3
 
 #endif /* VPSPIN_WDK_DRIVERSPECS_H */

@@ -40,7 +40,8 @@ typedef enum _INTERFACE_TYPE {
     Vmcs,
     ACPIBus,
     MaximumInterfaceType
-} INTERFACE_TYPE, *PINTERFACE_TYPE;
+} INTERFACE_TYPE,
+    *PINTERFACE_TYPE;
 
 typedef enum _BUS_DATA_TYPE {
     ConfigurationSpaceUndefined = -1,
@@ -57,7 +58,8 @@ typedef enum _BUS_DATA_TYPE {
     PNPISAConfiguration,
     SgiInternalConfiguration,
     MaximumBusDataType
-} BUS_DATA_TYPE, *PBUS_DATA_TYPE;
+} BUS_DATA_TYPE,
+    *PBUS_DATA_TYPE;
 
 typedef enum _KINTERRUPT_MODE { LevelSensitive, Latched } KINTERRUPT_MODE;
 
@@ -70,7 +72,8 @@ typedef enum _DMA_WIDTH {
     Width64Bits,
     WidthNoWrap,
     MaximumDmaWidth
-} DMA_WIDTH, *PDMA_WIDTH;
+} DMA_WIDTH,
+    *PDMA_WIDTH;
 
 typedef enum _DMA_SPEED {
     Compatible,
@@ -79,14 +82,19 @@ typedef enum _DMA_SPEED {
     TypeC,
     TypeF,
     MaximumDmaSpeed
-} DMA_SPEED, *PDMA_SPEED;
+} DMA_SPEED,
+    *PDMA_SPEED;
 
 /* ---- Emulated I/O ports (VIDEO_PORT_CONFIG_INFO's EmulatorAccessEntries) ---------------- */
 
-typedef enum _EMULATOR_PORT_ACCESS_TYPE { Uchar, Ushort, Ulong } EMULATOR_PORT_ACCESS_TYPE,
+typedef enum _EMULATOR_PORT_ACCESS_TYPE {
+    Uchar,
+    Ushort,
+    Ulong
+} EMULATOR_PORT_ACCESS_TYPE,
     *PEMULATOR_PORT_ACCESS_TYPE;
 
-#define EMULATOR_READ_ACCESS 0x01
+#define EMULATOR_READ_ACCESS  0x01
 #define EMULATOR_WRITE_ACCESS 0x02
 
 typedef struct _EMULATOR_ACCESS_ENTRY {
@@ -118,19 +126,19 @@ typedef struct _INTERFACE {
 
 /* ---- Resources (VideoPortGetAccessRanges' RequestedResources) --------------------------- */
 
-#define CmResourceTypeNull 0
-#define CmResourceTypePort 1
-#define CmResourceTypeInterrupt 2
-#define CmResourceTypeMemory 3
-#define CmResourceTypeDma 4
+#define CmResourceTypeNull           0
+#define CmResourceTypePort           1
+#define CmResourceTypeInterrupt      2
+#define CmResourceTypeMemory         3
+#define CmResourceTypeDma            4
 #define CmResourceTypeDeviceSpecific 5
-#define CmResourceTypeBusNumber 6
-#define CmResourceTypeMemoryLarge 7
-#define CmResourceTypeNonArbitrated 128
-#define CmResourceTypeConfigData 128
-#define CmResourceTypeDevicePrivate 129
-#define CmResourceTypePcCardConfig 130
-#define CmResourceTypeMfCardConfig 131
+#define CmResourceTypeBusNumber      6
+#define CmResourceTypeMemoryLarge    7
+#define CmResourceTypeNonArbitrated  128
+#define CmResourceTypeConfigData     128
+#define CmResourceTypeDevicePrivate  129
+#define CmResourceTypePcCardConfig   130
+#define CmResourceTypeMfCardConfig   131
 
 typedef enum _CM_SHARE_DISPOSITION {
     CmResourceShareUndetermined = 0,
@@ -139,17 +147,17 @@ typedef enum _CM_SHARE_DISPOSITION {
     CmResourceShareShared
 } CM_SHARE_DISPOSITION;
 
-#define IO_RESOURCE_PREFERRED 0x01
-#define IO_RESOURCE_DEFAULT 0x02
+#define IO_RESOURCE_PREFERRED   0x01
+#define IO_RESOURCE_DEFAULT     0x02
 #define IO_RESOURCE_ALTERNATIVE 0x08
 
-#define CM_RESOURCE_PORT_MEMORY 0x0000
-#define CM_RESOURCE_PORT_IO 0x0001
-#define CM_RESOURCE_MEMORY_READ_WRITE 0x0000
-#define CM_RESOURCE_MEMORY_READ_ONLY 0x0001
-#define CM_RESOURCE_MEMORY_WRITE_ONLY 0x0002
+#define CM_RESOURCE_PORT_MEMORY               0x0000
+#define CM_RESOURCE_PORT_IO                   0x0001
+#define CM_RESOURCE_MEMORY_READ_WRITE         0x0000
+#define CM_RESOURCE_MEMORY_READ_ONLY          0x0001
+#define CM_RESOURCE_MEMORY_WRITE_ONLY         0x0002
 #define CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE 0x0000
-#define CM_RESOURCE_INTERRUPT_LATCHED 0x0001
+#define CM_RESOURCE_INTERRUPT_LATCHED         0x0001
 
 /* One resource a device can use, with the range it may be placed in. */
 typedef struct _IO_RESOURCE_DESCRIPTOR {
@@ -294,53 +302,54 @@ typedef struct _PCI_COMMON_CONFIG {
 } PCI_COMMON_CONFIG, *PPCI_COMMON_CONFIG;
 
 #define PCI_COMMON_HDR_LENGTH (FIELD_OFFSET(PCI_COMMON_CONFIG, DeviceSpecific))
-#define PCI_MAX_DEVICES 32
-#define PCI_MAX_FUNCTION 8
+#define PCI_MAX_DEVICES       32
+#define PCI_MAX_FUNCTION      8
 #define PCI_MAX_BRIDGE_NUMBER 0xFF
-#define PCI_INVALID_VENDORID 0xFFFF
+#define PCI_INVALID_VENDORID  0xFFFF
 
-#define PCI_MULTIFUNCTION 0x80
-#define PCI_DEVICE_TYPE 0x00
-#define PCI_BRIDGE_TYPE 0x01
+#define PCI_MULTIFUNCTION       0x80
+#define PCI_DEVICE_TYPE         0x00
+#define PCI_BRIDGE_TYPE         0x01
 #define PCI_CARDBUS_BRIDGE_TYPE 0x02
-#define PCI_CONFIGURATION_TYPE(PciData) (((PPCI_COMMON_CONFIG)(PciData))->HeaderType & ~PCI_MULTIFUNCTION)
-#define PCI_MULTIFUNCTION_DEVICE(PciData)                                                    \
+#define PCI_CONFIGURATION_TYPE(PciData)                                                            \
+    (((PPCI_COMMON_CONFIG)(PciData))->HeaderType & ~PCI_MULTIFUNCTION)
+#define PCI_MULTIFUNCTION_DEVICE(PciData)                                                          \
     ((((PPCI_COMMON_CONFIG)(PciData))->HeaderType & PCI_MULTIFUNCTION) != 0)
 
-#define PCI_ENABLE_IO_SPACE 0x0001
-#define PCI_ENABLE_MEMORY_SPACE 0x0002
-#define PCI_ENABLE_BUS_MASTER 0x0004
-#define PCI_ENABLE_SPECIAL_CYCLES 0x0008
-#define PCI_ENABLE_WRITE_AND_INVALIDATE 0x0010
+#define PCI_ENABLE_IO_SPACE               0x0001
+#define PCI_ENABLE_MEMORY_SPACE           0x0002
+#define PCI_ENABLE_BUS_MASTER             0x0004
+#define PCI_ENABLE_SPECIAL_CYCLES         0x0008
+#define PCI_ENABLE_WRITE_AND_INVALIDATE   0x0010
 #define PCI_ENABLE_VGA_COMPATIBLE_PALETTE 0x0020
-#define PCI_ENABLE_PARITY 0x0040
-#define PCI_ENABLE_WAIT_CYCLE 0x0080
-#define PCI_ENABLE_SERR 0x0100
-#define PCI_ENABLE_FAST_BACK_TO_BACK 0x0200
+#define PCI_ENABLE_PARITY                 0x0040
+#define PCI_ENABLE_WAIT_CYCLE             0x0080
+#define PCI_ENABLE_SERR                   0x0100
+#define PCI_ENABLE_FAST_BACK_TO_BACK      0x0200
 
-#define PCI_ADDRESS_IO_SPACE 0x00000001
-#define PCI_ADDRESS_MEMORY_TYPE_MASK 0x00000006
+#define PCI_ADDRESS_IO_SPACE            0x00000001
+#define PCI_ADDRESS_MEMORY_TYPE_MASK    0x00000006
 #define PCI_ADDRESS_MEMORY_PREFETCHABLE 0x00000008
-#define PCI_ADDRESS_IO_ADDRESS_MASK 0xfffffffc
+#define PCI_ADDRESS_IO_ADDRESS_MASK     0xfffffffc
 #define PCI_ADDRESS_MEMORY_ADDRESS_MASK 0xfffffff0
-#define PCI_ADDRESS_ROM_ADDRESS_MASK 0xfffff800
-#define PCI_TYPE_32BIT 0
-#define PCI_TYPE_20BIT 2
-#define PCI_TYPE_64BIT 4
-#define PCI_ROMADDRESS_ENABLED 0x00000001
+#define PCI_ADDRESS_ROM_ADDRESS_MASK    0xfffff800
+#define PCI_TYPE_32BIT                  0
+#define PCI_TYPE_20BIT                  2
+#define PCI_TYPE_64BIT                  4
+#define PCI_ROMADDRESS_ENABLED          0x00000001
 
-#define PCI_CLASS_PRE_20 0x00
+#define PCI_CLASS_PRE_20            0x00
 #define PCI_CLASS_MASS_STORAGE_CTLR 0x01
-#define PCI_CLASS_NETWORK_CTLR 0x02
-#define PCI_CLASS_DISPLAY_CTLR 0x03
-#define PCI_CLASS_MULTIMEDIA_DEV 0x04
-#define PCI_CLASS_MEMORY_CTLR 0x05
-#define PCI_CLASS_BRIDGE_DEV 0x06
-#define PCI_SUBCLASS_PRE_20_VGA 0x01
-#define PCI_SUBCLASS_VID_VGA_CTLR 0x00
-#define PCI_SUBCLASS_VID_XGA_CTLR 0x01
-#define PCI_SUBCLASS_VID_3D_CTLR 0x02
-#define PCI_SUBCLASS_VID_OTHER 0x80
+#define PCI_CLASS_NETWORK_CTLR      0x02
+#define PCI_CLASS_DISPLAY_CTLR      0x03
+#define PCI_CLASS_MULTIMEDIA_DEV    0x04
+#define PCI_CLASS_MEMORY_CTLR       0x05
+#define PCI_CLASS_BRIDGE_DEV        0x06
+#define PCI_SUBCLASS_PRE_20_VGA     0x01
+#define PCI_SUBCLASS_VID_VGA_CTLR   0x00
+#define PCI_SUBCLASS_VID_XGA_CTLR   0x01
+#define PCI_SUBCLASS_VID_3D_CTLR    0x02
+#define PCI_SUBCLASS_VID_OTHER      0x80
 
 #ifdef __cplusplus
 }

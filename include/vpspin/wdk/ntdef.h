@@ -24,7 +24,8 @@
 #include "specstrings.h"
 
 #if !defined(VPSPIN_WDK_ANY_WCHAR) && defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ != 2
-#error "vpspin WDK headers: WCHAR is 16 bits, but L\"\" literals are not: compile with -fshort-wchar (pkg-config --cflags vpspin-wdk)"
+#error                                                                                             \
+    "vpspin WDK headers: WCHAR is 16 bits, but L\"\" literals are not: compile with -fshort-wchar (pkg-config --cflags vpspin-wdk)"
 #endif
 
 #ifdef __cplusplus
@@ -90,7 +91,7 @@ extern "C" {
 #ifndef __forceinline
 #define __forceinline __inline__ __attribute__((__always_inline__))
 #endif
-#define FORCEINLINE __forceinline
+#define FORCEINLINE       __forceinline
 #define DECLSPEC_NOINLINE __attribute__((__noinline__))
 
 /* __declspec(x) for the x that drivers use: __declspec(align(16)) becomes
@@ -99,28 +100,28 @@ extern "C" {
 #define VSP_DECLSPEC_align(n) __attribute__((__aligned__(n)))
 #define VSP_DECLSPEC_dllimport
 #define VSP_DECLSPEC_dllexport __attribute__((__visibility__("default")))
-#define VSP_DECLSPEC_noinline __attribute__((__noinline__))
-#define VSP_DECLSPEC_noreturn __attribute__((__noreturn__))
+#define VSP_DECLSPEC_noinline  __attribute__((__noinline__))
+#define VSP_DECLSPEC_noreturn  __attribute__((__noreturn__))
 #define VSP_DECLSPEC_nothrow
 #define VSP_DECLSPEC_novtable
 #define VSP_DECLSPEC_noalias
 #define VSP_DECLSPEC_restrict
-#define VSP_DECLSPEC_naked __attribute__((__naked__))
-#define VSP_DECLSPEC_selectany __attribute__((__weak__))
-#define VSP_DECLSPEC_thread __thread
+#define VSP_DECLSPEC_naked      __attribute__((__naked__))
+#define VSP_DECLSPEC_selectany  __attribute__((__weak__))
+#define VSP_DECLSPEC_thread     __thread
 #define VSP_DECLSPEC_deprecated __attribute__((__deprecated__))
 #define VSP_DECLSPEC_uuid(x)
 #define VSP_DECLSPEC_safebuffers
 #define VSP_DECLSPEC_guard(x)
 
-#define DECLSPEC_ALIGN(n) __attribute__((__aligned__(n)))
+#define DECLSPEC_ALIGN(n)   __attribute__((__aligned__(n)))
 #define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
 #define DECLSPEC_IMPORT
-#define DECLSPEC_EXPORT __attribute__((__visibility__("default")))
+#define DECLSPEC_EXPORT   __attribute__((__visibility__("default")))
 #define DECLSPEC_NORETURN __attribute__((__noreturn__))
 #define DECLSPEC_NOTHROW
 #define DECLSPEC_NOVTABLE
-#define DECLSPEC_SELECTANY __attribute__((__weak__))
+#define DECLSPEC_SELECTANY  __attribute__((__weak__))
 #define DECLSPEC_DEPRECATED __attribute__((__deprecated__))
 #define DECLSPEC_DEPRECATED_DDK
 #define DECLSPEC_ADDRSAFE
@@ -133,7 +134,7 @@ extern "C" {
 
 /* Anonymous members: standard in C11 (structs and unions) and C++ (unions); gcc and clang
  * take anonymous structs in C++ as an extension, which __extension__ says is meant. */
-#define _ANONYMOUS_UNION __extension__
+#define _ANONYMOUS_UNION  __extension__
 #define _ANONYMOUS_STRUCT __extension__
 #define DUMMYUNIONNAME
 #define DUMMYUNIONNAME2
@@ -211,19 +212,19 @@ typedef uintptr_t UINT_PTR, *PUINT_PTR, ULONG_PTR, *PULONG_PTR, DWORD_PTR, *PDWO
 typedef ULONG_PTR SIZE_T, *PSIZE_T;
 typedef LONG_PTR SSIZE_T, *PSSIZE_T;
 typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
-#define MAXLONG_PTR ((LONG_PTR)(~(ULONG_PTR)0 >> 1))
-#define MINLONG_PTR (~MAXLONG_PTR)
-#define MAXULONG_PTR (~(ULONG_PTR)0)
-#define MAXSIZE_T ((SIZE_T)~((SIZE_T)0))
-#define HandleToULong(h) ((ULONG)(ULONG_PTR)(h))
-#define HandleToLong(h) ((LONG)(LONG_PTR)(h))
+#define MAXLONG_PTR       ((LONG_PTR)(~(ULONG_PTR)0 >> 1))
+#define MINLONG_PTR       (~MAXLONG_PTR)
+#define MAXULONG_PTR      (~(ULONG_PTR)0)
+#define MAXSIZE_T         ((SIZE_T) ~((SIZE_T)0))
+#define HandleToULong(h)  ((ULONG)(ULONG_PTR)(h))
+#define HandleToLong(h)   ((LONG)(LONG_PTR)(h))
 #define ULongToHandle(ul) ((HANDLE)(ULONG_PTR)(ul))
-#define LongToHandle(l) ((HANDLE)(LONG_PTR)(l))
-#define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
-#define PtrToLong(p) ((LONG)(LONG_PTR)(p))
-#define PtrToUshort(p) ((USHORT)(ULONG_PTR)(p))
-#define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
-#define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
+#define LongToHandle(l)   ((HANDLE)(LONG_PTR)(l))
+#define PtrToUlong(p)     ((ULONG)(ULONG_PTR)(p))
+#define PtrToLong(p)      ((LONG)(LONG_PTR)(p))
+#define PtrToUshort(p)    ((USHORT)(ULONG_PTR)(p))
+#define UlongToPtr(ul)    ((PVOID)(ULONG_PTR)(ul))
+#define LongToPtr(l)      ((PVOID)(LONG_PTR)(l))
 
 /* Wide characters: UTF-16 code units (see the top of this file). */
 #if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
@@ -247,25 +248,25 @@ typedef const CHAR *LPCSTR, *PCSTR, *PCSZ;
 #endif
 #define ANYSIZE_ARRAY 1
 
-#define MINCHAR 0x80
-#define MAXCHAR 0x7f
-#define MINSHORT 0x8000
-#define MAXSHORT 0x7fff
-#define MINLONG 0x80000000
-#define MAXLONG 0x7fffffff
-#define MAXUCHAR 0xff
-#define MAXUSHORT 0xffff
-#define MAXULONG 0xffffffff
-#define MAXLONGLONG (0x7fffffffffffffffLL)
+#define MINCHAR      0x80
+#define MAXCHAR      0x7f
+#define MINSHORT     0x8000
+#define MAXSHORT     0x7fff
+#define MINLONG      0x80000000
+#define MAXLONG      0x7fffffff
+#define MAXUCHAR     0xff
+#define MAXUSHORT    0xffff
+#define MAXULONG     0xffffffff
+#define MAXLONGLONG  (0x7fffffffffffffffLL)
 #define MAXULONGLONG (0xffffffffffffffffULL)
 
 /* ---- NTSTATUS ------------------------------------------------------------------------ */
 /* Severity in the top two bits: 00 success, 01 informational, 10 warning, 11 error. The
  * codes are in ntstatus.h. */
-#define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
+#define NT_SUCCESS(Status)     (((NTSTATUS)(Status)) >= 0)
 #define NT_INFORMATION(Status) ((((ULONG)(Status)) >> 30) == 1)
-#define NT_WARNING(Status) ((((ULONG)(Status)) >> 30) == 2)
-#define NT_ERROR(Status) ((((ULONG)(Status)) >> 30) == 3)
+#define NT_WARNING(Status)     ((((ULONG)(Status)) >> 30) == 2)
+#define NT_ERROR(Status)       ((((ULONG)(Status)) >> 30) == 3)
 
 /* ---- 64-bit integers in two halves ------------------------------------------------------
  * LowPart and HighPart are reachable both directly (the anonymous struct) and through .u,
@@ -301,7 +302,7 @@ typedef struct _LUID {
     LONG HighPart;
 } LUID, *PLUID;
 
-#define Int32x32To64(a, b) ((LONGLONG)(LONG)(a) * (LONGLONG)(LONG)(b))
+#define Int32x32To64(a, b)  ((LONGLONG)(LONG)(a) * (LONGLONG)(LONG)(b))
 #define UInt32x32To64(a, b) ((ULONGLONG)(ULONG)(a) * (ULONGLONG)(ULONG)(b))
 
 /* ---- Strings ------------------------------------------------------------------------- */
@@ -321,7 +322,10 @@ typedef struct _STRING {
 } STRING, *PSTRING, ANSI_STRING, *PANSI_STRING, OEM_STRING, *POEM_STRING;
 typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
 
-#define RTL_CONSTANT_STRING(s) {sizeof(s) - sizeof((s)[0]), sizeof(s), (s)}
+#define RTL_CONSTANT_STRING(s)                                                                     \
+    {                                                                                              \
+        sizeof(s) - sizeof((s)[0]), sizeof(s), (s)                                                 \
+    }
 
 /* ---- Lists (their inline functions are in wdm.h) ------------------------------------- */
 typedef struct _LIST_ENTRY {
@@ -346,7 +350,7 @@ typedef const GUID *LPCGUID, *REFGUID;
 #endif
 /* With INITGUID defined, DEFINE_GUID defines the GUID; otherwise it declares it. */
 #ifdef INITGUID
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                        \
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                               \
     const GUID name = {l, w1, w2, {b1, b2, b3, b4, b5, b6, b7, b8}}
 #else
 #define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) extern const GUID name
@@ -356,38 +360,41 @@ typedef const GUID *LPCGUID, *REFGUID;
 typedef enum _EVENT_TYPE { NotificationEvent, SynchronizationEvent } EVENT_TYPE;
 typedef enum _TIMER_TYPE { NotificationTimer, SynchronizationTimer } TIMER_TYPE;
 typedef enum _WAIT_TYPE { WaitAll, WaitAny, WaitNotification, WaitDequeue } WAIT_TYPE;
-typedef enum _NT_PRODUCT_TYPE { NtProductWinNt = 1, NtProductLanManNt, NtProductServer } NT_PRODUCT_TYPE;
+typedef enum _NT_PRODUCT_TYPE {
+    NtProductWinNt = 1,
+    NtProductLanManNt,
+    NtProductServer
+} NT_PRODUCT_TYPE;
 
 /* ---- Helper macros -------------------------------------------------------------------- */
 
 /* (void) rather than the WDK's bare (P): gcc would warn that the statement has no effect. */
-#define UNREFERENCED_PARAMETER(P) ((void)(P))
-#define DBG_UNREFERENCED_PARAMETER(P) ((void)(P))
+#define UNREFERENCED_PARAMETER(P)          ((void)(P))
+#define DBG_UNREFERENCED_PARAMETER(P)      ((void)(P))
 #define DBG_UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
-#define UNREFERENCED_LOCAL_VARIABLE(V) ((void)(V))
+#define UNREFERENCED_LOCAL_VARIABLE(V)     ((void)(V))
 
-#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
-#define UFIELD_OFFSET(type, field) ((ULONG)offsetof(type, field))
+#define FIELD_OFFSET(type, field)   ((LONG)offsetof(type, field))
+#define UFIELD_OFFSET(type, field)  ((ULONG)offsetof(type, field))
 #define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
-#define RTL_SIZEOF_THROUGH_FIELD(type, field)                                                \
+#define RTL_SIZEOF_THROUGH_FIELD(type, field)                                                      \
     (FIELD_OFFSET(type, field) + RTL_FIELD_SIZE(type, field))
-#define RTL_CONTAINS_FIELD(Struct, Size, Field)                                              \
+#define RTL_CONTAINS_FIELD(Struct, Size, Field)                                                    \
     ((((PCHAR)(&(Struct)->Field)) + sizeof((Struct)->Field)) <= (((PCHAR)(Struct)) + (Size)))
-#define RTL_NUMBER_OF(A) (sizeof(A) / sizeof((A)[0]))
+#define RTL_NUMBER_OF(A)    (sizeof(A) / sizeof((A)[0]))
 #define RTL_NUMBER_OF_V1(A) RTL_NUMBER_OF(A)
 #define RTL_NUMBER_OF_V2(A) RTL_NUMBER_OF(A)
-#define ARRAYSIZE(A) RTL_NUMBER_OF(A)
-#define _ARRAYSIZE(A) RTL_NUMBER_OF(A)
+#define ARRAYSIZE(A)        RTL_NUMBER_OF(A)
+#define _ARRAYSIZE(A)       RTL_NUMBER_OF(A)
 
 /* The structure of type whose member field is at address. */
-#define CONTAINING_RECORD(address, type, field)                                              \
-    ((type *)((PCHAR)(address) - offsetof(type, field)))
+#define CONTAINING_RECORD(address, type, field) ((type *)((PCHAR)(address)-offsetof(type, field)))
 
-#define ALIGN_DOWN_BY(length, alignment) ((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment) - 1))
-#define ALIGN_UP_BY(length, alignment)                                                       \
-    (ALIGN_DOWN_BY(((ULONG_PTR)(length) + (alignment) - 1), alignment))
+#define ALIGN_DOWN_BY(length, alignment) ((ULONG_PTR)(length) & ~((ULONG_PTR)(alignment)-1))
+#define ALIGN_UP_BY(length, alignment)                                                             \
+    (ALIGN_DOWN_BY(((ULONG_PTR)(length) + (alignment)-1), alignment))
 #define ALIGN_DOWN(length, type) ALIGN_DOWN_BY(length, sizeof(type))
-#define ALIGN_UP(length, type) ALIGN_UP_BY(length, sizeof(type))
+#define ALIGN_UP(length, type)   ALIGN_UP_BY(length, sizeof(type))
 
 /* A compile-time assertion, usable wherever a declaration is. */
 #if defined(__cplusplus)

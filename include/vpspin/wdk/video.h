@@ -43,7 +43,12 @@ extern "C" {
 /* What the services return: a Win32 error code (winerror.h), NO_ERROR on success. */
 typedef LONG VP_STATUS, *PVP_STATUS;
 
-typedef enum VIDEO_DEBUG_LEVEL { Error = 0, Warn, Trace, Info } VIDEO_DEBUG_LEVEL,
+typedef enum VIDEO_DEBUG_LEVEL {
+    Error = 0,
+    Warn,
+    Trace,
+    Info
+} VIDEO_DEBUG_LEVEL,
     *PVIDEO_DEBUG_LEVEL;
 
 /* VideoDebugPrint((Level, "format", ...)): compiled in only when DBG is nonzero, as in the
@@ -56,53 +61,53 @@ typedef enum VIDEO_DEBUG_LEVEL { Error = 0, Warn, Trace, Info } VIDEO_DEBUG_LEVE
 
 /* VIDEO_ACCESS_RANGE.RangePassive */
 #define VIDEO_RANGE_PASSIVE_DECODE 1
-#define VIDEO_RANGE_10_BIT_DECODE 2
+#define VIDEO_RANGE_10_BIT_DECODE  2
 
 /* VideoPortGetDeviceBase and VideoPortMapMemory InIoSpace flags */
-#define VIDEO_MEMORY_SPACE_MEMORY 0x00
-#define VIDEO_MEMORY_SPACE_IO 0x01
+#define VIDEO_MEMORY_SPACE_MEMORY    0x00
+#define VIDEO_MEMORY_SPACE_IO        0x01
 #define VIDEO_MEMORY_SPACE_USER_MODE 0x02
-#define VIDEO_MEMORY_SPACE_DENSE 0x04
-#define VIDEO_MEMORY_SPACE_P6CACHE 0x08
+#define VIDEO_MEMORY_SPACE_DENSE     0x04
+#define VIDEO_MEMORY_SPACE_P6CACHE   0x08
 
 /* HwGetVideoChildDescriptor results */
-#define VIDEO_ENUM_MORE_DEVICES ERROR_CONTINUE
+#define VIDEO_ENUM_MORE_DEVICES    ERROR_CONTINUE
 #define VIDEO_ENUM_NO_MORE_DEVICES ERROR_NO_MORE_DEVICES
-#define VIDEO_ENUM_INVALID_DEVICE ERROR_INVALID_NAME
+#define VIDEO_ENUM_INVALID_DEVICE  ERROR_INVALID_NAME
 
-#define DISPLAY_ADAPTER_HW_ID 0xFFFFFFFF
+#define DISPLAY_ADAPTER_HW_ID  0xFFFFFFFF
 #define VIDEO_INVALID_CHILD_ID 0xFFFFFFFF
-#define DEVICE_VGA_ENABLED 1
+#define DEVICE_VGA_ENABLED     1
 
 /* VideoPortCreateEvent's EventFlag */
-#define EVENT_TYPE_MASK 1
-#define SYNCHRONIZATION_EVENT 0
-#define NOTIFICATION_EVENT 1
-#define INITIAL_EVENT_STATE_MASK 2
+#define EVENT_TYPE_MASK            1
+#define SYNCHRONIZATION_EVENT      0
+#define NOTIFICATION_EVENT         1
+#define INITIAL_EVENT_STATE_MASK   2
 #define INITIAL_EVENT_NOT_SIGNALED 0
-#define INITIAL_EVENT_SIGNALED 2
+#define INITIAL_EVENT_SIGNALED     2
 
-#define SET_USER_EVENT 0x01
+#define SET_USER_EVENT    0x01
 #define SET_DISPLAY_EVENT 0x02
 
 /* VideoPortCheckForDeviceExistence's Flags */
 #define CDE_USE_SUBSYSTEM_IDS 0x00000001
-#define CDE_USE_REVISION 0x00000002
+#define CDE_USE_REVISION      0x00000002
 
 #define BUGCHECK_DATA_SIZE_RESERVED 48
 #define VIDEO_DEBUG_REPORT_MAX_SIZE 0x8000
 
-#define VIDEO_PORT_AGP_INTERFACE_VERSION_1 1
-#define VIDEO_PORT_AGP_INTERFACE_VERSION_2 2
-#define VIDEO_PORT_I2C_INTERFACE_VERSION_1 1
-#define VIDEO_PORT_I2C_INTERFACE_VERSION_2 2
-#define VIDEO_PORT_INT10_INTERFACE_VERSION_1 1
+#define VIDEO_PORT_AGP_INTERFACE_VERSION_1                1
+#define VIDEO_PORT_AGP_INTERFACE_VERSION_2                2
+#define VIDEO_PORT_I2C_INTERFACE_VERSION_1                1
+#define VIDEO_PORT_I2C_INTERFACE_VERSION_2                2
+#define VIDEO_PORT_INT10_INTERFACE_VERSION_1              1
 #define VIDEO_PORT_WCMEMORYPROTECTION_INTERFACE_VERSION_1 1
-#define VIDEO_PORT_DEBUG_REPORT_INTERFACE_VERSION_1 1
+#define VIDEO_PORT_DEBUG_REPORT_INTERFACE_VERSION_1       1
 
 /* ---- Opaque objects --------------------------------------------------------------------- */
 
-typedef struct _VIDEO_PORT_SPIN_LOCK *PSPIN_LOCK;   /* VideoPortCreateSpinLock */
+typedef struct _VIDEO_PORT_SPIN_LOCK *PSPIN_LOCK; /* VideoPortCreateSpinLock */
 typedef struct _VIDEO_DEBUG_REPORT *PVIDEO_DEBUG_REPORT;
 typedef struct __DMA_PARAMETERS *PDMA;
 typedef struct __VP_DMA_ADAPTER *PVP_DMA_ADAPTER;
@@ -197,7 +202,8 @@ typedef enum _VIDEO_CHILD_TYPE {
     NonPrimaryChip,
     VideoChip,
     Other
-} VIDEO_CHILD_TYPE, *PVIDEO_CHILD_TYPE;
+} VIDEO_CHILD_TYPE,
+    *PVIDEO_CHILD_TYPE;
 
 typedef struct _VIDEO_CHILD_STATE {
     ULONG Id;
@@ -238,7 +244,8 @@ typedef enum _VIDEO_DEVICE_DATA_TYPE {
     VpBusData,
     VpControllerData,
     VpMonitorData
-} VIDEO_DEVICE_DATA_TYPE, *PVIDEO_DEVICE_DATA_TYPE;
+} VIDEO_DEVICE_DATA_TYPE,
+    *PVIDEO_DEVICE_DATA_TYPE;
 
 typedef struct _VIDEO_X86_BIOS_ARGUMENTS {
     ULONG Eax;
@@ -276,7 +283,8 @@ typedef enum VIDEO_SYNCHRONIZE_PRIORITY {
     VpLowPriority,    /* the routine runs at the caller's IRQL, unsynchronized */
     VpMediumPriority, /* at the device's IRQL, holding its interrupt lock: excludes HwInterrupt */
     VpHighPriority    /* at HIGH_LEVEL, holding the interrupt lock: excludes HwInterrupt */
-} VIDEO_SYNCHRONIZE_PRIORITY, *PVIDEO_SYNCHRONIZE_PRIORITY;
+} VIDEO_SYNCHRONIZE_PRIORITY,
+    *PVIDEO_SYNCHRONIZE_PRIORITY;
 
 /* VideoPortAllocatePool's PoolType. */
 typedef enum _VP_POOL_TYPE {
@@ -284,7 +292,8 @@ typedef enum _VP_POOL_TYPE {
     VpPagedPool,
     VpNonPagedPoolCacheAligned = 4,
     VpPagedPoolCacheAligned
-} VP_POOL_TYPE, *PVP_POOL_TYPE;
+} VP_POOL_TYPE,
+    *PVP_POOL_TYPE;
 
 typedef enum _VIDEO_PORT_SERVICES {
     VideoPortServicesAGP = 1,
@@ -305,7 +314,11 @@ typedef enum _DMA_FLAGS {
     VideoPortDmaInitOnly
 } DMA_FLAGS;
 
-typedef enum _VP_LOCK_OPERATION { VpReadAccess = 0, VpWriteAccess, VpModifyAccess } VP_LOCK_OPERATION;
+typedef enum _VP_LOCK_OPERATION {
+    VpReadAccess = 0,
+    VpWriteAccess,
+    VpModifyAccess
+} VP_LOCK_OPERATION;
 
 typedef struct _VP_DEVICE_DESCRIPTION {
     BOOLEAN ScatterGather;
@@ -371,18 +384,20 @@ typedef VOID (*PMINIPORT_DPC_ROUTINE)(IN PVOID HwDeviceExtension, IN PVOID Conte
 typedef BOOLEAN (*PMINIPORT_SYNCHRONIZE_ROUTINE)(IN PVOID Context);
 
 /* HwVidQueryDeviceCallback (VideoPortGetDeviceData). */
-typedef VP_STATUS (*PMINIPORT_QUERY_DEVICE_ROUTINE)(
-    IN PVOID HwDeviceExtension, IN PVOID Context, IN VIDEO_DEVICE_DATA_TYPE DeviceDataType,
-    IN PVOID Identifier, IN ULONG IdentifierLength, IN PVOID ConfigurationData,
-    IN ULONG ConfigurationDataLength, IN OUT PVOID ComponentInformation,
-    IN ULONG ComponentInformationLength);
+typedef VP_STATUS (*PMINIPORT_QUERY_DEVICE_ROUTINE)(IN PVOID HwDeviceExtension, IN PVOID Context,
+                                                    IN VIDEO_DEVICE_DATA_TYPE DeviceDataType,
+                                                    IN PVOID Identifier, IN ULONG IdentifierLength,
+                                                    IN PVOID ConfigurationData,
+                                                    IN ULONG ConfigurationDataLength,
+                                                    IN OUT PVOID ComponentInformation,
+                                                    IN ULONG ComponentInformationLength);
 
 /* HwVidQueryNamedValueCallback (VideoPortGetRegistryParameters): called with the value's
  * name, its data and its length in bytes; returns NO_ERROR, or an error that the port
  * returns to the miniport. */
 typedef VP_STATUS (*PMINIPORT_GET_REGISTRY_ROUTINE)(IN PVOID HwDeviceExtension, IN PVOID Context,
-                                                    IN OUT PWSTR ValueName,
-                                                    IN OUT PVOID ValueData, IN ULONG ValueLength);
+                                                    IN OUT PWSTR ValueName, IN OUT PVOID ValueData,
+                                                    IN ULONG ValueLength);
 
 typedef VOID (*PVIDEO_BUGCHECK_CALLBACK)(IN PVOID HwDeviceExtension, IN ULONG BugcheckCode,
                                          IN PUCHAR Buffer, IN ULONG BufferSize);
@@ -421,9 +436,12 @@ typedef struct _VIDEO_HW_INITIALIZATION_DATA {
     ULONG Reserved;
 } VIDEO_HW_INITIALIZATION_DATA, *PVIDEO_HW_INITIALIZATION_DATA;
 
-#define SIZE_OF_NT4_VIDEO_HW_INITIALIZATION_DATA FIELD_OFFSET(VIDEO_HW_INITIALIZATION_DATA, HwStartDma)
-#define SIZE_OF_W2K_VIDEO_HW_INITIALIZATION_DATA FIELD_OFFSET(VIDEO_HW_INITIALIZATION_DATA, Reserved)
-#define SIZE_OF_WXP_VIDEO_HW_INITIALIZATION_DATA (SIZE_OF_W2K_VIDEO_HW_INITIALIZATION_DATA + sizeof(ULONG))
+#define SIZE_OF_NT4_VIDEO_HW_INITIALIZATION_DATA                                                   \
+    FIELD_OFFSET(VIDEO_HW_INITIALIZATION_DATA, HwStartDma)
+#define SIZE_OF_W2K_VIDEO_HW_INITIALIZATION_DATA                                                   \
+    FIELD_OFFSET(VIDEO_HW_INITIALIZATION_DATA, Reserved)
+#define SIZE_OF_WXP_VIDEO_HW_INITIALIZATION_DATA                                                   \
+    (SIZE_OF_W2K_VIDEO_HW_INITIALIZATION_DATA + sizeof(ULONG))
 
 /* ---- Interfaces of VideoPortQueryServices ------------------------------------------------ */
 
@@ -576,11 +594,11 @@ typedef struct _VIDEO_PORT_DEBUG_REPORT_INTERFACE {
     PVOID Context;
     PINTERFACE_REFERENCE InterfaceReference;
     PINTERFACE_DEREFERENCE InterfaceDereference;
-    PVIDEO_DEBUG_REPORT (*DbgReportCreate)(IN PVOID HwDeviceExtension, IN ULONG ulCode,
-                                           IN ULONG_PTR ulpArg1, IN ULONG_PTR ulpArg2,
-                                           IN ULONG_PTR ulpArg3, IN ULONG_PTR ulpArg4);
-    BOOLEAN (*DbgReportSecondaryData)(IN OUT PVIDEO_DEBUG_REPORT pReport, IN PVOID pvData,
-                                      IN ULONG ulDataSize);
+    PVIDEO_DEBUG_REPORT (*DbgReportCreate)
+    (IN PVOID HwDeviceExtension, IN ULONG ulCode, IN ULONG_PTR ulpArg1, IN ULONG_PTR ulpArg2,
+     IN ULONG_PTR ulpArg3, IN ULONG_PTR ulpArg4);
+    BOOLEAN (*DbgReportSecondaryData)
+    (IN OUT PVIDEO_DEBUG_REPORT pReport, IN PVOID pvData, IN ULONG ulDataSize);
     VOID (*DbgReportComplete)(IN OUT PVIDEO_DEBUG_REPORT pReport);
 } VIDEO_PORT_DEBUG_REPORT_INTERFACE, *PVIDEO_PORT_DEBUG_REPORT_INTERFACE;
 
@@ -608,8 +626,7 @@ VIDEOPORT_API ULONG VideoPortInitialize(IN PVOID Argument1, IN PVOID Argument2,
  * yet running: then this call's routine and context are dropped), or if HwDeviceExtension
  * is not a started device's. */
 VIDEOPORT_API BOOLEAN VideoPortQueueDpc(IN PVOID HwDeviceExtension,
-                                        IN PMINIPORT_DPC_ROUTINE CallbackRoutine,
-                                        IN PVOID Context);
+                                        IN PMINIPORT_DPC_ROUTINE CallbackRoutine, IN PVOID Context);
 
 /* Calls SynchronizeRoutine(Context) and returns what it returns. VpLowPriority: at the
  * caller's IRQL. VpMediumPriority: raised to the device's IRQL, holding the device's
@@ -651,8 +668,7 @@ VIDEOPORT_API VP_STATUS VideoPortCreateSpinLock(IN PVOID HwDeviceExtension,
  * (the last two are reported as 0xC4/0x1002 when checking). Deleting a held lock is
  * reported as 0xC4/0x100B; deleting one from HwInterrupt or from a Medium or High
  * priority synchronize routine as 0xC4/0xF002. */
-VIDEOPORT_API VP_STATUS VideoPortDeleteSpinLock(IN PVOID HwDeviceExtension,
-                                                IN PSPIN_LOCK SpinLock);
+VIDEOPORT_API VP_STATUS VideoPortDeleteSpinLock(IN PVOID HwDeviceExtension, IN PSPIN_LOCK SpinLock);
 
 /* Caller at IRQL <= DISPATCH_LEVEL. Stores the caller's IRQL in *OldIrql, raises to
  * DISPATCH_LEVEL and acquires the lock (acquire ordering). */
@@ -674,7 +690,8 @@ VIDEOPORT_API VOID VideoPortReleaseSpinLock(IN PVOID HwDeviceExtension, IN PSPIN
 VIDEOPORT_API VOID VideoPortReleaseSpinLockFromDpcLevel(IN PVOID HwDeviceExtension,
                                                         IN PSPIN_LOCK SpinLock);
 
-/* ---- IRQL, interlocked operations, stalls ----------------------------------------------------- */
+/* ---- IRQL, interlocked operations, stalls -----------------------------------------------------
+ */
 
 /* The calling thread's IRQL. Any IRQL. */
 VIDEOPORT_API UCHAR VideoPortGetCurrentIrql(VOID);
@@ -689,7 +706,8 @@ VIDEOPORT_API LONG FASTCALL VideoPortInterlockedExchange(IN OUT PLONG Target, IN
  * keep it short (the WDK advises at most 50 us at raised IRQL). */
 VIDEOPORT_API VOID VideoPortStallExecution(IN ULONG Microseconds);
 
-/* ---- Memory ------------------------------------------------------------------------------------ */
+/* ---- Memory ------------------------------------------------------------------------------------
+ */
 
 /* Any IRQL. memset / memmove / memcmp-style helpers. CompareMemory returns the number of
  * bytes, from the start, in which the blocks are equal. ZeroDeviceMemory clears device
@@ -717,7 +735,8 @@ VIDEOPORT_API VP_STATUS VideoPortAllocateBuffer(IN PVOID HwDeviceExtension, IN U
                                                 OUT PVOID *Buffer);
 VIDEOPORT_API VOID VideoPortReleaseBuffer(IN PVOID HwDeviceExtension, IN PVOID Buffer);
 
-/* ---- Events ------------------------------------------------------------------------------------- */
+/* ---- Events -------------------------------------------------------------------------------------
+ */
 
 /* Caller at IRQL <= DISPATCH_LEVEL (0xC4/0xF003). Creates a KEVENT-backed event:
  * EventFlag is NOTIFICATION_EVENT or SYNCHRONIZATION_EVENT, | INITIAL_EVENT_SIGNALED to
@@ -744,7 +763,8 @@ VIDEOPORT_API LONG VideoPortReadStateEvent(IN PVOID HwDeviceExtension, IN PEVENT
 VIDEOPORT_API VP_STATUS VideoPortWaitForSingleObject(IN PVOID HwDeviceExtension, IN PVOID Object,
                                                      IN PLARGE_INTEGER Timeout OPTIONAL);
 
-/* ---- Debug output and errors ------------------------------------------------------------------- */
+/* ---- Debug output and errors -------------------------------------------------------------------
+ */
 
 /* Any IRQL. Writes the formatted message to stderr if DebugPrintLevel (Error, Warn, Trace,
  * Info) passes VPSPIN_DEBUG_PRINT (vpspin(7); default: Error and Warn). */
@@ -756,14 +776,15 @@ VIDEOPORT_API VOID __cdecl VideoPortDebugPrint(IN VIDEO_DEBUG_LEVEL DebugPrintLe
  * here one line on stderr (ErrorCode, UniqueId, the request's IoControlCode). Counted in
  * vpspin_device_info.ErrorsLogged. */
 VIDEOPORT_API VOID VideoPortLogError(IN PVOID HwDeviceExtension,
-                                     IN PVIDEO_REQUEST_PACKET Vrp OPTIONAL,
-                                     IN VP_STATUS ErrorCode, IN ULONG UniqueId);
+                                     IN PVIDEO_REQUEST_PACKET Vrp OPTIONAL, IN VP_STATUS ErrorCode,
+                                     IN ULONG UniqueId);
 
-/* ---- Time and version ---------------------------------------------------------------------------- */
+/* ---- Time and version
+ * ---------------------------------------------------------------------------- */
 
 /* Any IRQL. KeQueryPerformanceCounter: the counter, and its frequency if asked. */
-VIDEOPORT_API LONGLONG VideoPortQueryPerformanceCounter(IN PVOID HwDeviceExtension,
-                                                        OUT PLONGLONG PerformanceFrequency OPTIONAL);
+VIDEOPORT_API LONGLONG VideoPortQueryPerformanceCounter(
+    IN PVOID HwDeviceExtension, OUT PLONGLONG PerformanceFrequency OPTIONAL);
 
 /* Any IRQL. KeQuerySystemTime. */
 VIDEOPORT_API VOID VideoPortQuerySystemTime(OUT PLARGE_INTEGER CurrentTime);
@@ -774,7 +795,8 @@ VIDEOPORT_API VOID VideoPortQuerySystemTime(OUT PLARGE_INTEGER CurrentTime);
 VIDEOPORT_API VP_STATUS VideoPortGetVersion(IN PVOID HwDeviceExtension,
                                             IN OUT PVPOSVERSIONINFO pVpOsVersionInfo);
 
-/* ---- The registry ----------------------------------------------------------------------------- */
+/* ---- The registry -----------------------------------------------------------------------------
+ */
 
 /* Caller at PASSIVE_LEVEL (0xC4/0xF003). Reads the value ParameterName of the device's
  * registry key (which the host preloads: vpspin_set_registry_value) and calls
@@ -782,11 +804,9 @@ VIDEOPORT_API VP_STATUS VideoPortGetVersion(IN PVOID HwDeviceExtension,
  * returning what the callback returns. IsParameterFileName TRUE: the value names a file,
  * whose contents are passed instead. ERROR_INVALID_PARAMETER if there is no such value (or
  * file) or an argument is NULL. */
-VIDEOPORT_API VP_STATUS VideoPortGetRegistryParameters(IN PVOID HwDeviceExtension,
-                                                       IN PWSTR ParameterName,
-                                                       IN UCHAR IsParameterFileName,
-                                                       IN PMINIPORT_GET_REGISTRY_ROUTINE CallbackRoutine,
-                                                       IN PVOID Context);
+VIDEOPORT_API VP_STATUS VideoPortGetRegistryParameters(
+    IN PVOID HwDeviceExtension, IN PWSTR ParameterName, IN UCHAR IsParameterFileName,
+    IN PMINIPORT_GET_REGISTRY_ROUTINE CallbackRoutine, IN PVOID Context);
 
 /* Caller at PASSIVE_LEVEL (0xC4/0xF003). Writes ValueName = ValueData (ValueLength bytes,
  * stored as a binary value) in the device's registry key. NO_ERROR, ERROR_INVALID_PARAMETER
@@ -798,23 +818,21 @@ VIDEOPORT_API VP_STATUS VideoPortSetRegistryParameters(IN PVOID HwDeviceExtensio
 /* PASSIVE_LEVEL. Nothing to flush in the in-memory registry: NO_ERROR. */
 VIDEOPORT_API VP_STATUS VideoPortFlushRegistry(PVOID HwDeviceExtension);
 
-/* ---- The hardware: access ranges, ports, registers, memory, bus data ------------------------------
- * Declared with the WDK's prototypes so that a display miniport compiles; a simulated
- * adapter behind them is the next step (issue 13). Until then, calling one fails to link. */
+/* ---- The hardware: access ranges, ports, registers, memory, bus data
+ * ------------------------------ Declared with the WDK's prototypes so that a display miniport
+ * compiles; a simulated adapter behind them is the next step (issue 13). Until then, calling one
+ * fails to link. */
 
-VIDEOPORT_API VP_STATUS VideoPortGetAccessRanges(IN PVOID HwDeviceExtension,
-                                                 IN ULONG NumRequestedResources,
-                                                 IN PIO_RESOURCE_DESCRIPTOR RequestedResources OPTIONAL,
-                                                 IN ULONG NumAccessRanges,
-                                                 OUT PVIDEO_ACCESS_RANGE AccessRanges,
-                                                 IN PVOID VendorId, IN PVOID DeviceId,
-                                                 OUT PULONG Slot);
+VIDEOPORT_API VP_STATUS VideoPortGetAccessRanges(
+    IN PVOID HwDeviceExtension, IN ULONG NumRequestedResources,
+    IN PIO_RESOURCE_DESCRIPTOR RequestedResources OPTIONAL, IN ULONG NumAccessRanges,
+    OUT PVIDEO_ACCESS_RANGE AccessRanges, IN PVOID VendorId, IN PVOID DeviceId, OUT PULONG Slot);
 VIDEOPORT_API VP_STATUS VideoPortVerifyAccessRanges(IN PVOID HwDeviceExtension,
                                                     IN ULONG NumAccessRanges,
                                                     IN PVIDEO_ACCESS_RANGE AccessRanges);
 VIDEOPORT_API PVOID VideoPortGetDeviceBase(IN PVOID HwDeviceExtension,
-                                           IN PHYSICAL_ADDRESS IoAddress,
-                                           IN ULONG NumberOfUchars, IN UCHAR InIoSpace);
+                                           IN PHYSICAL_ADDRESS IoAddress, IN ULONG NumberOfUchars,
+                                           IN UCHAR InIoSpace);
 VIDEOPORT_API VOID VideoPortFreeDeviceBase(IN PVOID HwDeviceExtension, IN PVOID MappedAddress);
 VIDEOPORT_API VP_STATUS VideoPortMapMemory(IN PVOID HwDeviceExtension,
                                            IN PHYSICAL_ADDRESS PhysicalAddress,
@@ -822,13 +840,10 @@ VIDEOPORT_API VP_STATUS VideoPortMapMemory(IN PVOID HwDeviceExtension,
                                            IN OUT PVOID *VirtualAddress);
 VIDEOPORT_API VP_STATUS VideoPortUnmapMemory(IN PVOID HwDeviceExtension,
                                              IN OUT PVOID VirtualAddress, IN HANDLE ProcessHandle);
-VIDEOPORT_API VP_STATUS VideoPortMapBankedMemory(IN PVOID HwDeviceExtension,
-                                                 IN PHYSICAL_ADDRESS PhysicalAddress,
-                                                 IN OUT PULONG Length, PULONG InIoSpace,
-                                                 PVOID *VirtualAddress, ULONG BankLength,
-                                                 UCHAR ReadWriteBank,
-                                                 PBANKED_SECTION_ROUTINE BankRoutine,
-                                                 PVOID Context);
+VIDEOPORT_API VP_STATUS VideoPortMapBankedMemory(
+    IN PVOID HwDeviceExtension, IN PHYSICAL_ADDRESS PhysicalAddress, IN OUT PULONG Length,
+    PULONG InIoSpace, PVOID *VirtualAddress, ULONG BankLength, UCHAR ReadWriteBank,
+    PBANKED_SECTION_ROUTINE BankRoutine, PVOID Context);
 VIDEOPORT_API ULONG VideoPortGetBusData(IN PVOID HwDeviceExtension, IN BUS_DATA_TYPE BusDataType,
                                         IN ULONG SlotNumber, IN OUT PVOID Buffer, IN ULONG Offset,
                                         IN ULONG Length);
@@ -858,13 +873,15 @@ VIDEOPORT_API UCHAR VideoPortReadPortUchar(IN PUCHAR Port);
 VIDEOPORT_API USHORT VideoPortReadPortUshort(IN PUSHORT Port);
 VIDEOPORT_API ULONG VideoPortReadPortUlong(IN PULONG Port);
 VIDEOPORT_API VOID VideoPortReadPortBufferUchar(IN PUCHAR Port, OUT PUCHAR Buffer, IN ULONG Count);
-VIDEOPORT_API VOID VideoPortReadPortBufferUshort(IN PUSHORT Port, OUT PUSHORT Buffer, IN ULONG Count);
+VIDEOPORT_API VOID VideoPortReadPortBufferUshort(IN PUSHORT Port, OUT PUSHORT Buffer,
+                                                 IN ULONG Count);
 VIDEOPORT_API VOID VideoPortReadPortBufferUlong(IN PULONG Port, OUT PULONG Buffer, IN ULONG Count);
 VIDEOPORT_API VOID VideoPortWritePortUchar(IN PUCHAR Port, IN UCHAR Value);
 VIDEOPORT_API VOID VideoPortWritePortUshort(IN PUSHORT Port, IN USHORT Value);
 VIDEOPORT_API VOID VideoPortWritePortUlong(IN PULONG Port, IN ULONG Value);
 VIDEOPORT_API VOID VideoPortWritePortBufferUchar(IN PUCHAR Port, IN PUCHAR Buffer, IN ULONG Count);
-VIDEOPORT_API VOID VideoPortWritePortBufferUshort(IN PUSHORT Port, IN PUSHORT Buffer, IN ULONG Count);
+VIDEOPORT_API VOID VideoPortWritePortBufferUshort(IN PUSHORT Port, IN PUSHORT Buffer,
+                                                  IN ULONG Count);
 VIDEOPORT_API VOID VideoPortWritePortBufferUlong(IN PULONG Port, IN PULONG Buffer, IN ULONG Count);
 VIDEOPORT_API UCHAR VideoPortReadRegisterUchar(IN PUCHAR Register);
 VIDEOPORT_API USHORT VideoPortReadRegisterUshort(IN PUSHORT Register);
@@ -892,7 +909,8 @@ VIDEOPORT_API PVOID VideoPortAllocateContiguousMemory(IN PVOID HwDeviceExtension
                                                       IN ULONG NumberOfBytes,
                                                       IN PHYSICAL_ADDRESS HighestAcceptableAddress);
 VIDEOPORT_API PVOID VideoPortGetCommonBuffer(IN PVOID HwDeviceExtension, IN ULONG DesiredLength,
-                                             IN ULONG Alignment, OUT PPHYSICAL_ADDRESS LogicalAddress,
+                                             IN ULONG Alignment,
+                                             OUT PPHYSICAL_ADDRESS LogicalAddress,
                                              OUT PULONG pActualLength, IN BOOLEAN CacheEnabled);
 VIDEOPORT_API VOID VideoPortFreeCommonBuffer(IN PVOID HwDeviceExtension, IN ULONG Length,
                                              IN PVOID VirtualAddress,
@@ -937,8 +955,9 @@ VIDEOPORT_API VOID VideoPortReleaseCommonBuffer(IN PVOID HwDeviceExtension,
 VIDEOPORT_API PVOID VideoPortLockBuffer(IN PVOID HwDeviceExtension, IN PVOID BaseAddress,
                                         IN ULONG Length, IN VP_LOCK_OPERATION Operation);
 VIDEOPORT_API VOID VideoPortUnLockBuffer(IN PVOID HwDeviceExtension, IN PVOID Mdl);
-VIDEOPORT_API VP_STATUS VideoPortStartDma(IN PVOID HwDeviceExtension, IN PVP_DMA_ADAPTER VpDmaAdapter,
-                                          IN PVOID Mdl, IN ULONG Offset, IN OUT PULONG pLength,
+VIDEOPORT_API VP_STATUS VideoPortStartDma(IN PVOID HwDeviceExtension,
+                                          IN PVP_DMA_ADAPTER VpDmaAdapter, IN PVOID Mdl,
+                                          IN ULONG Offset, IN OUT PULONG pLength,
                                           IN PEXECUTE_DMA ExecuteDmaRoutine, IN PVOID Context,
                                           IN BOOLEAN WriteToDevice);
 VIDEOPORT_API VP_STATUS VideoPortCompleteDma(IN PVOID HwDeviceExtension,

@@ -18,7 +18,11 @@ extern "C" {
 #define VIDEO_AGP_RATE_4X 0x00000004
 #define VIDEO_AGP_RATE_8X 0x00000008
 
-typedef enum _VIDEO_PORT_CACHE_TYPE { VpNonCached = 0, VpWriteCombined, VpCached } VIDEO_PORT_CACHE_TYPE;
+typedef enum _VIDEO_PORT_CACHE_TYPE {
+    VpNonCached = 0,
+    VpWriteCombined,
+    VpCached
+} VIDEO_PORT_CACHE_TYPE;
 
 typedef PHYSICAL_ADDRESS (*PAGP_RESERVE_PHYSICAL)(IN PVOID HwDeviceExtension, IN ULONG Pages,
                                                   IN VIDEO_PORT_CACHE_TYPE Caching,

@@ -40,18 +40,18 @@ extern "C" {
 
 /* Interrupt request levels (amd64 and arm64 values). */
 typedef UCHAR KIRQL, *PKIRQL;
-#define PASSIVE_LEVEL 0
-#define LOW_LEVEL 0
-#define APC_LEVEL 1
+#define PASSIVE_LEVEL  0
+#define LOW_LEVEL      0
+#define APC_LEVEL      1
 #define DISPATCH_LEVEL 2
-#define CMCI_LEVEL 5
-#define SYNCH_LEVEL 12
-#define CLOCK_LEVEL 13
-#define IPI_LEVEL 14
-#define DRS_LEVEL 14
-#define POWER_LEVEL 14
-#define PROFILE_LEVEL 15
-#define HIGH_LEVEL 15
+#define CMCI_LEVEL     5
+#define SYNCH_LEVEL    12
+#define CLOCK_LEVEL    13
+#define IPI_LEVEL      14
+#define DRS_LEVEL      14
+#define POWER_LEVEL    14
+#define PROFILE_LEVEL  15
+#define HIGH_LEVEL     15
 
 /* The calling thread's IRQL. Any IRQL. A new thread starts at PASSIVE_LEVEL. */
 NTHALAPI KIRQL KeGetCurrentIrql(VOID);
@@ -133,8 +133,8 @@ NTKERNELAPI VOID FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(
     IN PKSPIN_LOCK SpinLock, IN PKLOCK_QUEUE_HANDLE LockHandle);
 
 /* Releases a lock taken by KeAcquireInStackQueuedSpinLockAtDpcLevel. */
-NTKERNELAPI VOID FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(
-    IN PKLOCK_QUEUE_HANDLE LockHandle);
+NTKERNELAPI VOID FASTCALL
+KeReleaseInStackQueuedSpinLockFromDpcLevel(IN PKLOCK_QUEUE_HANDLE LockHandle);
 
 /* ---- Dispatcher objects: events and timers, and waiting for them ----------------------------
  * A dispatcher object starts with a DISPATCHER_HEADER: its type, its size in LONGs, and
@@ -172,9 +172,9 @@ typedef enum _KWAIT_REASON {
 } KWAIT_REASON;
 
 /* DISPATCHER_HEADER.Type (the WDK's KOBJECTS numbers). */
-#define EventNotificationObject 0
+#define EventNotificationObject    0
 #define EventSynchronizationObject 1
-#define TimerNotificationObject 8
+#define TimerNotificationObject    8
 #define TimerSynchronizationObject 9
 
 typedef struct _DISPATCHER_HEADER {
@@ -245,7 +245,8 @@ typedef VOID (*PKDEFERRED_ROUTINE)(IN struct _KDPC *Dpc, IN PVOID DeferredContex
                                    IN PVOID SystemArgument1 OPTIONAL,
                                    IN PVOID SystemArgument2 OPTIONAL);
 typedef VOID KDEFERRED_ROUTINE(IN struct _KDPC *Dpc, IN PVOID DeferredContext OPTIONAL,
-                               IN PVOID SystemArgument1 OPTIONAL, IN PVOID SystemArgument2 OPTIONAL);
+                               IN PVOID SystemArgument1 OPTIONAL,
+                               IN PVOID SystemArgument2 OPTIONAL);
 
 typedef enum _KDPC_IMPORTANCE {
     LowImportance,
@@ -254,7 +255,7 @@ typedef enum _KDPC_IMPORTANCE {
     MediumHighImportance
 } KDPC_IMPORTANCE;
 
-#define DPC_NORMAL 0
+#define DPC_NORMAL   0
 #define DPC_THREADED 1
 
 /* DpcData is non-NULL while the DPC is queued. */
@@ -333,7 +334,8 @@ NTKERNELAPI ULONGLONG KeQueryInterruptTime(VOID);
 
 /* Any IRQL. A monotonic counter, and (if PerformanceFrequency is not NULL) its ticks per
  * second. */
-NTKERNELAPI LARGE_INTEGER KeQueryPerformanceCounter(OUT PLARGE_INTEGER PerformanceFrequency OPTIONAL);
+NTKERNELAPI LARGE_INTEGER
+KeQueryPerformanceCounter(OUT PLARGE_INTEGER PerformanceFrequency OPTIONAL);
 
 /* Any IRQL. The processor the calling thread runs on. */
 NTKERNELAPI ULONG KeGetCurrentProcessorNumber(VOID);
@@ -379,28 +381,28 @@ NTKERNELAPI VOID ExFreePool(IN PVOID P);
 
 /* ---- Registry value types (VideoPortGetRegistryParameters, vpspin_set_registry_value) --- */
 
-#define REG_NONE 0
-#define REG_SZ 1
-#define REG_EXPAND_SZ 2
-#define REG_BINARY 3
-#define REG_DWORD 4
+#define REG_NONE                0
+#define REG_SZ                  1
+#define REG_EXPAND_SZ           2
+#define REG_BINARY              3
+#define REG_DWORD               4
 #define REG_DWORD_LITTLE_ENDIAN 4
-#define REG_DWORD_BIG_ENDIAN 5
-#define REG_LINK 6
-#define REG_MULTI_SZ 7
-#define REG_QWORD 11
+#define REG_DWORD_BIG_ENDIAN    5
+#define REG_LINK                6
+#define REG_MULTI_SZ            7
+#define REG_QWORD               11
 
 /* ---- Debug output ------------------------------------------------------------------------ */
 
 /* Component filters of DbgPrintEx (a few of the WDK's DPFLTR_TYPE) and its levels. */
-#define DPFLTR_IHVVIDEO_ID 23
-#define DPFLTR_IHVDRIVER_ID 77
-#define DPFLTR_DEFAULT_ID 101
-#define DPFLTR_ERROR_LEVEL 0
+#define DPFLTR_IHVVIDEO_ID   23
+#define DPFLTR_IHVDRIVER_ID  77
+#define DPFLTR_DEFAULT_ID    101
+#define DPFLTR_ERROR_LEVEL   0
 #define DPFLTR_WARNING_LEVEL 1
-#define DPFLTR_TRACE_LEVEL 2
-#define DPFLTR_INFO_LEVEL 3
-#define DPFLTR_MASK 0x80000000
+#define DPFLTR_TRACE_LEVEL   2
+#define DPFLTR_INFO_LEVEL    3
+#define DPFLTR_MASK          0x80000000
 
 /* Any IRQL. Writes the formatted message to stderr if its level passes VPSPIN_DEBUG_PRINT
  * (vpspin(7): error, warn (the default), trace, info, or none). DbgPrint's level is
@@ -412,30 +414,31 @@ NTKERNELAPI ULONG __cdecl DbgPrintEx(IN ULONG ComponentId, IN ULONG Level, IN PC
     __attribute__((__format__(__printf__, 3, 4)));
 
 #if DBG
-#define KdPrint(args) DbgPrint args
+#define KdPrint(args)   DbgPrint args
 #define KdPrintEx(args) DbgPrintEx args
-#define ASSERT(exp) ((!(exp)) ? (DbgPrint("Assertion failed: %s, %s:%d\n", #exp, __FILE__, __LINE__), FALSE) : TRUE)
+#define ASSERT(exp)                                                                                \
+    ((!(exp)) ? (DbgPrint("Assertion failed: %s, %s:%d\n", #exp, __FILE__, __LINE__), FALSE) : TRUE)
 #define ASSERTMSG(msg, exp) ((!(exp)) ? (DbgPrint("Assertion failed: %s\n", msg), FALSE) : TRUE)
 #else
 #define KdPrint(args)
 #define KdPrintEx(args)
-#define ASSERT(exp) ((void)0)
+#define ASSERT(exp)         ((void)0)
 #define ASSERTMSG(msg, exp) ((void)0)
 #endif
 #define NT_ASSERT(exp) ASSERT(exp)
 
 /* Paged code: nothing to check in user space (all memory is resident). */
-#define PAGED_CODE() ((void)0)
+#define PAGED_CODE()        ((void)0)
 #define PAGED_CODE_LOCKED() ((void)0)
 
 /* ---- Memory barriers and the Interlocked family ------------------------------------------
  * As on amd64 these are compiler intrinsics, not exported functions: sequentially consistent
  * atomic operations, at any IRQL. The plain names are macros for the _Interlocked ones. */
 
-#define KeMemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define KeMemoryBarrier()             __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define KeMemoryBarrierWithoutFence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
-#define _ReadWriteBarrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
-#define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define _ReadWriteBarrier()           __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define MemoryBarrier()               __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #if defined(__x86_64__) || defined(__i386__)
 #define YieldProcessor() __builtin_ia32_pause()
 #elif defined(__aarch64__)
@@ -543,44 +546,44 @@ VSP_WDK_INLINE PVOID _InterlockedExchangePointer(PVOID volatile *Target, PVOID V
 {
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
-VSP_WDK_INLINE PVOID _InterlockedCompareExchangePointer(PVOID volatile *Destination,
-                                                        PVOID ExChange, PVOID Comperand)
+VSP_WDK_INLINE PVOID _InterlockedCompareExchangePointer(PVOID volatile *Destination, PVOID ExChange,
+                                                        PVOID Comperand)
 {
     __atomic_compare_exchange_n(Destination, &Comperand, ExChange, 0, __ATOMIC_SEQ_CST,
                                 __ATOMIC_SEQ_CST);
     return Comperand;
 }
 
-#define InterlockedIncrement _InterlockedIncrement
-#define InterlockedDecrement _InterlockedDecrement
-#define InterlockedExchange _InterlockedExchange
-#define InterlockedExchangeAdd _InterlockedExchangeAdd
-#define InterlockedAdd _InterlockedAdd
-#define InterlockedCompareExchange _InterlockedCompareExchange
-#define InterlockedOr _InterlockedOr
-#define InterlockedAnd _InterlockedAnd
-#define InterlockedXor _InterlockedXor
-#define InterlockedIncrement16 _InterlockedIncrement16
-#define InterlockedDecrement16 _InterlockedDecrement16
-#define InterlockedCompareExchange16 _InterlockedCompareExchange16
-#define InterlockedIncrement64 _InterlockedIncrement64
-#define InterlockedDecrement64 _InterlockedDecrement64
-#define InterlockedExchange64 _InterlockedExchange64
-#define InterlockedExchangeAdd64 _InterlockedExchangeAdd64
-#define InterlockedAdd64 _InterlockedAdd64
-#define InterlockedCompareExchange64 _InterlockedCompareExchange64
-#define InterlockedOr64 _InterlockedOr64
-#define InterlockedAnd64 _InterlockedAnd64
-#define InterlockedXor64 _InterlockedXor64
-#define InterlockedExchangePointer _InterlockedExchangePointer
+#define InterlockedIncrement              _InterlockedIncrement
+#define InterlockedDecrement              _InterlockedDecrement
+#define InterlockedExchange               _InterlockedExchange
+#define InterlockedExchangeAdd            _InterlockedExchangeAdd
+#define InterlockedAdd                    _InterlockedAdd
+#define InterlockedCompareExchange        _InterlockedCompareExchange
+#define InterlockedOr                     _InterlockedOr
+#define InterlockedAnd                    _InterlockedAnd
+#define InterlockedXor                    _InterlockedXor
+#define InterlockedIncrement16            _InterlockedIncrement16
+#define InterlockedDecrement16            _InterlockedDecrement16
+#define InterlockedCompareExchange16      _InterlockedCompareExchange16
+#define InterlockedIncrement64            _InterlockedIncrement64
+#define InterlockedDecrement64            _InterlockedDecrement64
+#define InterlockedExchange64             _InterlockedExchange64
+#define InterlockedExchangeAdd64          _InterlockedExchangeAdd64
+#define InterlockedAdd64                  _InterlockedAdd64
+#define InterlockedCompareExchange64      _InterlockedCompareExchange64
+#define InterlockedOr64                   _InterlockedOr64
+#define InterlockedAnd64                  _InterlockedAnd64
+#define InterlockedXor64                  _InterlockedXor64
+#define InterlockedExchangePointer        _InterlockedExchangePointer
 #define InterlockedCompareExchangePointer _InterlockedCompareExchangePointer
 
 /* ---- Memory helpers (macros over libc, as the WDK's are over the CRT) ------------------------ */
 
-#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
-#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
-#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
-#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define RtlZeroMemory(Destination, Length)          memset((Destination), 0, (Length))
+#define RtlFillMemory(Destination, Length, Fill)    memset((Destination), (Fill), (Length))
+#define RtlCopyMemory(Destination, Source, Length)  memcpy((Destination), (Source), (Length))
+#define RtlMoveMemory(Destination, Source, Length)  memmove((Destination), (Source), (Length))
 #define RtlEqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
 
 /* The number of bytes, from the start, in which the two blocks are equal. */
