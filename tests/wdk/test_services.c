@@ -11,7 +11,7 @@
  * the registry the program preloaded. At the end the device is stopped with pool and an
  * event left unfreed, and the leak report on stderr is checked.
  */
-#define DBG 1 /* keep VideoDebugPrint, as a checked build does */
+/* Built with -DDBG=1 (tests/CMakeLists.txt): VideoDebugPrint is kept, as in a checked build. */
 
 #include <dderror.h>
 #include <devioctl.h>

@@ -11,11 +11,32 @@
 #ifndef VPSPIN_WDK_MINIPORT_H
 #define VPSPIN_WDK_MINIPORT_H
 
+/* The WDK's video miniport headers give no LIST_ENTRY (ntdef.h's end says why). */
+#pragma push_macro("VSP_WDK_NO_LISTS")
+#undef VSP_WDK_NO_LISTS
+#define VSP_WDK_NO_LISTS 1
 #include "ntdef.h"
+#pragma pop_macro("VSP_WDK_NO_LISTS")
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Assertions: kept in a checked build (DBG), where a failed one is printed (DbgPrint). */
+#if DBG
+ULONG __cdecl DbgPrint(PCSTR Format, ...) __attribute__((__format__(__printf__, 1, 2)));
+#define ASSERT(exp)                                                                                \
+    ((!(exp)) ? (DbgPrint("Assertion failed: %s, %s:%d\n", #exp, __FILE__, __LINE__), FALSE) : TRUE)
+#define ASSERTMSG(msg, exp) ((!(exp)) ? (DbgPrint("Assertion failed: %s\n", msg), FALSE) : TRUE)
+#else
+#define ASSERT(exp)         ((void)0)
+#define ASSERTMSG(msg, exp) ((void)0)
+#endif
+#define NT_ASSERT(exp) ASSERT(exp)
+
+/* Paged code: nothing to check in user space (all memory is resident). */
+#define PAGED_CODE()        ((void)0)
+#define PAGED_CODE_LOCKED() ((void)0)
 
 /* ---- Buses and interrupts --------------------------------------------------------------- */
 

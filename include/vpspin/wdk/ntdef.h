@@ -4,6 +4,9 @@
  * Windows), NTSTATUS and its tests, LARGE_INTEGER, UNICODE_STRING, LIST_ENTRY, GUID, and
  * the helper macros (UNREFERENCED_PARAMETER, FIELD_OFFSET, CONTAINING_RECORD, C_ASSERT).
  *
+ * The keywords themselves are in vpspin_wdkenv.h, which `pkg-config --cflags vpspin-wdk`
+ * also forces into every file (-include), as MSVC has them before any header.
+ *
  * This is the one definition of each of these types: <vpspin/wdm.h> and <vpspin/video.h>
  * include the WDK-named headers of this folder, so a miniport built against
  * `pkg-config vpspin-wdk` and a program built against <vpspin/vpspin.h> see the same
@@ -22,6 +25,7 @@
 #include <stdint.h>
 
 #include "specstrings.h"
+#include "vpspin_wdkenv.h"
 
 #if !defined(VPSPIN_WDK_ANY_WCHAR) && defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ != 2
 #error                                                                                             \
@@ -31,121 +35,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- The MSVC keywords, as gcc and clang take them ---------------------------------- */
-
-/* Calling conventions: amd64 and arm64 have one, so these say nothing. */
-#ifndef __stdcall
-#define __stdcall
-#endif
-#ifndef __cdecl
-#define __cdecl
-#endif
-#ifndef __fastcall
-#define __fastcall
-#endif
-#ifndef _stdcall
-#define _stdcall
-#endif
-#ifndef _cdecl
-#define _cdecl
-#endif
-#ifndef _fastcall
-#define _fastcall
-#endif
-#define NTAPI
-#define NTAPI_INLINE
-#ifndef FASTCALL
-#define FASTCALL
-#endif
-#ifndef CDECL
-#define CDECL
-#endif
-#define STDMETHODCALLTYPE
-#define NTSYSAPI
-#define NTSYSCALLAPI
-
-/* Integer keywords: __int64 is long long, as it is 64 bits on every Windows target. */
-#ifndef __int8
-#define __int8 char
-#endif
-#ifndef __int16
-#define __int16 short
-#endif
-#ifndef __int32
-#define __int32 int
-#endif
-#ifndef __int64
-#define __int64 long long
-#endif
-
-/* Inline functions. FORCEINLINE may be written with or without static before it: with
- * C99 inline semantics a non-static inline definition emits no symbol, and
- * always_inline means it needs none. */
-#ifndef _inline
-#define _inline __inline__
-#endif
-#ifndef __inline
-#define __inline __inline__
-#endif
-#ifndef __forceinline
-#define __forceinline __inline__ __attribute__((__always_inline__))
-#endif
-#define FORCEINLINE       __forceinline
-#define DECLSPEC_NOINLINE __attribute__((__noinline__))
-
-/* __declspec(x) for the x that drivers use: __declspec(align(16)) becomes
- * VSP_DECLSPEC_align(16), and so on. */
-#define __declspec(x) VSP_DECLSPEC_##x
-#define VSP_DECLSPEC_align(n) __attribute__((__aligned__(n)))
-#define VSP_DECLSPEC_dllimport
-#define VSP_DECLSPEC_dllexport __attribute__((__visibility__("default")))
-#define VSP_DECLSPEC_noinline  __attribute__((__noinline__))
-#define VSP_DECLSPEC_noreturn  __attribute__((__noreturn__))
-#define VSP_DECLSPEC_nothrow
-#define VSP_DECLSPEC_novtable
-#define VSP_DECLSPEC_noalias
-#define VSP_DECLSPEC_restrict
-#define VSP_DECLSPEC_naked      __attribute__((__naked__))
-#define VSP_DECLSPEC_selectany  __attribute__((__weak__))
-#define VSP_DECLSPEC_thread     __thread
-#define VSP_DECLSPEC_deprecated __attribute__((__deprecated__))
-#define VSP_DECLSPEC_uuid(x)
-#define VSP_DECLSPEC_safebuffers
-#define VSP_DECLSPEC_guard(x)
-
-#define DECLSPEC_ALIGN(n)   __attribute__((__aligned__(n)))
-#define DECLSPEC_CACHEALIGN DECLSPEC_ALIGN(64)
-#define DECLSPEC_IMPORT
-#define DECLSPEC_EXPORT   __attribute__((__visibility__("default")))
-#define DECLSPEC_NORETURN __attribute__((__noreturn__))
-#define DECLSPEC_NOTHROW
-#define DECLSPEC_NOVTABLE
-#define DECLSPEC_SELECTANY  __attribute__((__weak__))
-#define DECLSPEC_DEPRECATED __attribute__((__deprecated__))
-#define DECLSPEC_DEPRECATED_DDK
-#define DECLSPEC_ADDRSAFE
-#define DECLSPEC_SAFEBUFFERS
-#define DECLSPEC_GUARDNOCF
-#define DECLSPEC_UUID(x)
-#define DECLSPEC_NOINITALL
-#define DECLSPEC_ALLOCATOR
-#define DECLSPEC_RESTRICT
-
-/* Anonymous members: standard in C11 (structs and unions) and C++ (unions); gcc and clang
- * take anonymous structs in C++ as an extension, which __extension__ says is meant. */
-#define _ANONYMOUS_UNION  __extension__
-#define _ANONYMOUS_STRUCT __extension__
-#define DUMMYUNIONNAME
-#define DUMMYUNIONNAME2
-#define DUMMYUNIONNAME3
-#define DUMMYUNIONNAME4
-#define DUMMYUNIONNAME5
-#define DUMMYSTRUCTNAME
-#define DUMMYSTRUCTNAME2
-#define DUMMYSTRUCTNAME3
-#define DUMMYSTRUCTNAME4
-#define DUMMYSTRUCTNAME5
 
 /* Parameter direction (the oldest annotations). */
 #ifndef IN
@@ -192,6 +81,7 @@ typedef const void *PCVOID;
 typedef UCHAR BOOLEAN, *PBOOLEAN;
 typedef ULONG LOGICAL, *PLOGICAL;
 typedef LONG NTSTATUS, *PNTSTATUS;
+typedef LONG HRESULT;
 typedef LONG KPRIORITY;
 typedef PVOID HANDLE, *PHANDLE;
 typedef ULONG LCID, *PLCID;
@@ -227,6 +117,10 @@ typedef ULONG_PTR KAFFINITY, *PKAFFINITY;
 #define LongToPtr(l)      ((PVOID)(LONG_PTR)(l))
 
 /* Wide characters: UTF-16 code units (see the top of this file). */
+#define UNICODE_NULL             ((WCHAR)0)
+#define ANSI_NULL                ((CHAR)0)
+#define UNICODE_STRING_MAX_BYTES ((USHORT)65534)
+#define UNICODE_STRING_MAX_CHARS (32767)
 #if defined(__SIZEOF_WCHAR_T__) && __SIZEOF_WCHAR_T__ == 2
 typedef wchar_t WCHAR;
 #else
@@ -327,16 +221,6 @@ typedef const STRING *PCSTRING, *PCANSI_STRING, *PCOEM_STRING;
         sizeof(s) - sizeof((s)[0]), sizeof(s), (s)                                                 \
     }
 
-/* ---- Lists (their inline functions are in wdm.h) ------------------------------------- */
-typedef struct _LIST_ENTRY {
-    struct _LIST_ENTRY *Flink;
-    struct _LIST_ENTRY *Blink;
-} LIST_ENTRY, *PLIST_ENTRY, *RESTRICTED_POINTER PRLIST_ENTRY;
-
-typedef struct _SINGLE_LIST_ENTRY {
-    struct _SINGLE_LIST_ENTRY *Next;
-} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
-
 /* ---- GUID (guiddef.h, which ntdef.h includes in the WDK) ------------------------------ */
 #ifndef GUID_DEFINED
 #define GUID_DEFINED
@@ -419,3 +303,27 @@ typedef enum _NT_PRODUCT_TYPE {
 #endif
 
 #endif /* VPSPIN_WDK_NTDEF_H */
+
+/* ---- Lists (their inline functions are in wdm.h) -------------------------------------
+ * The WDK's video miniport headers (miniport.h, video.h, ntddvdeo.h, devioctl.h ...) do not
+ * give LIST_ENTRY: a miniport that includes only those defines it itself, if it needs it.
+ * So they include this file with VSP_WDK_NO_LISTS defined, and the lists come with the
+ * first inclusion without it: ntdef.h itself, wdm.h or ntddk.h. */
+#if !defined(VSP_WDK_NO_LISTS) && !defined(VPSPIN_WDK_NTDEF_LISTS)
+#define VPSPIN_WDK_NTDEF_LISTS
+#ifdef __cplusplus
+extern "C" {
+#endif
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY, *RESTRICTED_POINTER PRLIST_ENTRY;
+
+typedef struct _SINGLE_LIST_ENTRY {
+    struct _SINGLE_LIST_ENTRY *Next;
+} SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* the lists */

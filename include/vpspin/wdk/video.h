@@ -22,7 +22,12 @@
 #include "devioctl.h"
 #include "miniport.h"
 #include "ntddvdeo.h"
+/* The WDK's video miniport headers give no LIST_ENTRY (ntdef.h's end says why). */
+#pragma push_macro("VSP_WDK_NO_LISTS")
+#undef VSP_WDK_NO_LISTS
+#define VSP_WDK_NO_LISTS 1
 #include "ntdef.h"
+#pragma pop_macro("VSP_WDK_NO_LISTS")
 #include "videoagp.h"
 
 #ifdef __cplusplus
@@ -33,10 +38,6 @@ extern "C" {
 #define VIDEOPORT_API __attribute__((visibility("default")))
 #endif
 #define VPAPI VIDEOPORT_API
-
-#ifndef DBG
-#define DBG 0
-#endif
 
 /* ---- Status, debug levels, constants ---------------------------------------------------- */
 
@@ -594,10 +595,10 @@ typedef struct _VIDEO_PORT_DEBUG_REPORT_INTERFACE {
     PVOID Context;
     PINTERFACE_REFERENCE InterfaceReference;
     PINTERFACE_DEREFERENCE InterfaceDereference;
-    PVIDEO_DEBUG_REPORT (*DbgReportCreate)
+    PVIDEO_DEBUG_REPORT(*DbgReportCreate)
     (IN PVOID HwDeviceExtension, IN ULONG ulCode, IN ULONG_PTR ulpArg1, IN ULONG_PTR ulpArg2,
      IN ULONG_PTR ulpArg3, IN ULONG_PTR ulpArg4);
-    BOOLEAN (*DbgReportSecondaryData)
+    BOOLEAN(*DbgReportSecondaryData)
     (IN OUT PVIDEO_DEBUG_REPORT pReport, IN PVOID pvData, IN ULONG ulDataSize);
     VOID (*DbgReportComplete)(IN OUT PVIDEO_DEBUG_REPORT pReport);
 } VIDEO_PORT_DEBUG_REPORT_INTERFACE, *PVIDEO_PORT_DEBUG_REPORT_INTERFACE;

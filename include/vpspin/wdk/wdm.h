@@ -32,10 +32,6 @@ extern "C" {
 #define NTHALAPI NTKERNELAPI
 #endif
 
-#ifndef DBG
-#define DBG 0
-#endif
-
 /* ---- IRQL -------------------------------------------------------------------------------- */
 
 /* Interrupt request levels (amd64 and arm64 values). */
@@ -416,20 +412,11 @@ NTKERNELAPI ULONG __cdecl DbgPrintEx(IN ULONG ComponentId, IN ULONG Level, IN PC
 #if DBG
 #define KdPrint(args)   DbgPrint args
 #define KdPrintEx(args) DbgPrintEx args
-#define ASSERT(exp)                                                                                \
-    ((!(exp)) ? (DbgPrint("Assertion failed: %s, %s:%d\n", #exp, __FILE__, __LINE__), FALSE) : TRUE)
-#define ASSERTMSG(msg, exp) ((!(exp)) ? (DbgPrint("Assertion failed: %s\n", msg), FALSE) : TRUE)
 #else
 #define KdPrint(args)
 #define KdPrintEx(args)
-#define ASSERT(exp)         ((void)0)
-#define ASSERTMSG(msg, exp) ((void)0)
 #endif
-#define NT_ASSERT(exp) ASSERT(exp)
-
-/* Paged code: nothing to check in user space (all memory is resident). */
-#define PAGED_CODE()        ((void)0)
-#define PAGED_CODE_LOCKED() ((void)0)
+/* ASSERT and PAGED_CODE are miniport.h's (both headers have them in the WDK). */
 
 /* ---- Memory barriers and the Interlocked family ------------------------------------------
  * As on amd64 these are compiler intrinsics, not exported functions: sequentially consistent

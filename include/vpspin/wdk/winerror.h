@@ -66,4 +66,21 @@
 #define ERROR_INVALID_USER_BUFFER            1784L
 #define ERROR_DEVICE_IN_USE                  2404L
 
+/* COM's HRESULT codes (HRESULT is ntdef.h's LONG). */
+#define _HRESULT_TYPEDEF_(sc) ((HRESULT)(sc))
+#define SUCCEEDED(hr)         (((HRESULT)(hr)) >= 0)
+#define FAILED(hr)            (((HRESULT)(hr)) < 0)
+#define S_OK                  _HRESULT_TYPEDEF_(0x00000000L)
+#define S_FALSE               _HRESULT_TYPEDEF_(0x00000001L)
+#define E_UNEXPECTED          _HRESULT_TYPEDEF_(0x8000FFFFL)
+#define E_NOTIMPL             _HRESULT_TYPEDEF_(0x80004001L)
+#define E_NOINTERFACE         _HRESULT_TYPEDEF_(0x80004002L)
+#define E_POINTER             _HRESULT_TYPEDEF_(0x80004003L)
+#define E_ABORT               _HRESULT_TYPEDEF_(0x80004004L)
+#define E_FAIL                _HRESULT_TYPEDEF_(0x80004005L)
+#define E_ACCESSDENIED        _HRESULT_TYPEDEF_(0x80070005L)
+#define E_HANDLE              _HRESULT_TYPEDEF_(0x80070006L)
+#define E_OUTOFMEMORY         _HRESULT_TYPEDEF_(0x8007000EL)
+#define E_INVALIDARG          _HRESULT_TYPEDEF_(0x80070057L)
+
 #endif /* VPSPIN_WDK_WINERROR_H */
