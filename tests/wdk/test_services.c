@@ -186,7 +186,7 @@ static VOID MpEvents(PHW_DEVICE_EXTENSION ext, RESULTS *r)
     /* The ISR's DPC sets DpcDone: the request waits for it (raised by the program). */
     LARGE_INTEGER second = {.QuadPart = -100000000LL}; /* 10 s: the program raises it now */
     r->Values[10] = VideoPortWaitForSingleObject(ext, ext->DpcDone, &second);
-    r->Values[11] = (ULONG)ext->DpcsRun;
+    r->Values[11] = (ULONG)__atomic_load_n(&ext->DpcsRun, __ATOMIC_ACQUIRE); /* the DPC runs beside */
 }
 
 /* IOCTL_REGISTRY: what HwFindAdapter read, and a value written then read back. */
@@ -653,7 +653,7 @@ int main(void)
     CHECK(info.InterruptEnabled);
 
     /* Disabled, an interrupt is not delivered. */
-    LONG before = ext->Interrupts;
+    LONG before = __atomic_load_n(&ext->Interrupts, __ATOMIC_ACQUIRE);
     CHECK_EQ(VideoPortDisableInterrupt(ext), NO_ERROR);
     CHECK(!vpspin_interrupt(d));
     CHECK_EQ(vpspin_query_device(d, &info), NO_ERROR);
@@ -661,7 +661,7 @@ int main(void)
     CHECK_EQ(VideoPortEnableInterrupt(ext), NO_ERROR);
     CHECK(vpspin_interrupt(d));
     vpspin_flush_dpcs(d);
-    CHECK_EQ(ext->Interrupts, before + 1);
+    CHECK_EQ(__atomic_load_n(&ext->Interrupts, __ATOMIC_ACQUIRE), before + 1);
     CHECK_EQ(VideoPortEnableInterrupt(NULL), ERROR_INVALID_FUNCTION);
 
     /* The device lock is the one HwStartIO runs under. */
