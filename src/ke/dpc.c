@@ -165,11 +165,6 @@ VOID KeFlushQueuedDpcs(VOID)
     pthread_mutex_unlock(&vsp_dpc_mutex);
 }
 
-static bool vsp_inside(const void *o, const void *p, size_t size)
-{
-    return (const char *)o >= (const char *)p && (const char *)o < (const char *)p + size;
-}
-
 const void *vsp_dpc_within(const void *p, size_t size)
 {
     const void *found = NULL;

@@ -207,11 +207,6 @@ BOOLEAN KeReadStateTimer(PKTIMER Timer)
     return __atomic_load_n(&Timer->Header.SignalState, __ATOMIC_ACQUIRE) != 0;
 }
 
-static bool vsp_inside(const void *o, const void *p, size_t size)
-{
-    return (const char *)o >= (const char *)p && (const char *)o < (const char *)p + size;
-}
-
 const void *vsp_timer_within(const void *p, size_t size)
 {
     const void *found = NULL;

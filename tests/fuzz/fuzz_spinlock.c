@@ -75,6 +75,7 @@
 #define NTM         2   /* KTIMERs */
 #define NDPC        2   /* KDPCs, besides the gate */
 #define NPOOL       3   /* pool blocks at once */
+#define MAX_WAITS   12  /* operations per input that wait for the DPC or timer thread */
 
 /* How a lock is held, as Parameter4 of 0x1009 names it (vpspin(7)). */
 #define K_PLAIN      0u
@@ -212,6 +213,7 @@ static struct model {
         long runs; /* the routine's runs the model expects so far */
     } dpc[NDPC];
     bool gate_closed;
+    unsigned waits; /* operations of this input that waited for another thread (MAX_WAITS) */
     struct {
         PVOID p, stale; /* the live block; the last one freed */
         POOL_TYPE type;
@@ -1554,8 +1556,9 @@ static void one_op(struct input *in)
         c.arg = b / NTM;
         if (op == OP_TM_INIT && m.tm[c.obj].set)
             return; /* initializing a set timer: undefined, as on Windows */
-        if (op == OP_TM_FIRE && (!m.tm[c.obj].init || m.thread[c.t].irql > APC_LEVEL))
-            return; /* it waits: only for a timer, and where a wait may block */
+        if (op == OP_TM_FIRE &&
+            (!m.tm[c.obj].init || m.thread[c.t].irql > APC_LEVEL || m.waits++ >= MAX_WAITS))
+            return; /* it waits: only for a timer, where a wait may block, a few times */
         break;
     case OP_DPC_INIT:
     case OP_DPC_INSERT:
@@ -1563,15 +1566,17 @@ static void one_op(struct input *in)
         c.obj = (int)(b % NDPC);
         if (op == OP_DPC_INIT && m.dpc[c.obj].queued)
             return; /* initializing a queued DPC: undefined */
-        if (op == OP_DPC_INSERT && !m.gate_closed && m.thread[0].irql != PASSIVE_LEVEL)
-            return; /* the model flushes after it, from thread 0 */
+        if (op == OP_DPC_INSERT && !m.gate_closed &&
+            (m.thread[0].irql != PASSIVE_LEVEL || m.waits++ >= MAX_WAITS))
+            return; /* the model flushes after it, from thread 0, a few times an input */
         break;
     case OP_DPC_FLUSH:
         if (m.gate_closed && m.thread[c.t].irql == PASSIVE_LEVEL)
             return; /* it would wait for the gate */
         break;
     case OP_DPC_GATE:
-        gate_toggle();
+        if (!m.gate_closed || m.waits++ < MAX_WAITS) /* opening waits for the DPCs */
+            gate_toggle();
         return;
     case OP_POOL_ALLOC: {
         static const POOL_TYPE types[3] = {NonPagedPool, PagedPool, NonPagedPoolNx};

@@ -11,12 +11,7 @@
 #ifndef VPSPIN_WDK_MINIPORT_H
 #define VPSPIN_WDK_MINIPORT_H
 
-/* The WDK's video miniport headers give no LIST_ENTRY (ntdef.h's end says why). */
-#pragma push_macro("VSP_WDK_NO_LISTS")
-#undef VSP_WDK_NO_LISTS
-#define VSP_WDK_NO_LISTS 1
-#include "ntdef.h"
-#pragma pop_macro("VSP_WDK_NO_LISTS")
+#include "vpspin_ntdef_nolists.h"
 
 #ifdef __cplusplus
 extern "C" {

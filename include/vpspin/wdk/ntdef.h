@@ -307,8 +307,8 @@ typedef enum _NT_PRODUCT_TYPE {
 /* ---- Lists (their inline functions are in wdm.h) -------------------------------------
  * The WDK's video miniport headers (miniport.h, video.h, ntddvdeo.h, devioctl.h ...) do not
  * give LIST_ENTRY: a miniport that includes only those defines it itself, if it needs it.
- * So they include this file with VSP_WDK_NO_LISTS defined, and the lists come with the
- * first inclusion without it: ntdef.h itself, wdm.h or ntddk.h. */
+ * So they include this file through vpspin_ntdef_nolists.h, with VSP_WDK_NO_LISTS defined,
+ * and the lists come with the first inclusion without it: ntdef.h itself, wdm.h or ntddk.h. */
 #if !defined(VSP_WDK_NO_LISTS) && !defined(VPSPIN_WDK_NTDEF_LISTS)
 #define VPSPIN_WDK_NTDEF_LISTS
 #ifdef __cplusplus
