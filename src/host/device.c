@@ -160,12 +160,13 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     config.VideoPortGetProcAddress = vsp_get_proc_address;
     /* The device's key, as the port names it to the miniport (the host's registry is in
      * memory: the name is for show, and for miniports that print it). */
-    char path[80];
-    int n = snprintf(path, sizeof path,
-                     "\\REGISTRY\\MACHINE\\System\\CurrentControlSet\\Services\\vpspin\\Device%u",
-                     d->slot);
-    for (int i = 0; i <= n && i < (int)(sizeof d->registry_path / sizeof(WCHAR)) - 1; i++)
+    char path[sizeof d->registry_path / sizeof(WCHAR)];
+    snprintf(path, sizeof path,
+             "\\REGISTRY\\MACHINE\\System\\CurrentControlSet\\Services\\vpspin\\Device%u", d->slot);
+    size_t i = 0;
+    do
         d->registry_path[i] = (WCHAR)(unsigned char)path[i];
+    while (path[i++] != '\0');
     config.DriverRegistryPath = d->registry_path;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
