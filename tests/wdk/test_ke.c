@@ -276,6 +276,31 @@ static void test_debug(void)
     reports = 0;
 }
 
+/* Bad arguments: refused, reported where the rule says (0xF004 for a NULL object). */
+static void test_arguments(void)
+{
+    CHECK_EQ(KeDelayExecutionThread(KernelMode, FALSE, NULL), STATUS_INVALID_PARAMETER);
+    KEVENT e;
+    KeInitializeEvent(&e, NotificationEvent, TRUE);
+    LARGE_INTEGER endless = {.QuadPart = -0x7FFFFFFFFFFFFFFFLL}; /* beyond any deadline */
+    CHECK_EQ(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &endless), STATUS_SUCCESS);
+    LARGE_INTEGER far = {.QuadPart = 0x7FFFFFFFFFFFFFFFLL}; /* an absolute time ages away */
+    CHECK_EQ(KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, &far), STATUS_SUCCESS);
+    int before = reports;
+    CHECK_EQ(KeWaitForSingleObject(NULL, Executive, KernelMode, FALSE, NULL),
+             STATUS_INVALID_PARAMETER);
+    CHECK(!KeInsertQueueDpc(NULL, NULL, NULL));
+    CHECK(!KeRemoveQueueDpc(NULL));
+    CHECK(!KeCancelTimer(NULL));
+    CHECK_EQ(KeSetEvent(NULL, 0, FALSE), 0);
+    CHECK_EQ(reports, before + 4);
+    CHECK_EQ(last.Parameter1, 0xF004);
+    ExFreePool(NULL); /* 0x10 */
+    CHECK_EQ(reports, before + 5);
+    CHECK_EQ(last.Parameter1, 0x10);
+    reports = before;
+}
+
 /* ---- Part 2: the rules ----------------------------------------------------------------- */
 
 static KEVENT ev;
@@ -573,6 +598,7 @@ int main(void)
     test_time();
     test_pool();
     test_debug();
+    test_arguments();
     CHECK_EQ(reports, 0);
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         run_rule(&rules[i]);

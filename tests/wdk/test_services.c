@@ -186,7 +186,8 @@ static VOID MpEvents(PHW_DEVICE_EXTENSION ext, RESULTS *r)
     /* The ISR's DPC sets DpcDone: the request waits for it (raised by the program). */
     LARGE_INTEGER second = {.QuadPart = -100000000LL}; /* 10 s: the program raises it now */
     r->Values[10] = VideoPortWaitForSingleObject(ext, ext->DpcDone, &second);
-    r->Values[11] = (ULONG)__atomic_load_n(&ext->DpcsRun, __ATOMIC_ACQUIRE); /* the DPC runs beside */
+    r->Values[11] =
+        (ULONG)__atomic_load_n(&ext->DpcsRun, __ATOMIC_ACQUIRE); /* the DPC runs beside */
 }
 
 /* IOCTL_REGISTRY: what HwFindAdapter read, and a value written then read back. */
@@ -544,6 +545,78 @@ static void check_proc_addresses(vpspin_device *d)
     CHECK(services >= 90);
 }
 
+/* The services' refusals: bad arguments, a device that is not started, allocations made
+ * to fail - each returns its error and changes nothing. Returns the reports it made. */
+static int error_paths(vpspin_driver *driver, vpspin_device *d)
+{
+    PHW_DEVICE_EXTENSION ext = vpspin_device_extension(d);
+    int before = reports;
+    ULONG x = 7, len = 4, type;
+    char long_name[300];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    CHECK_EQ(vpspin_set_registry_value(driver, long_name, REG_DWORD, &x, 4),
+             ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_set_registry_value(driver, "Empty", REG_BINARY, NULL, 0), NO_ERROR);
+    CHECK_EQ(vpspin_query_registry_value(NULL, "X", NULL, NULL, &len), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_query_registry_value(d, NULL, NULL, NULL, &len), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_query_registry_value(d, "\xff", NULL, NULL, &len), ERROR_INVALID_PARAMETER);
+    ULONG value = 0;
+    CHECK_EQ(VideoPortGetRegistryParameters(NULL, L"X", FALSE, MpDwordCallback, &value),
+             ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortGetRegistryParameters(ext, NULL, FALSE, MpDwordCallback, &value),
+             ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortGetRegistryParameters(ext, L"CurrentMode", FALSE, NULL, &value),
+             ERROR_INVALID_PARAMETER);
+    /* A file parameter that is not a string, or names no file. */
+    CHECK_EQ(VideoPortGetRegistryParameters(ext, L"CurrentMode", TRUE, MpDwordCallback, &value),
+             ERROR_INVALID_PARAMETER);
+    WCHAR missing[] = L"/nonexistent-dir/bios.bin";
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Missing", missing, sizeof missing), NO_ERROR);
+    CHECK_EQ(VideoPortGetRegistryParameters(ext, L"Missing", TRUE, MpDwordCallback, &value),
+             ERROR_INVALID_PARAMETER); /* (written as REG_BINARY, so not a file name either) */
+    CHECK_EQ(VideoPortSetRegistryParameters(NULL, L"X", &x, 4), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"", &x, 4), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"X", NULL, 4), ERROR_INVALID_PARAMETER);
+    /* The same value written twice: replaced. */
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Twice", &x, 4), NO_ERROR);
+    x = 8;
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"TWICE", &x, 4), NO_ERROR);
+    len = 4;
+    CHECK_EQ(vpspin_query_registry_value(d, "twice", &type, &value, &len), NO_ERROR);
+    CHECK_EQ(value, 8);
+    /* Allocations made to fail. */
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Fails", &x, 4), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(vpspin_set_registry_value(driver, "Fails", REG_DWORD, &x, 4), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 1);
+    CHECK(VideoPortAllocatePool(ext, VpNonPagedPool, 8, 'liaF') == NULL);
+    PVOID buffer = &x;
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(VideoPortAllocateBuffer(ext, 8, &buffer), ERROR_NOT_ENOUGH_MEMORY);
+    CHECK(buffer == NULL);
+    PEVENT e = NULL;
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(VideoPortCreateEvent(ext, 0, NULL, &e), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 1);
+    vpspin_device *none = NULL;
+    CHECK_EQ(vpspin_start_device(driver, &none), ERROR_NOT_ENOUGH_MEMORY); /* the registry copy */
+    CHECK(none == NULL);
+    vpspin_fail_allocations(0, 0);
+    /* Arguments. */
+    CHECK_EQ(VideoPortCreateEvent(ext, 0, NULL, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortGetVersion(ext, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortWaitForSingleObject(ext, NULL, NULL), ERROR_INVALID_PARAMETER); /* 0xF004 */
+    CHECK_EQ(last.Parameter1, 0xF004);
+    CHECK_EQ(VideoPortDisableInterrupt(&x), ERROR_INVALID_FUNCTION); /* not an extension */
+    VideoPortLogError(&x, NULL, ERROR_INVALID_FUNCTION, 2);          /* logged, counted nowhere */
+    VideoPortAcquireDeviceLock(&x);                                  /* nothing to lock */
+    VideoPortReleaseDeviceLock(&x);
+    CHECK_EQ(VideoPortFlushRegistry(NULL), NO_ERROR);
+    return reports - before;
+}
+
 int main(void)
 {
     if (vpspin_get_verify() == VPSPIN_VERIFY_OFF)
@@ -670,6 +743,9 @@ int main(void)
 
     check_proc_addresses(d);
     CHECK_EQ(reports, 0);
+    int refused = error_paths(driver, d);
+    CHECK_EQ(refused, 1);
+    reports = 0;
     run_rules(d);
 
     /* Leaks: reported at stop on stderr (captured here), freed, counted before. */
