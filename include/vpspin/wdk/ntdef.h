@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sdkddkver.h"
 #include "specstrings.h"
 #include "vpspin_wdkenv.h"
 

@@ -1,12 +1,12 @@
 /*
  * vpspin_wdkenv.h - what the WDK's compiler and build environment give a driver before any
  * header: MSVC's keywords and calling conventions as gcc and clang take them (__int64,
- * __forceinline, __stdcall, __declspec(...)), and the target Windows version macros
- * (WINVER, _WIN32_WINNT, NTDDI_VERSION: Windows 7 SP1, the last to load XPDM miniports,
- * unless the build sets others). Not a WDK header: vpspin's stand-in for cl.exe and the
- * WDK's build settings. `pkg-config --cflags vpspin-wdk` and vpspin::wdk force it into
- * every file (-include), since driver code may use __int64 or WINVER before including
- * anything; ntdef.h includes it too.
+ * __forceinline, __stdcall, __declspec(...)), and DBG. Not a WDK header: vpspin's stand-in
+ * for cl.exe and the WDK's build settings. `pkg-config --cflags vpspin-wdk` and vpspin::wdk
+ * force it into every file (-include), since driver code may use __int64 before including
+ * anything; ntdef.h includes it too. The target version (WINVER, _WIN32_WINNT,
+ * NTDDI_VERSION) is not here but in sdkddkver.h, as in the WDK, so that a driver's own
+ * #define _WIN32_WINNT before its #includes is taken, not redefined.
  */
 #ifndef VPSPIN_WDK_WDKENV_H
 #define VPSPIN_WDK_WDKENV_H
@@ -16,22 +16,6 @@
 #ifndef DBG
 #define DBG 0
 #endif
-
-/* The target version, as the WDK's build environment sets it for Windows 7. */
-#ifndef WINVER
-#define WINVER 0x0601
-#endif
-#ifndef _WIN32_WINNT
-#define _WIN32_WINNT 0x0601
-#endif
-#ifndef NTDDI_VERSION
-#define NTDDI_VERSION 0x06010100 /* NTDDI_WIN7SP1 */
-#endif
-#define NTDDI_WIN2K 0x05000000
-#define NTDDI_WINXP 0x05010000
-#define NTDDI_WS03  0x05020000
-#define NTDDI_VISTA 0x06000000
-#define NTDDI_WIN7  0x06010000
 
 /* Calling conventions: amd64 and arm64 have one, so these say nothing. */
 #ifndef __stdcall
