@@ -6,6 +6,14 @@
  * orders sequentially consistent, either the signaler sees the waiter counted or the
  * waiter sees the signal before it sleeps, so no wake-up is lost; FUTEX_WAIT itself
  * refuses to sleep if SignalState is no longer 0.
+ *
+ * The counts are not in the object but in a process-wide table, one per bucket of
+ * addresses: once SignalState is stored, a waiter may see it, return, and end the object
+ * (an event on its stack, the usual way to wait for another thread), so the signaler
+ * reads nothing of the object after that store. FUTEX_WAKE takes only the address. A
+ * bucket's count includes the waiters of other objects that share it, which costs those
+ * signals a wake-up call that finds nobody: futex waiters (these, glibc's) take spurious
+ * wake-ups.
  */
 #include "ke/dispatcher.h"
 
@@ -19,10 +27,14 @@
 #include "base/clock.h"
 #include "check/verify.h"
 
-/* The waiter count, in the WDK's (unused) wait list head. */
-static inline ULONG_PTR *vsp_waiters(DISPATCHER_HEADER *h)
+#define VSP_WAITER_BUCKETS 64 /* a power of two */
+static ULONG_PTR vsp_waiter_counts[VSP_WAITER_BUCKETS];
+
+/* The waiter count of h's bucket. */
+static inline ULONG_PTR *vsp_waiters(const DISPATCHER_HEADER *h)
 {
-    return (ULONG_PTR *)(void *)&h->WaitListHead.Flink;
+    uintptr_t a = (uintptr_t)h;
+    return &vsp_waiter_counts[((a >> 4) ^ (a >> 10)) & (VSP_WAITER_BUCKETS - 1)];
 }
 
 static bool vsp_is_synchronization(const DISPATCHER_HEADER *h)
@@ -35,17 +47,19 @@ void vsp_dispatcher_init(DISPATCHER_HEADER *h, UCHAR type, UCHAR size, LONG stat
     h->Lock = 0;
     h->Type = type;
     h->Size = size;
-    h->WaitListHead.Flink = NULL; /* no waiters */
+    h->WaitListHead.Flink = NULL; /* unused */
     h->WaitListHead.Blink = NULL;
     __atomic_store_n(&h->SignalState, state, __ATOMIC_RELEASE);
 }
 
 LONG vsp_dispatcher_signal(DISPATCHER_HEADER *h)
 {
+    int wake = vsp_is_synchronization(h) ? 1 : INT_MAX;
+    ULONG_PTR *waiters = vsp_waiters(h);
     LONG old = __atomic_exchange_n(&h->SignalState, 1, __ATOMIC_SEQ_CST);
-    if (old == 0 && __atomic_load_n(vsp_waiters(h), __ATOMIC_SEQ_CST) != 0)
-        syscall(SYS_futex, &h->SignalState, FUTEX_WAKE_PRIVATE,
-                vsp_is_synchronization(h) ? 1 : INT_MAX, NULL, NULL, 0);
+    /* h may have ended by now: only its address from here on. */
+    if (old == 0 && __atomic_load_n(waiters, __ATOMIC_SEQ_CST) != 0)
+        syscall(SYS_futex, &h->SignalState, FUTEX_WAKE_PRIVATE, wake, NULL, NULL, 0);
     return old;
 }
 

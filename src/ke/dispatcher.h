@@ -5,8 +5,9 @@
  * An object is signaled while Header.SignalState is nonzero. vsp_dispatcher_wait returns
  * once it is (consuming the signal of a synchronization object, which wakes one waiter),
  * or at the deadline; vsp_dispatcher_signal sets it and wakes the waiters. Waiters sleep
- * on SignalState itself (a futex); Header.WaitListHead.Flink counts them, so a signal
- * with nobody waiting makes no system call. The WDK's wait list and dispatcher lock are
+ * on SignalState itself (a futex); a process-wide table counts them by address, so a
+ * signal with nobody waiting makes no system call, and a signal reads nothing of the object
+ * after setting it (the waiter may end it at once). The WDK's wait list and dispatcher lock are
  * not used. (A controlled scheduler hooks these two functions: they are every wait and
  * every signal of a Ke object.)
  */

@@ -78,8 +78,11 @@ static PKTIMER vsp_timer_first(void)
     return first;
 }
 
+/* Once a one-shot timer is signaled, its waiter may end it (a KTIMER on its stack): the
+ * DPC is read before, and the timer not touched after. */
 static void vsp_timer_expire(PKTIMER t)
 {
+    PKDPC dpc = t->Dpc;
     if (t->Period != 0) {
         t->DueTime.QuadPart += (ULONGLONG)t->Period * 10000u;
     } else {
@@ -87,11 +90,10 @@ static void vsp_timer_expire(PKTIMER t)
         t->Header.Inserted = 0;
     }
     vsp_dispatcher_signal(&t->Header);
-    if (t->Dpc != NULL) {
+    if (dpc != NULL) {
         LARGE_INTEGER now;
         KeQuerySystemTime(&now);
-        KeInsertQueueDpc(t->Dpc, (PVOID)(ULONG_PTR)now.LowPart,
-                         (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
+        KeInsertQueueDpc(dpc, (PVOID)(ULONG_PTR)now.LowPart, (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
     }
 }
 

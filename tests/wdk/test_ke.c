@@ -11,6 +11,7 @@
  * checks only bound times from below (a wait cannot end before its timeout).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,58 @@ static void test_timers(void)
     KeSetTimer(&p, first, NULL);
     CHECK_EQ(KeWaitForSingleObject(&p, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     CHECK_EQ(KeWaitForSingleObject(&p, Executive, KernelMode, FALSE, &zero), STATUS_TIMEOUT);
+}
+
+/* An event or a timer on the waiter's stack, which it ends as soon as its wait returns (the
+ * usual way to wait for another thread): the signal must touch nothing of it after setting
+ * it. Under ASan, scribble() lays its own frame, with its red zones, where the object was. */
+static PKEVENT volatile handed;
+static void *signaler(void *arg)
+{
+    for (long n = (long)(intptr_t)arg; n > 0; n--) {
+        PKEVENT e;
+        while ((e = __atomic_exchange_n(&handed, NULL, __ATOMIC_ACQUIRE)) == NULL)
+            sched_yield();
+        KeSetEvent(e, IO_NO_INCREMENT, FALSE);
+    }
+    return NULL;
+}
+static __attribute__((noinline)) NTSTATUS wait_own_event(EVENT_TYPE type)
+{
+    KEVENT e;
+    KeInitializeEvent(&e, type, FALSE);
+    __atomic_store_n(&handed, &e, __ATOMIC_RELEASE);
+    return KeWaitForSingleObject(&e, Executive, KernelMode, FALSE, NULL);
+}
+static __attribute__((noinline)) NTSTATUS wait_own_timer(TIMER_TYPE type)
+{
+    KTIMER t;
+    KeInitializeTimerEx(&t, type);
+    LARGE_INTEGER due = {.QuadPart = -1};
+    KeSetTimer(&t, due, NULL);
+    return KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, NULL);
+}
+static int scribbled;
+static __attribute__((noinline)) void scribble(void)
+{
+    volatile char a[24], b[40], c[8];
+    a[0] = b[0] = c[0] = 1;
+    scribbled += a[0] + b[0] + c[0];
+}
+static void test_ended_at_once(void)
+{
+    enum { ROUNDS = 400 };
+    pthread_t th;
+    pthread_create(&th, NULL, signaler, (void *)(intptr_t)(2 * ROUNDS));
+    for (int i = 0; i < 2 * ROUNDS; i++) {
+        CHECK_EQ(wait_own_event(i % 2 ? SynchronizationEvent : NotificationEvent), STATUS_SUCCESS);
+        scribble();
+    }
+    pthread_join(th, NULL);
+    for (int i = 0; i < ROUNDS; i++) {
+        CHECK_EQ(wait_own_timer(i % 2 ? SynchronizationTimer : NotificationTimer), STATUS_SUCCESS);
+        scribble();
+    }
 }
 
 static void test_time(void)
@@ -595,6 +648,7 @@ int main(void)
     test_events();
     test_dpcs();
     test_timers();
+    test_ended_at_once();
     test_time();
     test_pool();
     test_debug();
