@@ -1,7 +1,8 @@
 #!/bin/sh
 # man_pages.sh MANDIR SYMBOLS INCLUDEDIR VERSION - the man pages format without a single
-# warning (the programs' pages of man1/ too), every exported function (SYMBOLS, docs/exported-symbols.txt) and every
-# function-like macro of the public headers has a page (a real one, or a .so link to the
+# warning (the programs' pages of man1/ too), every exported function (SYMBOLS,
+# docs/exported-symbols.txt) and every function-like macro of the public headers (in
+# vpspin/wdk/, those named like services) has a page (a real one, or a .so link to the
 # page that documents it, listing the name in its NAME section), no page is left for a
 # name that no longer exists, and every real page says it is vpspin VERSION.
 set -eu
@@ -27,6 +28,10 @@ done
 names=$( {
     sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$symbols"
     sed -n 's/^#define \([A-Za-z_][A-Za-z_0-9]*\)(.*/\1/p' "$includedir"/vpspin/*.h
+    # The WDK headers' macros that stand for services (KeRaiseIrql, KeMemoryBarrier ...);
+    # not their language macros (SAL, CTL_CODE, FIELD_OFFSET ...).
+    sed -n 's/^#define \(\(Ke\|Kf\|VideoPort\|Ex\|Dbg\)[A-Za-z_0-9]*\)(.*/\1/p' \
+        "$includedir"/vpspin/wdk/*.h
 } | LC_ALL=C sort -u)
 for name in $names; do
     page=man3/$name.3

@@ -29,6 +29,7 @@ pc=$(find "$prefix"/lib* -name vpspin.pc -path '*/pkgconfig/*' | head -1)
 [ -n "$pc" ] || die "no vpspin.pc installed"
 libdir=$(dirname "$(dirname "$pc")")
 for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
+         include/vpspin/wdk/miniport.h include/vpspin/wdk/video.h include/vpspin/wdk/ntdef.h \
          share/man/man7/vpspin.7 share/man/man3/VideoPortAcquireSpinLock.3; do
     [ -f "$prefix/$f" ] || [ -f "$prefix/$f.gz" ] || die "$f not installed" # (.gz: a package's)
 done
@@ -38,7 +39,7 @@ for tool in vpspin-demo vpspin-torture vpspin-torture-miniport vpspin-bench; do
     [ -f "$prefix/share/man/man1/$tool.1" ] || [ -f "$prefix/share/man/man1/$tool.1.gz" ] ||
         die "share/man/man1/$tool.1 not installed"
 done
-for f in libvpspin.so libvpspin.so.0 libvpspin.a cmake/vpspin/vpspinConfig.cmake \
+for f in libvpspin.so libvpspin.so.0 libvpspin.a pkgconfig/vpspin-wdk.pc cmake/vpspin/vpspinConfig.cmake \
          cmake/vpspin/vpspinConfigVersion.cmake cmake/vpspin/vpspinTargets.cmake; do
     [ -e "$libdir/$f" ] || die "$libdir/$f not installed"
 done
@@ -98,5 +99,40 @@ loads_installed "$prefix/bin/vpspin-demo" LD_LIBRARY_PATH="$libdir" ||
 env LD_LIBRARY_PATH="$libdir" "$prefix/bin/vpspin-demo" --seconds 1 >"$work/demo.log" 2>&1 ||
     { cat "$work/demo.log"; die "vpspin-demo exited $?"; }
 tail -n 1 "$work/demo.log" | grep -qx OK || die "vpspin-demo did not end with OK"
+# The WDK header names, as a miniport is built with them: pkg-config vpspin-wdk and vpspin::wdk.
+cat >"$work/wdk.c" <<'EOF2'
+#include <dderror.h>
+#include <devioctl.h>
+#include <miniport.h>
+#include <ntddvdeo.h>
+#include <video.h>
+int main(void)
+{
+    static const WCHAR name[] = L"ok";
+    PHYSICAL_ADDRESS pa = {{0x10, 0}};
+    return sizeof name == 3 * sizeof(WCHAR) && pa.LowPart == 0x10 &&
+                   VideoPortGetCurrentIrql() == 0 ? 0 : 1;
+}
+EOF2
+wdk_flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs vpspin-wdk) || die "pkg-config vpspin-wdk"
+step "pkg-config vpspin-wdk: $wdk_flags"
+# shellcheck disable=SC2086
+cc -std=c11 -Wall -Wextra -pedantic -Werror -o "$work/wdk" "$work/wdk.c" $wdk_flags ||
+    die "build a WDK-header program with pkg-config vpspin-wdk"
+run "$work/wdk" LD_LIBRARY_PATH="$libdir"
+mkdir "$work/wdk-cmake"
+cat >"$work/wdk-cmake/CMakeLists.txt" <<'EOF2'
+cmake_minimum_required(VERSION 3.16)
+project(wdk_check LANGUAGES C)
+find_package(vpspin REQUIRED)
+add_executable(wdk ../wdk.c)
+target_link_libraries(wdk PRIVATE vpspin::wdk)
+EOF2
+step "find_package(vpspin): vpspin::wdk"
+cmake -S "$work/wdk-cmake" -B "$work/wdk-cmake/build" "${gen[@]}" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_FLAGS="-Wall -Wextra -pedantic -Werror" >"$work/cmake.log" ||
+    { cat "$work/cmake.log"; die "configure the vpspin::wdk check"; }
+cmake --build "$work/wdk-cmake/build" >"$work/build.log" || { cat "$work/build.log"; die "build with vpspin::wdk"; }
+run "$work/wdk-cmake/build/wdk"
 
 step "OK"

@@ -244,10 +244,36 @@ typedef struct vpspin_device_info {
     ULONG_PTR DpcsRun;           /* DPC routines called */
     ULONG_PTR TimerTicks;        /* HwTimer calls */
     KIRQL DeviceIrql;            /* the IRQL HwInterrupt runs at */
+    BOOLEAN InterruptEnabled;    /* VideoPortEnable/DisableInterrupt; TRUE at start */
+    ULONG_PTR PoolAllocations;   /* VideoPortAllocatePool/AllocateBuffer blocks not yet freed */
+    ULONG_PTR PoolBytes;         /* their bytes */
+    ULONG_PTR EventsLive;        /* VideoPortCreateEvent events not yet deleted */
+    ULONG_PTR ErrorsLogged;      /* VideoPortLogError calls */
 } vpspin_device_info;
 
 /* Fills *Info. Returns NO_ERROR, or ERROR_INVALID_PARAMETER if an argument is NULL. */
 VPSPIN_API VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info);
+
+/* ---- The registry the host gives each device ---------------------------------------------
+ * VideoPortGetRegistryParameters and VideoPortSetRegistryParameters read and write the
+ * device's registry key. It is in memory: each device starts with a copy of the values set
+ * for its driver here (before vpspin_start_device), and what the miniport writes stays in
+ * its device's copy. ValueName is matched case-insensitively, as Windows does; Type is a
+ * REG_* of wdm.h (REG_DWORD, REG_SZ ...); Data is the value's bytes exactly as the miniport
+ * will see them (a REG_SZ is UTF-16 with its terminating 0). */
+
+/* Adds or replaces a value for the driver's devices started from now on. Returns NO_ERROR;
+ * ERROR_INVALID_PARAMETER (NULL Driver or ValueName, empty or non-ASCII ValueName, Data NULL
+ * with Length nonzero); ERROR_NOT_ENOUGH_MEMORY. */
+VPSPIN_API VP_STATUS vpspin_set_registry_value(vpspin_driver *Driver, const char *ValueName,
+                                               ULONG Type, const void *Data, ULONG Length);
+
+/* Reads a value of a started device's key (what the miniport wrote, or the preloaded one).
+ * *Length is the size of Data on entry and the value's size on return; Type and Data may be
+ * NULL. Returns NO_ERROR; ERROR_MORE_DATA if Data is too small (only *Length and *Type are
+ * set); ERROR_FILE_NOT_FOUND if there is no such value; ERROR_INVALID_PARAMETER. */
+VPSPIN_API VP_STATUS vpspin_query_registry_value(vpspin_device *Device, const char *ValueName,
+                                                 ULONG *Type, void *Data, ULONG *Length);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,43 @@
     X(HwVidInterrupt)                                                                    \
     X(HwVidDpcRoutine)                                                                   \
     X(HwVidTimer)                                                                        \
-    X(HwVidSynchronizeExecutionCallback)
+    X(HwVidSynchronizeExecutionCallback)                                                 \
+    X(KeInitializeEvent)                                                                 \
+    X(KeSetEvent)                                                                        \
+    X(KeResetEvent)                                                                      \
+    X(KeClearEvent)                                                                      \
+    X(KeReadStateEvent)                                                                  \
+    X(KeWaitForSingleObject)                                                             \
+    X(KeDelayExecutionThread)                                                            \
+    X(KeInsertQueueDpc)                                                                  \
+    X(KeFlushQueuedDpcs)                                                                 \
+    X(KeInitializeTimer)                                                                 \
+    X(KeInitializeTimerEx)                                                               \
+    X(KeSetTimer)                                                                        \
+    X(KeSetTimerEx)                                                                      \
+    X(KeCancelTimer)                                                                     \
+    X(KeReadStateTimer)                                                                  \
+    X(ExAllocatePoolWithTag)                                                             \
+    X(ExFreePoolWithTag)                                                                 \
+    X(KeBugCheckEx)                                                                      \
+    X(CustomDpc) /* not a function: a KDPC's deferred routine, as the WDK names it */    \
+    X(VideoPortAllocatePool)                                                             \
+    X(VideoPortFreePool)                                                                 \
+    X(VideoPortAllocateBuffer)                                                           \
+    X(VideoPortReleaseBuffer)                                                            \
+    X(VideoPortCreateEvent)                                                              \
+    X(VideoPortDeleteEvent)                                                              \
+    X(VideoPortSetEvent)                                                                 \
+    X(VideoPortClearEvent)                                                               \
+    X(VideoPortReadStateEvent)                                                           \
+    X(VideoPortWaitForSingleObject)                                                      \
+    X(VideoPortGetVersion)                                                               \
+    X(VideoPortGetRegistryParameters)                                                    \
+    X(VideoPortSetRegistryParameters)                                                    \
+    X(VideoPortEnableInterrupt)                                                          \
+    X(VideoPortDisableInterrupt)                                                         \
+    X(VideoPortLogError)                                                                 \
+    X(VideoPortAcquireDeviceLock)
 
 enum vsp_api {
 #define VSP_API_ENUM(name) VSP_API_##name,

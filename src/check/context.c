@@ -25,6 +25,8 @@ enum vsp_api vsp_context_api(enum vsp_context context)
         return VSP_API_HwVidDpcRoutine;
     case VSP_CTX_TIMER:
         return VSP_API_HwVidTimer;
+    case VSP_CTX_KE_DPC:
+        return VSP_API_CustomDpc;
     default:
         return VSP_API_HwVidSynchronizeExecutionCallback;
     }

@@ -28,6 +28,7 @@ enum vsp_context {
     VSP_CTX_SYNC_LOW = 8,
     VSP_CTX_SYNC_MEDIUM = 9,
     VSP_CTX_SYNC_HIGH = 10,
+    VSP_CTX_KE_DPC = 11, /* a KDPC's deferred routine, on the Ke layer's DPC thread */
 };
 
 /* This thread's place in the miniport: the innermost context, and the innermost of

@@ -37,8 +37,37 @@ static const char *vsp_rule_text(uint32_t subcode, bool deleted, KIRQL requested
         return "spin lock released by a function that does not match the one that acquired it";
     case 0x100B:
         return "spin lock deleted while held";
-    default: /* 0x20015: every subcode of verify.h has its case */
+    case 0x20015:
         return "spin lock released to an IRQL other than the one its acquire returned";
+    case VSP_RULE_POOL_ZERO:
+        return "pool allocation of zero bytes";
+    case VSP_RULE_POOL_PAGED:
+        return "paged pool allocated above APC_LEVEL";
+    case VSP_RULE_POOL_NONPAGED:
+        return "nonpaged pool allocated above DISPATCH_LEVEL";
+    case VSP_RULE_FREE_BAD:
+        return "pool freed at an address that no allocation returned";
+    case VSP_RULE_FREE_PAGED:
+        return "paged pool freed above APC_LEVEL";
+    case VSP_RULE_FREE_NONPAGED:
+        return "nonpaged pool freed above DISPATCH_LEVEL";
+    case VSP_RULE_FREE_TWICE:
+        return "pool freed that was freed already";
+    case VSP_RULE_FREE_TIMER:
+        return "pool freed that holds a set timer or a queued DPC";
+    case VSP_RULE_APC_LTE:
+        return "IrqlKeApcLte1: called above APC_LEVEL";
+    case VSP_RULE_DISPATCH_LTE:
+        return "IrqlKeDispatchLte: called above DISPATCH_LEVEL";
+    case VSP_RULE_SET_EVENT:
+        return "IrqlKeSetEvent: KeSetEvent called above DISPATCH_LEVEL, or above APC_LEVEL "
+               "with Wait TRUE";
+    case VSP_RULE_IRQL:
+        return "service called above the highest IRQL it allows";
+    case VSP_RULE_OBJECT:
+        return "object that was never initialized as one of its kind, or was deleted";
+    default: /* VSP_RULE_FREE_TAG: every subcode of verify.h has its case */
+        return "pool freed with a tag other than the one it was allocated with";
     }
 }
 
@@ -97,4 +126,19 @@ void vsp_report(enum vsp_api api, uint32_t subcode, const void *lock, KIRQL cur,
     }
     v.rule = vsp_rule_text(subcode, deleted, requested);
     vsp_bugcheck(&v);
+}
+
+bool vsp_report_service(enum vsp_api api, uint32_t subcode, ULONG_PTR p2, ULONG_PTR p3,
+                        ULONG_PTR p4)
+{
+    const char *text = vsp_rule_text(subcode, false, 0);
+    struct vsp_violation v = {
+        .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
+        .p = {subcode, subcode >= 0x20000u ? (ULONG_PTR)text : p2, p3, p4},
+        .rule = text,
+        .api = api,
+        .lock_readable = true, /* no lock: "Lock: none" (the object is in the parameters) */
+    };
+    vsp_bugcheck(&v);
+    return false;
 }

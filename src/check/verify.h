@@ -21,6 +21,7 @@
 #include "base/slow.h"
 #include "check/api.h"
 #include "lock/lockword.h"
+#include "lock/thread.h"
 
 /* ---- The rules ------------------------------------------------------------------------ */
 
@@ -72,11 +73,59 @@ static inline uint32_t vsp_rule_vplock(bool live) { return live ? 0 : 0x1002; }
 
 static inline uint32_t vsp_rule_delete(uint32_t owner) { return owner != 0 ? 0x100B : 0; }
 
+/* A service callable only at IRQL <= max (vpspin(7) lists each one's max and subcode). */
+static inline uint32_t vsp_rule_irql(KIRQL cur, KIRQL max, uint32_t subcode)
+{
+    return cur > max ? subcode : 0;
+}
+
+/* The subcodes of the services' rules beside the spin locks' (docs/checked-mode.md). */
+#define VSP_RULE_POOL_ZERO 0x00u       /* a zero-byte pool allocation */
+#define VSP_RULE_POOL_PAGED 0x01u      /* paged pool allocated above APC_LEVEL */
+#define VSP_RULE_POOL_NONPAGED 0x02u   /* nonpaged pool allocated above DISPATCH_LEVEL */
+#define VSP_RULE_FREE_BAD 0x10u        /* freeing an address no allocation returned */
+#define VSP_RULE_FREE_PAGED 0x11u      /* paged pool freed above APC_LEVEL */
+#define VSP_RULE_FREE_NONPAGED 0x12u   /* nonpaged pool freed above DISPATCH_LEVEL */
+#define VSP_RULE_FREE_TWICE 0x13u      /* freeing pool already freed */
+#define VSP_RULE_FREE_TIMER 0x15u      /* freeing pool that holds a set timer or queued DPC */
+#define VSP_RULE_APC_LTE 0x2000Fu      /* DDI rule IrqlKeApcLte1 */
+#define VSP_RULE_DISPATCH_LTE 0x20011u /* DDI rule IrqlKeDispatchLte */
+#define VSP_RULE_SET_EVENT 0x20016u    /* DDI rule IrqlKeSetEvent */
+#define VSP_RULE_IRQL 0xF003u          /* vpspin's: a service above its IRQL */
+#define VSP_RULE_OBJECT 0xF004u        /* vpspin's: not an initialized object of its kind */
+#define VSP_RULE_FREE_TAG 0xF005u      /* vpspin's: freed with another tag than allocated */
+
 /* ---- Checking them -------------------------------------------------------------------- */
 
 /* Reports subcode; if the handler returns, the caller returns without effect. */
 __attribute__((cold)) void vsp_report(enum vsp_api api, uint32_t subcode, const void *lock,
                                       KIRQL cur, KIRQL requested, int new_irql, unsigned kind);
+
+/* Reports a service's broken rule with the parameters given (always returns false); for
+ * the DDI rules (0x2xxxx) Parameter2 is made the address of the rule's text, as Driver
+ * Verifier's is, and p2 is ignored. */
+__attribute__((cold)) bool vsp_report_service(enum vsp_api api, uint32_t subcode, ULONG_PTR p2,
+                                              ULONG_PTR p3, ULONG_PTR p4);
+
+/* A service's IRQL rule. Whether the call may go on: always with checking off; else at
+ * IRQL <= max, or when the handler of the report returned (the call then returns without
+ * effect). The parameters: pool rules P2 current IRQL, P3 a, P4 b (pool type and size or
+ * address); DDI rules P2 the rule's text, P3 current IRQL, P4 max; 0xF003 P2 current IRQL,
+ * P3 max, P4 a (the object, or 0). */
+static inline bool vsp_irql_allows(enum vsp_api api, uint32_t subcode, KIRQL max, ULONG_PTR a,
+                                   ULONG_PTR b)
+{
+    if (!vsp_checking())
+        return true;
+    KIRQL cur = vsp_self_tls.irql;
+    if (__builtin_expect(vsp_rule_irql(cur, max, subcode) == 0, 1))
+        return true;
+    if (subcode == VSP_RULE_IRQL)
+        return vsp_report_service(api, subcode, cur, max, a);
+    if (subcode >= 0x20000u)
+        return vsp_report_service(api, subcode, 0, cur, max);
+    return vsp_report_service(api, subcode, cur, a, b);
+}
 
 static inline bool vsp_verify_raise(enum vsp_api api, KIRQL cur, KIRQL new_irql)
 {

@@ -8,12 +8,14 @@
  * sets it to a device level (3..11), else 5.
  *
  * Requests (vpspin_send_request): HwStartIO runs on the sender's thread at PASSIVE_LEVEL
- * under the device's start_io mutex, so one at a time, as the port serializes them.
+ * under the device's start_io mutex, so one at a time, as the port serializes them. That
+ * mutex is the device lock of VideoPortAcquireDeviceLock (host/devicelock.c).
  *
  * Stop (vpspin_stop_device): the sources of work stop first (timer and interrupt threads,
  * each finishing the call it is in), then the DPC thread runs what is still queued and
  * exits; then the leak check: live VideoPort spin locks created for this extension are
- * reported (when checking) and deleted, unless held.
+ * reported (when checking) and deleted, unless held; pool and events never freed are
+ * reported and freed; Ke timers and DPCs inside the extension are cancelled.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +29,8 @@
 #include "host/host.h"
 #include "lock/thread.h"
 #include "check/verify.h"
+#include "ke/objects.h"
+#include "ke/pool.h"
 #include "videoport/vplock.h"
 
 /* ---- Start ----------------------------------------------------------------------------- */
@@ -64,6 +68,8 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
 
 static void vsp_device_free(struct vpspin_device *d)
 {
+    vsp_registry_free(d->registry);
+    pthread_mutex_destroy(&d->registry_mutex);
     pthread_mutex_destroy(&d->start_io);
     pthread_mutex_destroy(&d->m);
     pthread_cond_destroy(&d->wake);
@@ -92,6 +98,7 @@ static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
     if (vsp_tracking())
         vpspin_set_lock_class(&d->interrupt_lock, "interrupt lock (vpspin host)");
     pthread_mutex_init(&d->start_io, NULL);
+    pthread_mutex_init(&d->registry_mutex, NULL);
     pthread_mutex_init(&d->m, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -128,6 +135,10 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     struct vpspin_device *d = vsp_device_new(Driver);
     if (d == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
+    if (!vsp_registry_copy(d)) {
+        vsp_device_free(d);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (!vsp_extension_add(d)) {
         vsp_device_free(d);
         return ERROR_INVALID_PARAMETER;
@@ -144,6 +155,17 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     config.Length = sizeof config;
     config.AdapterInterfaceType = PCIBus;
     config.InterruptMode = LevelSensitive;
+    config.VideoPortGetProcAddress = vsp_get_proc_address;
+    /* The device's key, as the port names it to the miniport (the host's registry is in
+     * memory: the name is for show, and for miniports that print it). */
+    char path[sizeof d->registry_path / sizeof(WCHAR)];
+    snprintf(path, sizeof path,
+             "\\REGISTRY\\MACHINE\\System\\CurrentControlSet\\Services\\vpspin\\Device%u", d->slot);
+    size_t i = 0;
+    do
+        d->registry_path[i] = (WCHAR)(unsigned char)path[i];
+    while (path[i++] != '\0');
+    config.DriverRegistryPath = d->registry_path;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
         config.SystemMemorySize = (ULONGLONG)pages * (ULONGLONG)page;
@@ -210,17 +232,24 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
 
 PVOID vpspin_device_extension(vpspin_device *Device) { return Device != NULL ? Device->ext : NULL; }
 
-VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Info)
+VP_STATUS vpspin_query_device(vpspin_device *Device, vpspin_device_info *Out)
 {
-    if (Device == NULL || Info == NULL)
+    if (Device == NULL || Out == NULL)
         return ERROR_INVALID_PARAMETER;
-    Info->Requests = __atomic_load_n(&Device->requests, __ATOMIC_RELAXED);
-    Info->Interrupts = __atomic_load_n(&Device->interrupts, __ATOMIC_RELAXED);
-    Info->InterruptsClaimed = __atomic_load_n(&Device->claimed, __ATOMIC_RELAXED);
-    Info->DpcsQueued = __atomic_load_n(&Device->dpcs_queued, __ATOMIC_RELAXED);
-    Info->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
-    Info->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
-    Info->DeviceIrql = Device->irql;
+    Out->Requests = __atomic_load_n(&Device->requests, __ATOMIC_RELAXED);
+    Out->Interrupts = __atomic_load_n(&Device->interrupts, __ATOMIC_RELAXED);
+    Out->InterruptsClaimed = __atomic_load_n(&Device->claimed, __ATOMIC_RELAXED);
+    Out->DpcsQueued = __atomic_load_n(&Device->dpcs_queued, __ATOMIC_RELAXED);
+    Out->DpcsRun = __atomic_load_n(&Device->dpcs_run, __ATOMIC_RELAXED);
+    Out->TimerTicks = __atomic_load_n(&Device->timer_ticks, __ATOMIC_RELAXED);
+    Out->DeviceIrql = Device->irql;
+    Out->InterruptEnabled = !__atomic_load_n(&Device->interrupt_disabled, __ATOMIC_RELAXED);
+    size_t pool_bytes, buffer_bytes;
+    Out->PoolAllocations = vsp_pool_count(Device->ext, VSP_POOL_DRIVER, &pool_bytes) +
+                           vsp_pool_count(Device->ext, VSP_POOL_BUFFER, &buffer_bytes);
+    Out->PoolBytes = pool_bytes + buffer_bytes;
+    Out->EventsLive = vsp_pool_count(Device->ext, VSP_POOL_EVENT, NULL);
+    Out->ErrorsLogged = __atomic_load_n(&Device->errors_logged, __ATOMIC_RELAXED);
     return NO_ERROR;
 }
 
@@ -266,6 +295,25 @@ static ULONG vsp_device_leaks(struct vpspin_device *d)
     return (ULONG)total;
 }
 
+/* Reports and frees the pool and events the device's miniport never freed, and takes the
+ * Ke timers and DPCs that are still set or queued out of the extension that is about to be
+ * freed (they would otherwise fire into freed memory). */
+static void vsp_device_memory_leaks(struct vpspin_device *d)
+{
+    char line[160];
+    snprintf(line, sizeof line,
+             "vpspin: device stopped with pool its miniport allocated and never freed "
+             "(HwDeviceExtension %p):\n", d->ext);
+    vsp_pool_release(d->ext, vsp_checking(), line);
+    size_t size = d->driver->init.HwDeviceExtensionSize;
+    size_t objects = vsp_timers_cancel_within(d->ext, size) + vsp_dpcs_remove_within(d->ext, size);
+    if (objects != 0 && vsp_checking())
+        fprintf(stderr,
+                "vpspin: device stopped with %zu KTIMER/KDPC of its extension still set or "
+                "queued (HwDeviceExtension %p): cancelled\n",
+                objects, d->ext);
+}
+
 ULONG vpspin_stop_device(vpspin_device *Device)
 {
     struct vpspin_device *d = Device;
@@ -288,6 +336,7 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     pthread_mutex_unlock(&d->m);
     pthread_join(d->dpc_thread, NULL);
     ULONG leaks = vsp_device_leaks(d);
+    vsp_device_memory_leaks(d);
     vsp_driver_link(d, false);
     vsp_extension_remove(d);
     vsp_device_free(d);

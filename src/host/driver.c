@@ -48,12 +48,12 @@ ULONG VideoPortInitialize(PVOID Argument1, PVOID Argument2,
     return STATUS_SUCCESS;
 }
 
-ULONG vpspin_load_miniport(vpspin_driver_entry DriverEntry, vpspin_driver **Driver)
+ULONG vpspin_load_miniport(vpspin_driver_entry Entry, vpspin_driver **Driver)
 {
     if (Driver == NULL)
         return STATUS_INVALID_PARAMETER;
     *Driver = NULL;
-    if (DriverEntry == NULL)
+    if (Entry == NULL)
         return STATUS_INVALID_PARAMETER;
     struct vpspin_driver *drv = vsp_alloc(sizeof *drv);
     if (drv == NULL)
@@ -63,8 +63,8 @@ ULONG vpspin_load_miniport(vpspin_driver_entry DriverEntry, vpspin_driver **Driv
     struct vpspin_driver *outer = vsp_loading; /* a DriverEntry may load another driver */
     vsp_loading = drv;
     struct vsp_callout c;
-    vsp_callout_enter(&c, VSP_CTX_DRIVER_ENTRY, (ULONG_PTR)DriverEntry, NULL);
-    ULONG status = DriverEntry(drv, NULL);
+    vsp_callout_enter(&c, VSP_CTX_DRIVER_ENTRY, (ULONG_PTR)Entry, NULL);
+    ULONG status = Entry(drv, NULL);
     vsp_callout_leave(&c);
     vsp_loading = outer;
 
@@ -91,6 +91,7 @@ VOID vpspin_unload_miniport(vpspin_driver *Driver)
             break;
         vpspin_stop_device(d);
     }
+    vsp_registry_free(Driver->registry);
     pthread_mutex_destroy(&Driver->devices_mutex);
     free(Driver);
 }

@@ -22,12 +22,15 @@
  * locks held on entry, and on return checks that the routine left both as it found
  * them (0xC4/0x40009, 0xC8), then restores the IRQL so the host can go on.
  *
- * Files, lowest first: context.c (callouts and the return checks; the contexts themselves
- * and the rules of calls made in them are check/context.h's), extension.c (the
+ * Files, lowest first (the callouts and their return checks are check/callout.h's, the
+ * contexts and the rules of calls made in them check/context.h's): extension.c (the
  * extension -> device table), request.c (requests to a device's threads, waiting),
- * interrupt.c (interrupts, VideoPortSynchronizeExecution), dpc.c (VideoPortQueueDpc),
- * timer.c (VideoPortStart/StopTimer), device.c (device start and stop, HwStartIO, the
- * leak check), driver.c (DriverEntry, VideoPortInitialize).
+ * interrupt.c (interrupts, VideoPortSynchronizeExecution, VideoPortEnable/DisableInterrupt),
+ * dpc.c (VideoPortQueueDpc), timer.c (VideoPortStart/StopTimer), registry.c (the device's
+ * registry key), errorlog.c (VideoPortLogError), devicelock.c (VideoPortAcquire/
+ * ReleaseDeviceLock), procaddress.c (the services by name), device.c (device start and
+ * stop, HwStartIO, the leak checks),
+ * driver.c (DriverEntry, VideoPortInitialize).
  */
 #ifndef VSP_HOST_H
 #define VSP_HOST_H
@@ -39,36 +42,30 @@
 #include <vpspin/vpspin.h>
 
 #include "check/api.h"
+#include "check/callout.h"
 #include "check/context.h"
 #include "check/verify.h"
 #include "lock/thread.h"
 #include "verifier/track.h"
 
-/* ---- Callouts (host/context.c) ---------------------------------------------------------- */
-
-/* One call into the miniport, from enter to leave. */
-struct vsp_callout {
-    enum vsp_context context;
-    ULONG_PTR routine; /* the routine called, for reports */
-    PVOID argument;    /* its argument (HwDeviceExtension or Context) */
-    KIRQL irql;        /* the IRQL it was called at */
-    unsigned held;     /* spin locks the thread held when it was called */
-    struct vsp_context_state saved;
-};
-
-void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
-                       PVOID argument);
-/* Checks the routine's return (when checking) and restores the IRQL of the call. */
-void vsp_callout_leave(struct vsp_callout *c);
-
 /* ---- Drivers and devices ----------------------------------------------------------------- */
+
+/* One registry value (host/registry.c): a name of UTF-16 code units, a REG_* type, bytes. */
+struct vsp_reg_value {
+    struct vsp_reg_value *next;
+    WCHAR *name; /* 0-terminated */
+    ULONG type;
+    ULONG length;
+    UCHAR *data;
+};
 
 struct vpspin_driver {
     VIDEO_HW_INITIALIZATION_DATA init; /* the members used; the rest zero */
     PVOID hw_context;
     bool initialized; /* VideoPortInitialize succeeded */
     pthread_mutex_t devices_mutex;
-    struct vpspin_device *devices; /* started, under devices_mutex */
+    struct vpspin_device *devices;    /* started, under devices_mutex */
+    struct vsp_reg_value *registry;   /* preloaded values, under devices_mutex */
 };
 
 /* A request waiting for the interrupt or timer thread; on the waiter's stack. */
@@ -113,9 +110,23 @@ struct vpspin_device {
     uint64_t timer_next_ns;
     struct vsp_request_queue timer_requests;
 
+    bool interrupt_disabled; /* atomic: VideoPortDisableInterrupt */
+
+    pthread_mutex_t registry_mutex;
+    struct vsp_reg_value *registry; /* the device's key: a copy of the driver's, then written */
+    WCHAR registry_path[80];        /* ConfigInfo->DriverRegistryPath */
+
     /* Counters (vpspin_device_info), atomic. */
-    ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks;
+    ULONG_PTR requests, interrupts, claimed, dpcs_queued, dpcs_run, timer_ticks, errors_logged;
 };
+
+/* The device's registry key (host/registry.c): copies the driver's values at start; frees
+ * a list of values. */
+bool vsp_registry_copy(struct vpspin_device *d);
+void vsp_registry_free(struct vsp_reg_value *v);
+
+/* The port services by name (host/procaddress.c): ConfigInfo->VideoPortGetProcAddress. */
+PVOID vsp_get_proc_address(PVOID HwDeviceExtension, PUCHAR FunctionName);
 
 #define VSP_MAX_DEVICES         64u
 #define VSP_DEFAULT_DEVICE_IRQL 5

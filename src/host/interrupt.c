@@ -17,6 +17,11 @@
  *
  * User space cannot mask anything: an ISR "interrupts" nothing, it runs beside the other
  * threads, and excluding it takes the interrupt lock, exactly as on a multiprocessor.
+ *
+ * VideoPortDisableInterrupt keeps HwInterrupt from being called (an interrupt raised then
+ * is not delivered: vpspin_interrupt returns FALSE), VideoPortEnableInterrupt lets it be
+ * called again; a call already running finishes. Callers at IRQL <= DISPATCH_LEVEL
+ * (0xF003): the port synchronizes with the interrupt, so not from HwInterrupt itself.
  */
 #include <sys/prctl.h>
 
@@ -27,6 +32,8 @@
 static BOOLEAN vsp_run_isr(struct vpspin_device *d)
 {
     PVIDEO_HW_INTERRUPT isr = d->driver->init.HwInterrupt;
+    if (__atomic_load_n(&d->interrupt_disabled, __ATOMIC_ACQUIRE))
+        return FALSE;
     KIRQL old = vsp_self()->irql;
     vsp_host_set_irql(d->irql);
     KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
@@ -135,4 +142,25 @@ BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE
     if (old < target)
         vsp_host_set_irql(old);
     return result;
+}
+
+static VP_STATUS vsp_interrupt_enable(enum vsp_api api, PVOID HwDeviceExtension, bool on)
+{
+    if (!vsp_irql_allows(api, VSP_RULE_IRQL, DISPATCH_LEVEL, (ULONG_PTR)HwDeviceExtension, 0))
+        return ERROR_INVALID_FUNCTION;
+    struct vpspin_device *d = vsp_device_from_ext(HwDeviceExtension);
+    if (d == NULL || d->driver->init.HwInterrupt == NULL)
+        return ERROR_INVALID_FUNCTION;
+    __atomic_store_n(&d->interrupt_disabled, !on, __ATOMIC_RELEASE);
+    return NO_ERROR;
+}
+
+VP_STATUS VideoPortEnableInterrupt(PVOID HwDeviceExtension)
+{
+    return vsp_interrupt_enable(VSP_API_VideoPortEnableInterrupt, HwDeviceExtension, true);
+}
+
+VP_STATUS VideoPortDisableInterrupt(PVOID HwDeviceExtension)
+{
+    return vsp_interrupt_enable(VSP_API_VideoPortDisableInterrupt, HwDeviceExtension, false);
 }

@@ -2,11 +2,7 @@
  * videoport/misc.c - the port helpers miniports use beside spin locks: the current
  * IRQL, interlocked operations and short busy waits.
  */
-#include <time.h>
-
 #include <vpspin/video.h>
-
-#include "base/cpu.h"
 
 UCHAR VideoPortGetCurrentIrql(VOID) { return KeGetCurrentIrql(); }
 
@@ -25,17 +21,5 @@ LONG FASTCALL VideoPortInterlockedExchange(PLONG Target, LONG Value)
     return __atomic_exchange_n(Target, Value, __ATOMIC_SEQ_CST);
 }
 
-static unsigned long long vsp_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
-}
-
-VOID VideoPortStallExecution(ULONG Microseconds)
-{
-    /* Busy-wait, never sleep: the caller may be at raised IRQL. */
-    unsigned long long end = vsp_now_ns() + (unsigned long long)Microseconds * 1000ull;
-    while (vsp_now_ns() < end)
-        vsp_cpu_relax();
-}
+/* The Ke stall: a busy wait, never a sleep (the caller may be at raised IRQL). */
+VOID VideoPortStallExecution(ULONG Microseconds) { KeStallExecutionProcessor(Microseconds); }

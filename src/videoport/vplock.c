@@ -148,13 +148,13 @@ size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max)
     return n;
 }
 
-VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Info)
+VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_lock_info *Out)
 {
-    if (Info == NULL || vsp_vplock_state(SpinLock) != VSP_VPLOCK_LIVE)
+    if (Out == NULL || vsp_vplock_state(SpinLock) != VSP_VPLOCK_LIVE)
         return ERROR_INVALID_PARAMETER;
-    Info->Acquisitions = __atomic_load_n(&SpinLock->Counts.acquisitions, __ATOMIC_RELAXED);
-    Info->Contentions = __atomic_load_n(&SpinLock->Counts.contentions, __ATOMIC_RELAXED);
-    Info->HwDeviceExtension = SpinLock->HwDeviceExtension;
-    Info->Serial = SpinLock->Serial;
+    Out->Acquisitions = __atomic_load_n(&SpinLock->Counts.acquisitions, __ATOMIC_RELAXED);
+    Out->Contentions = __atomic_load_n(&SpinLock->Counts.contentions, __ATOMIC_RELAXED);
+    Out->HwDeviceExtension = SpinLock->HwDeviceExtension;
+    Out->Serial = SpinLock->Serial;
     return NO_ERROR;
 }

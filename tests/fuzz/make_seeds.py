@@ -12,7 +12,9 @@ import os
 
 (RAISE, RAISE_DPC, LOWER, KE_ACQ, KE_REL, KE_ACQ_DPC, KE_REL_DPC, KE_TRY, KQ_ACQ, KQ_REL,
  KQ_ACQ_DPC, KQ_REL_DPC, VP_CREATE, VP_DELETE, VP_ACQ, VP_REL, VP_ACQ_DPC, VP_REL_DPC,
- HANDOVER, BURST, FAIL_CREATE, SET_MODE) = range(22)
+ HANDOVER, BURST, FAIL_CREATE, SET_MODE,
+ EV_INIT, EV_SET, EV_RESET, EV_WAIT, TM_INIT, TM_SET, TM_CANCEL, TM_FIRE,
+ DPC_INIT, DPC_INSERT, DPC_REMOVE, DPC_FLUSH, DPC_GATE, POOL_ALLOC, POOL_FREE) = range(37)
 
 RIGHT = 0    # a release's NewIrql selector below 160: the IRQL the acquire returned
 def wrong(irql): return 160 + irql   # ...at or above 160: this IRQL instead
@@ -79,6 +81,30 @@ seeds["burst"] = [1] + (
 # to come first, since the replay runs the seeds in name order in a fresh process.
 seeds["0-first-calls"] = [1] + (op(KE_REL_DPC, 1, 0) + op(KE_REL, 2, 1, RIGHT)
                                 + op(VP_REL, 3, 3, RIGHT) + op(KQ_REL, 0, 2, RIGHT))
+
+# The Ke objects and pool: events, timers, DPCs behind the gate, pool blocks; each rule
+# once (0xF004 on objects never initialized, the DDI rules, 0xF003, the pool codes), in
+# every mode (mode 0 makes only the correct calls, and the wild and double frees).
+objects = (
+    op(EV_SET, 0, 1) + op(EV_INIT, 0, 0) + op(EV_INIT, 0, 7) + op(EV_SET, 0, 0)
+    + op(EV_WAIT, 0, 0) + op(EV_WAIT, 0, 1) + op(EV_WAIT, 0, 1) + op(EV_RESET, 0, 0)
+    + op(EV_RESET, 0, 4) + op(EV_RESET, 0, 2) + op(RAISE, 1, 1) + op(EV_SET, 1, 8)
+    + op(RAISE, 1, 2) + op(EV_SET, 1, 8) + op(EV_SET, 1, 0) + op(RAISE, 1, 3)
+    + op(EV_RESET, 1, 0) + op(EV_WAIT, 1, 0) + op(LOWER, 1, 0)
+    + op(TM_SET, 0, 0) + op(TM_INIT, 0, 0) + op(TM_INIT, 0, 3) + op(TM_SET, 0, 0)
+    + op(TM_SET, 0, 2) + op(TM_CANCEL, 0, 0) + op(TM_CANCEL, 0, 0) + op(TM_FIRE, 0, 0)
+    + op(TM_CANCEL, 0, 2) + op(TM_FIRE, 2, 1) + op(TM_CANCEL, 2, 3) + op(RAISE, 2, 3)
+    + op(TM_SET, 2, 0) + op(LOWER, 2, 0)
+    + op(DPC_INSERT, 0, 0) + op(DPC_INIT, 0, 0) + op(DPC_INIT, 0, 1) + op(DPC_INSERT, 1, 0)
+    + op(DPC_GATE, 0) + op(DPC_INSERT, 1, 0) + op(DPC_INSERT, 2, 0) + op(DPC_INSERT, 3, 1)
+    + op(DPC_REMOVE, 0, 1) + op(RAISE, 2, 2) + op(DPC_FLUSH, 2) + op(LOWER, 2, 0)
+    + op(DPC_GATE, 0) + op(DPC_FLUSH, 0)
+    + op(POOL_ALLOC, 0, 0, 16) + op(POOL_ALLOC, 0, 4, 32) + op(POOL_ALLOC, 0, 2, 5)
+    + op(POOL_FREE, 0, 6) + op(POOL_FREE, 0, 0) + op(POOL_FREE, 0, 12) + op(POOL_FREE, 0, 9)
+    + op(RAISE, 3, 2) + op(POOL_ALLOC, 3, 5, 8) + op(POOL_FREE, 3, 1) + op(RAISE, 3, 3)
+    + op(POOL_ALLOC, 3, 2, 8) + op(LOWER, 3, 0) + op(POOL_ALLOC, 1, 2, 24) + op(DPC_GATE, 0))
+for mode in range(3):
+    seeds["ke-objects-mode%d" % mode] = [mode] + objects
 
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(os.path.join(here, "corpus"), exist_ok=True)

@@ -376,7 +376,7 @@ static void cfg_default(void)
 static vpspin_device *tm_start(vpspin_driver **driver)
 {
     vpspin_device *device = NULL;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, driver), STATUS_SUCCESS);
     if (*driver == NULL)
         exit(check_done());
     CHECK_EQ(vpspin_start_device(*driver, &device), NO_ERROR);
@@ -508,27 +508,27 @@ static void test_load(void)
     VIDEO_HW_INITIALIZATION_DATA init;
 
     cfg_default();
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     CHECK(driver != NULL);
     CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
     vpspin_unload_miniport(driver);
 
     cfg.init_size = init_data_nt4_size(); /* the NT 4 layout, up to HwTimer */
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     vpspin_unload_miniport(driver);
 
     cfg.init_size = init_data_nt4_size() - 1;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
     CHECK(driver == NULL);
     cfg.init_size = sizeof init + 8;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_REVISION_MISMATCH);
     cfg_default();
     cfg.no_start_io = TRUE;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
     cfg_default();
     cfg.skip_initialize_call = TRUE; /* DriverEntry "succeeds" without VideoPortInitialize */
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
     cfg_default();
 
@@ -538,7 +538,7 @@ static void test_load(void)
     init.HwFindAdapter = tm_find_adapter;
     init.HwInitialize = tm_initialize;
     init.HwStartIO = tm_start_io;
-    CHECK_EQ(VideoPortInitialize(&init, NULL, &init, NULL), STATUS_INVALID_PARAMETER);
+    CHECK_EQ((NTSTATUS)VideoPortInitialize(&init, NULL, &init, NULL), STATUS_INVALID_PARAMETER);
     CHECK_EQ(vpspin_start_device(NULL, NULL), ERROR_INVALID_PARAMETER);
 }
 
@@ -549,7 +549,7 @@ static void test_start(void)
     vpspin_device_info info;
 
     cfg_default();
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ((NTSTATUS)vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     CHECK_EQ(vpspin_start_device(driver, &device), NO_ERROR);
     TM_EXT *ext = vpspin_device_extension(device);
     CHECK(cfg.ext_was_zero);
@@ -1028,9 +1028,9 @@ static void test_bad_arguments(void)
     vpspin_device_info info;
 
     /* The host's functions refuse NULL, with the documented result and nothing done. */
-    CHECK_EQ(vpspin_load_miniport(NULL, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_load_miniport(NULL, &driver), (ULONG)STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, NULL), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, NULL), (ULONG)STATUS_INVALID_PARAMETER);
     vpspin_unload_miniport(NULL);
     CHECK_EQ(vpspin_start_device(NULL, &device), ERROR_INVALID_PARAMETER);
     CHECK(device == NULL);
@@ -1059,21 +1059,21 @@ static void test_bad_arguments(void)
     cfg.init_without_data = TRUE;
     CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
     CHECK_EQ(cfg.start_in_entry_status, ERROR_INVALID_PARAMETER);
-    CHECK_EQ(cfg.init_misuse_status, STATUS_INVALID_PARAMETER);
+    CHECK_EQ(cfg.init_misuse_status, (ULONG)STATUS_INVALID_PARAMETER);
     vpspin_unload_miniport(driver);
     cfg_default();
     cfg.init_other_argument = TRUE;
     CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);
-    CHECK_EQ(cfg.init_misuse_status, STATUS_INVALID_PARAMETER);
+    CHECK_EQ(cfg.init_misuse_status, (ULONG)STATUS_INVALID_PARAMETER);
     vpspin_unload_miniport(driver);
 
     /* HwFindAdapter and HwInitialize are required, like HwStartIO. */
     cfg_default();
     cfg.no_find_adapter = TRUE;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), (ULONG)STATUS_INVALID_PARAMETER);
     cfg_default();
     cfg.no_initialize = TRUE;
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), (ULONG)STATUS_INVALID_PARAMETER);
     CHECK(driver == NULL);
 
     /* Bad arguments to the port's functions, from a device's own caller. */
@@ -1203,7 +1203,7 @@ static void test_out_of_memory(void)
 
     cfg_default();
     vpspin_fail_allocations(0, 1);
-    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_NO_MEMORY);
+    CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), (ULONG)STATUS_NO_MEMORY);
     vpspin_fail_allocations(0, 0);
     CHECK(driver == NULL);
     CHECK_EQ(vpspin_load_miniport(tm_driver_entry, &driver), STATUS_SUCCESS);

@@ -1,7 +1,8 @@
 /*
- * host/context.c - the contexts the miniport's routines run in, and the host's rules.
+ * check/callout.c - the calls into a driver's routines, and the checks of their return.
  *
- * A callout brackets every call the host makes into the miniport. On entry it records
+ * A callout brackets every call the host makes into the miniport, and every deferred
+ * routine the Ke layer's DPC thread calls (ke/dpc.c). On entry it records
  * the context in this thread's context state (check/context.h: initial-exec TLS)
  * with the IRQL and the number of spin locks the thread holds (struct vsp_thread's held,
  * kept in every mode). On return, when checking:
@@ -25,11 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host/host.h"
+#include "check/callout.h"
 
 #include "check/bugcheck.h"
-#include "lock/thread.h"
 #include "check/verify.h"
+#include "lock/thread.h"
 
 void vsp_callout_enter(struct vsp_callout *c, enum vsp_context context, ULONG_PTR routine,
                        PVOID argument)

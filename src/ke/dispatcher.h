@@ -1,0 +1,66 @@
+/*
+ * ke/dispatcher.h - dispatcher objects (KEVENT, KTIMER): their kinds, and the one wait and
+ * the one signal every event and timer function shares.
+ *
+ * An object is signaled while Header.SignalState is nonzero. vsp_dispatcher_wait returns
+ * once it is (consuming the signal of a synchronization object, which wakes one waiter),
+ * or at the deadline; vsp_dispatcher_signal sets it and wakes the waiters. Waiters sleep
+ * on SignalState itself (a futex); a process-wide table counts them by address, so a
+ * signal with nobody waiting makes no system call, and a signal reads nothing of the object
+ * after setting it (the waiter may end it at once). The WDK's wait list and dispatcher lock are
+ * not used. (A controlled scheduler hooks these two functions: they are every wait and
+ * every signal of a Ke object.)
+ */
+#ifndef VSP_KE_DISPATCHER_H
+#define VSP_KE_DISPATCHER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <vpspin/wdm.h>
+
+#include "check/api.h"
+
+#define VSP_DPC_OBJECT 0x13 /* KDPC.Type after KeInitializeDpc (the WDK's DpcObject) */
+
+/* DISPATCHER_HEADER.Size of each kind, in LONGs, as Windows sets it. */
+#define VSP_EVENT_SIZE (sizeof(KEVENT) / sizeof(LONG))
+#define VSP_TIMER_SIZE (sizeof(KTIMER) / sizeof(LONG))
+
+/* Whether h is the header of an initialized event or timer. */
+static inline bool vsp_dispatcher_valid(const DISPATCHER_HEADER *h)
+{
+    switch (h->Type) {
+    case EventNotificationObject:
+    case EventSynchronizationObject:
+        return h->Size == VSP_EVENT_SIZE;
+    case TimerNotificationObject:
+    case TimerSynchronizationObject:
+        return h->Size == VSP_TIMER_SIZE;
+    default:
+        return false;
+    }
+}
+
+/* Sets up a header (no waiters, not signaled unless state). */
+void vsp_dispatcher_init(DISPATCHER_HEADER *h, UCHAR type, UCHAR size, LONG state);
+
+/* Signals h; returns the previous SignalState. */
+LONG vsp_dispatcher_signal(DISPATCHER_HEADER *h);
+
+/* Waits until h is signaled (true) or CLOCK_MONOTONIC reaches deadline_ns (false);
+ * VSP_WAIT_FOREVER has none, 0 or a past deadline polls. */
+#define VSP_WAIT_FOREVER UINT64_MAX
+bool vsp_dispatcher_wait(DISPATCHER_HEADER *h, uint64_t deadline_ns);
+
+/* A WDK timeout as a CLOCK_MONOTONIC deadline: NULL is VSP_WAIT_FOREVER; negative is
+ * relative, in 100 ns units; positive an absolute system time (KeQuerySystemTime's). */
+uint64_t vsp_deadline(const LARGE_INTEGER *timeout);
+
+/* Sleeps (not spins) until the deadline. */
+void vsp_sleep_until(uint64_t deadline_ns);
+
+/* The wait of KeWaitForSingleObject, for callers that name another API in reports. */
+NTSTATUS vsp_wait_object(enum vsp_api api, PVOID Object, PLARGE_INTEGER Timeout);
+
+#endif

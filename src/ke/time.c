@@ -1,0 +1,57 @@
+/*
+ * ke/time.c - the clocks and the stall: KeQuerySystemTime (CLOCK_REALTIME, as 100 ns units
+ * since 1601), KeQueryInterruptTime and KeQueryPerformanceCounter (CLOCK_MONOTONIC, at
+ * 10 MHz as on current Windows), KeQueryTickCount and KeQueryTimeIncrement (15.625 ms
+ * ticks of the interrupt time), KeGetCurrentProcessorNumber, KeStallExecutionProcessor.
+ * All at any IRQL.
+ */
+#include <sched.h>
+#include <time.h>
+
+#include <vpspin/wdm.h>
+
+#include "base/clock.h"
+#include "base/cpu.h"
+
+#define VSP_EPOCH_1601 11644473600ull /* seconds from 1601-01-01 to 1970-01-01 */
+#define VSP_TICK       156250u        /* 100 ns units per clock tick */
+
+VOID KeQuerySystemTime(PLARGE_INTEGER CurrentTime)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    CurrentTime->QuadPart = (LONGLONG)(((ULONGLONG)ts.tv_sec + VSP_EPOCH_1601) * 10000000u +
+                                       (ULONGLONG)ts.tv_nsec / 100u);
+}
+
+ULONGLONG KeQueryInterruptTime(VOID) { return vsp_mono_ns() / 100u; }
+
+VOID KeQueryTickCount(PLARGE_INTEGER TickCount)
+{
+    TickCount->QuadPart = (LONGLONG)(KeQueryInterruptTime() / VSP_TICK);
+}
+
+ULONG KeQueryTimeIncrement(VOID) { return VSP_TICK; }
+
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency)
+{
+    LARGE_INTEGER now;
+    now.QuadPart = (LONGLONG)KeQueryInterruptTime();
+    if (PerformanceFrequency != NULL)
+        PerformanceFrequency->QuadPart = 10000000;
+    return now;
+}
+
+ULONG KeGetCurrentProcessorNumber(VOID)
+{
+    int cpu = sched_getcpu();
+    return cpu < 0 ? 0 : (ULONG)cpu;
+}
+
+VOID KeStallExecutionProcessor(ULONG MicroSeconds)
+{
+    /* Busy-wait, never sleep: the caller may be at raised IRQL. */
+    uint64_t end = vsp_mono_ns() + (uint64_t)MicroSeconds * 1000u;
+    while (vsp_mono_ns() < end)
+        vsp_cpu_relax();
+}
