@@ -25,6 +25,7 @@
 #include "base/slow.h"
 #include "check/bugcheck.h"
 #include "lock/thread.h"
+#include "sched/sched.h"
 #include "verifier/watchdog.h"
 
 #define VSP_WATCHDOG_DEFAULT_MS 10000u
@@ -110,7 +111,7 @@ static void vsp_wd_start(void)
     if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
         return;
     vsp_wd_stop = false;
-    if (pthread_create(&vsp_wd_thread, NULL, vsp_wd_main, NULL) == 0)
+    if (vsp_sched_create_raw(&vsp_wd_thread, vsp_wd_main, NULL) == 0) /* never controlled */
         vsp_wd_running = true;
     else
         vsp_track_degraded("cannot start the watchdog thread");
