@@ -10,7 +10,8 @@
  *   steps 57
  *   choices 0*3 1 2*10 0 ...
  *
- * "choices" lists, for every step in order, the id of the thread that ran it; T*N is N
+ * "strategy" is the one that made the run: a replay enables the threads that may time out
+ * as it did. "choices" lists, for every step in order, the id of the thread that ran it; T*N is N
  * steps of thread T. Lines starting with '#' are comments. A program whose threads make
  * the same calls in the same order given the same choices (everything but the
  * scheduling is deterministic) then runs the same steps again, so it fails the same way.
@@ -84,6 +85,9 @@ static bool vsp_replay_read(struct vsp_replay *r, const char *path, FILE *f, uns
             unsigned long c;
             if (sscanf(p, "cpus %lu", &c) == 1 && c >= 1 && c <= 64 && cpus != NULL)
                 *cpus = (unsigned)c;
+            /* The run it replays let time pass as its strategy did (strategy.h). */
+            if (strncmp(p, "strategy ", 9) == 0)
+                r->s.lazy_time = strncmp(p + 9, "pb:", 3) == 0 || strncmp(p + 9, "db:", 3) == 0;
             if (strncmp(p, "choices", 7) != 0)
                 continue;
             choices = true;

@@ -72,7 +72,8 @@
 #include "sched/log.h"
 #include "sched/sched.h"
 
-#define VSP_NOTSAN __attribute__((no_sanitize_thread, noinline))
+/* Every function of this file: see the last paragraph above. */
+#define VSP_NOTSAN __attribute__((no_sanitize_thread))
 
 enum { VSP_ST_FREE, VSP_ST_STARTING, VSP_ST_READY, VSP_ST_BLOCKED, VSP_ST_DETACHED, VSP_ST_EXITED };
 
@@ -104,6 +105,7 @@ struct vsp_sthread {
     unsigned nheld;
     void *stack[VSP_STACK_MAX];
     int nstack; /* -1 asked for, >= 0 captured */
+    char name[16];
 };
 
 static struct {
@@ -119,6 +121,7 @@ static struct {
 } S;
 
 int vsp_sched_mode;
+VSP_NOTSAN static void vsp_came_back(struct vsp_sthread *t);
 static __thread struct vsp_sthread *vsp_me __attribute__((tls_model("initial-exec")));
 
 static const char *const vsp_kind_names[VSP_SP_KINDS] = {
@@ -142,7 +145,7 @@ VSP_NOTSAN static void vsp_lock(void)
 
 VSP_NOTSAN static void vsp_unlock(void) { __atomic_store_n(&S.lock, 0, __ATOMIC_RELEASE); }
 
-static long vsp_futex(uint32_t *w, int op, uint32_t val)
+VSP_NOTSAN static long vsp_futex(uint32_t *w, int op, uint32_t val)
 {
     return syscall(SYS_futex, w, op, val, NULL, NULL, 0);
 }
@@ -154,7 +157,7 @@ VSP_NOTSAN static bool vsp_give(struct vsp_sthread *t)
     return __atomic_exchange_n(&t->turn, 1, __ATOMIC_RELEASE) == 2;
 }
 
-static void vsp_wake_up(struct vsp_sthread *t) { vsp_futex(&t->turn, FUTEX_WAKE_PRIVATE, 1); }
+VSP_NOTSAN static void vsp_wake_up(struct vsp_sthread *t) { vsp_futex(&t->turn, FUTEX_WAKE_PRIVATE, 1); }
 
 /* No spinning first: on a loaded machine a spinning waiter takes the core that the thread
  * it waits for needs (measured: 20000 steps took 7x longer with 400 pauses of spin). */
@@ -196,9 +199,10 @@ VSP_NOTSAN static struct vsp_sthread *vsp_slot(int state)
 VSP_NOTSAN static void vsp_identify(struct vsp_sthread *t)
 {
     t->tid = (int)syscall(SYS_gettid);
+    prctl(PR_GET_NAME, t->name, 0, 0, 0);
     if (S.log != NULL) {
         S.log->thread[t->id].tid = t->tid;
-        prctl(PR_GET_NAME, S.log->thread[t->id].name, 0, 0, 0);
+        memcpy(S.log->thread[t->id].name, t->name, sizeof t->name);
     }
 }
 
@@ -224,6 +228,7 @@ VSP_NOTSAN static struct vsp_sthread *vsp_arrive(void)
         me->state = VSP_ST_READY;
     } else if (me->state == VSP_ST_DETACHED) {
         me->state = VSP_ST_READY;
+        vsp_came_back(me);
     } else if (me->state == VSP_ST_EXITED) {
         vsp_unlock(); /* its last destructors: no longer scheduled */
         return NULL;
@@ -243,13 +248,13 @@ VSP_NOTSAN static struct vsp_sthread *vsp_arrive(void)
 
 /* ---- What may run ----------------------------------------------------------------------- */
 
-static bool vsp_live(const struct vsp_sthread *t)
+VSP_NOTSAN static bool vsp_live(const struct vsp_sthread *t)
 {
     return t->state != VSP_ST_FREE && t->state != VSP_ST_EXITED;
 }
 
 /* Processors held by raised threads other than t (an ISR stacked on one holds none). */
-static unsigned vsp_raised_others(const struct vsp_sthread *t)
+VSP_NOTSAN static unsigned vsp_raised_others(const struct vsp_sthread *t)
 {
     unsigned r = 0;
     for (unsigned i = 0; i < S.n; i++) {
@@ -260,7 +265,7 @@ static unsigned vsp_raised_others(const struct vsp_sthread *t)
 }
 
 /* The raised thread an interrupt at irql would stack on, or NULL. */
-static struct vsp_sthread *vsp_victim(const struct vsp_sthread *t, unsigned irql)
+VSP_NOTSAN static struct vsp_sthread *vsp_victim(const struct vsp_sthread *t, unsigned irql)
 {
     struct vsp_sthread *best = NULL;
     for (unsigned i = 0; i < S.n; i++) {
@@ -273,7 +278,7 @@ static struct vsp_sthread *vsp_victim(const struct vsp_sthread *t, unsigned irql
 }
 
 /* Whether t has a processor for its next step. */
-static bool vsp_has_cpu(const struct vsp_sthread *t)
+VSP_NOTSAN static bool vsp_has_cpu(const struct vsp_sthread *t)
 {
     if (t->interrupted != 0)
         return false;
@@ -285,7 +290,7 @@ static bool vsp_has_cpu(const struct vsp_sthread *t)
 }
 
 /* The earliest timed waiter that can run once its deadline has passed. */
-static struct vsp_sthread *vsp_earliest_timed(void)
+VSP_NOTSAN static struct vsp_sthread *vsp_earliest_timed(void)
 {
     struct vsp_sthread *best = NULL;
     for (unsigned i = 0; i < S.n; i++) {
@@ -297,7 +302,7 @@ static struct vsp_sthread *vsp_earliest_timed(void)
     return best;
 }
 
-static void vsp_set_irql(struct vsp_sthread *t, unsigned irql)
+VSP_NOTSAN static void vsp_set_irql(struct vsp_sthread *t, unsigned irql)
 {
     t->irql = (uint8_t)irql;
     if (irql < VSP_DISPATCH && t->stacked_on != NULL) {
@@ -307,7 +312,7 @@ static void vsp_set_irql(struct vsp_sthread *t, unsigned irql)
 }
 
 /* The chosen thread takes the step it is at. */
-static void vsp_take(struct vsp_sthread *t)
+VSP_NOTSAN static void vsp_take(struct vsp_sthread *t)
 {
     if (t->state == VSP_ST_BLOCKED) { /* only its timeout was enabled */
         if (t->deadline > S.vtime)
@@ -325,7 +330,7 @@ static void vsp_take(struct vsp_sthread *t)
     }
 }
 
-static void vsp_wake(const void *object)
+VSP_NOTSAN static void vsp_wake(const void *object)
 {
     for (unsigned i = 0; i < S.n; i++) {
         struct vsp_sthread *u = &S.t[i];
@@ -340,7 +345,7 @@ static void vsp_wake(const void *object)
 
 /* ---- Reports ---------------------------------------------------------------------------- */
 
-static void vsp_on_stack_signal(int signo)
+VSP_NOTSAN static void vsp_on_stack_signal(int signo)
 {
     (void)signo;
     struct vsp_sthread *me = vsp_me;
@@ -361,12 +366,12 @@ VSP_NOTSAN static void vsp_ask_stack(struct vsp_sthread *t)
     }
 }
 
-static const char *vsp_thread_name(const struct vsp_sthread *t)
+VSP_NOTSAN static const char *vsp_thread_name(const struct vsp_sthread *t)
 {
-    return S.log != NULL && S.log->thread[t->id].name[0] ? S.log->thread[t->id].name : "";
+    return t->name;
 }
 
-static struct vsp_sthread *vsp_by_tid(int tid)
+VSP_NOTSAN static struct vsp_sthread *vsp_by_tid(int tid)
 {
     for (unsigned i = 0; tid != 0 && i < S.n; i++)
         if (S.t[i].tid == tid && vsp_live(&S.t[i]))
@@ -374,13 +379,13 @@ static struct vsp_sthread *vsp_by_tid(int tid)
     return NULL;
 }
 
-static void vsp_put_thread(struct vsp_text *x, const struct vsp_sthread *t)
+VSP_NOTSAN static void vsp_put_thread(struct vsp_text *x, const struct vsp_sthread *t)
 {
     vsp_put(x, "#%u %s (thread %d) at IRQL %u", t->id, vsp_thread_name(t), t->tid, t->irql);
 }
 
 /* The wait-for cycle through lock holders and joins, from t, if there is one. */
-static void vsp_put_cycle(struct vsp_text *x, struct vsp_sthread *t)
+VSP_NOTSAN static void vsp_put_cycle(struct vsp_text *x, struct vsp_sthread *t)
 {
     struct vsp_sthread *path[VSP_SCHED_MAX_THREADS];
     unsigned n = 0;
@@ -466,7 +471,7 @@ VSP_NOTSAN static void vsp_diverged(struct vsp_sthread *me)
 
 /* ---- The decision ----------------------------------------------------------------------- */
 
-static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *next, uint64_t enabled,
+VSP_NOTSAN static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *next, uint64_t enabled,
                        bool yields)
 {
     struct vsp_log *l = S.log;
@@ -497,7 +502,7 @@ static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *next, uint64_
 /* The enabled threads, ascending: ready or starting with a processor, and the earliest
  * timed waiter (always for the random walk and PCT, for replay and pb only when nobody
  * else can run). */
-static unsigned vsp_enabled(unsigned *ids, uint64_t *mask)
+VSP_NOTSAN static unsigned vsp_enabled(unsigned *ids, uint64_t *mask)
 {
     unsigned n = 0;
     *mask = 0;
@@ -522,7 +527,7 @@ static unsigned vsp_enabled(unsigned *ids, uint64_t *mask)
 }
 
 /* Gives the token to the thread the strategy picks; false if nobody can run. */
-static struct vsp_sthread *vsp_choose(struct vsp_sthread *me)
+VSP_NOTSAN static struct vsp_sthread *vsp_choose(struct vsp_sthread *me)
 {
     unsigned ids[VSP_SCHED_MAX_THREADS];
     uint64_t enabled;
@@ -580,7 +585,7 @@ VSP_NOTSAN static void vsp_decide(struct vsp_sthread *me)
 
 /* What a point does to me before the decision: lowering takes effect now, raising when
  * me is chosen (it may have to wait for a processor). */
-static void vsp_at(struct vsp_sthread *me, unsigned kind, const void *object, unsigned irql,
+VSP_NOTSAN static void vsp_at(struct vsp_sthread *me, unsigned kind, const void *object, unsigned irql,
                    const void *site)
 {
     me->kind = (uint8_t)kind;
@@ -764,24 +769,59 @@ VSP_NOTSAN bool vsp_sched_exited(struct vsp_sthread *t)
 
 /* ---- The stall monitor ------------------------------------------------------------------ */
 
-/* t held the token past the stall bound: the run goes on without it. */
+/* The first words of /proc/self/task/TID/FILE ("syscall": the system call it is in; "wchan":
+ * where the kernel keeps it), or "?". */
+VSP_NOTSAN static void vsp_proc(int tid, const char *file, char *buf, size_t n)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, file);
+    FILE *f = fopen(path, "r");
+    if (f == NULL || fgets(buf, (int)n, f) == NULL)
+        snprintf(buf, n, "?");
+    if (f != NULL)
+        fclose(f);
+    buf[strcspn(buf, " \n")] = '\0';
+}
+
+/* t held the token past the stall bound: the run goes on without it. It is not interrupted
+ * (a signal would cut its system call short): its stack is taken when it comes back. */
 VSP_NOTSAN static void vsp_stalled(struct vsp_sthread *t)
 {
     static struct vsp_text x;
+    char call[32], wchan[64];
+    vsp_proc(t->tid, "syscall", call, sizeof call);
+    vsp_proc(t->tid, "wchan", wchan, sizeof wchan);
     vsp_text_clear(&x);
-    vsp_ask_stack(t);
     vsp_put(&x, "vpspin: not reproducible: ");
     vsp_put_thread(&x, t);
     vsp_put(&x,
-            " ran outside vpspin for more than %u ms after step %llu (a system call or a "
-            "wait vpspin cannot see); the others went on without it\n",
-            S.stall_ms, (unsigned long long)S.step);
-    if (t->nstack > 0)
-        vsp_put_frames(&x, t->stack, t->nstack, "  ");
+            " ran outside vpspin for more than %u ms after step %llu (in system call %s, "
+            "kernel wait %s: something vpspin cannot see); the others go on without it\n"
+            "  it left vpspin at ",
+            S.stall_ms, (unsigned long long)S.step, call, wchan);
+    vsp_put_code_address(&x, t->site);
+    vsp_put(&x, "\n");
     fputs(x.buf, stderr);
     if (S.log != NULL && S.log->unreproducible == 0) {
         memcpy(S.log->report, x.buf, x.len < VSP_LOG_REPORT ? x.len : VSP_LOG_REPORT - 1);
         S.log->unreproducible = 1 + t->id;
+    }
+}
+
+/* A detached thread is back at a point: where it was meanwhile. */
+VSP_NOTSAN static void vsp_came_back(struct vsp_sthread *t)
+{
+    static struct vsp_text x;
+    void *frames[VSP_STACK_MAX];
+    int n = backtrace(frames, VSP_STACK_MAX);
+    vsp_text_clear(&x);
+    vsp_put(&x, "vpspin: #%u %s came back to vpspin; its stack:\n", t->id, vsp_thread_name(t));
+    vsp_put_frames(&x, frames, n, "  ");
+    fputs(x.buf, stderr);
+    if (S.log != NULL && S.log->unreproducible == 1 + t->id) {
+        size_t used = strnlen(S.log->report, VSP_LOG_REPORT - 1);
+        size_t room = VSP_LOG_REPORT - 1 - used;
+        memcpy(S.log->report + used, x.buf, x.len < room ? x.len : room);
     }
 }
 
@@ -807,10 +847,8 @@ VSP_NOTSAN void *vsp_sched_monitor(void *arg)
             continue;
         }
         t->state = VSP_ST_DETACHED;
-        vsp_unlock();
-        vsp_stalled(t); /* asks for its stack: without the lock */
-        vsp_lock();
-        if (S.current == t && t->state == VSP_ST_DETACHED) {
+        vsp_stalled(t);
+        {
             /* Decide in its place; it waits for the token at its next point. */
             S.current = NULL;
             struct vsp_sthread *next = vsp_choose(NULL);

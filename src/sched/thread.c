@@ -22,6 +22,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "base/alloc.h"
@@ -77,21 +78,42 @@ static void vsp_thread_exit(void *unused)
     vsp_sched_exit();
 }
 
-static void *vsp_thread_main(void *p)
+/* Runs before a race detector's own start routine (tr.start) has told it of the thread:
+ * so not instrumented, and nothing it intercepts (free) until tr.start has run. */
+__attribute__((no_sanitize_thread, no_sanitize_address)) static void *vsp_thread_main(void *p)
 {
-    struct vsp_trampoline tr = *(struct vsp_trampoline *)p;
-    free(p);
-    vsp_sched_bind(tr.t);
+    struct vsp_trampoline *tr = p;
+    vsp_sched_bind(tr->t);
     void *result;
     pthread_cleanup_push(vsp_thread_exit, NULL);
-    result = tr.start(tr.arg);
+    pthread_cleanup_push(free, p);
+    result = tr->start(tr->arg);
+    pthread_cleanup_pop(1);
     pthread_cleanup_pop(1);
     return result;
+}
+
+static __thread bool vsp_raw; /* vsp_sched_create_raw is creating a thread */
+
+/* A thread a sanitizer runtime starts for itself (ThreadSanitizer's background thread:
+ * its routine, with a NULL argument): never controlled. The program's threads pass through
+ * the runtime too, but with an argument. */
+static bool vsp_runtime_thread(void *(*start)(void *), void *arg)
+{
+    union {
+        void *(*function)(void *);
+        void *object;
+    } f = {.function = start};
+    Dl_info info;
+    return arg == NULL && dladdr(f.object, &info) != 0 && info.dli_fname != NULL &&
+           strstr(info.dli_fname, "san") != NULL;
 }
 
 static int vsp_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
                       void *arg)
 {
+    if (vsp_raw || !vsp_sched_controlled() || vsp_runtime_thread(start, arg))
+        return vsp_real_create()(thread, attr, start, arg);
     vsp_sched_enter(__builtin_return_address(0)); /* the new id is the creator's step */
     struct vsp_sthread *t = vsp_sched_adopt();
     if (t == NULL)
@@ -101,7 +123,7 @@ static int vsp_create(pthread_t *thread, const pthread_attr_t *attr, void *(*sta
     static bool monitor;
     if (!__atomic_exchange_n(&monitor, true, __ATOMIC_RELAXED)) {
         pthread_t m;
-        if (vsp_real_create()(&m, NULL, vsp_sched_monitor, NULL) == 0)
+        if (vsp_sched_create_raw(&m, vsp_sched_monitor, NULL) == 0)
             pthread_detach(m);
     }
     struct vsp_trampoline *tr = vsp_alloc(sizeof *tr);
@@ -117,17 +139,38 @@ static int vsp_create(pthread_t *thread, const pthread_attr_t *attr, void *(*sta
     return rc;
 }
 
+/* The library's own threads and joins go through the first pthread_create and
+ * pthread_join of the process, as the program's do: a race detector in front of us then
+ * knows the thread and sees the join, and ours comes next. */
+static void (*vsp_first(const char *name))(void)
+{
+    union {
+        void *object;
+        void (*function)(void);
+    } f = {.object = dlsym(RTLD_DEFAULT, name)};
+    return f.object != NULL ? f.function : vsp_next(name);
+}
+
 int vsp_sched_create(pthread_t *thread, void *(*start)(void *), void *arg)
 {
-    return vsp_create(thread, NULL, start, arg);
+    return ((vsp_create_fn)vsp_first("pthread_create"))(thread, NULL, start, arg);
 }
 
 int vsp_sched_create_raw(pthread_t *thread, void *(*start)(void *), void *arg)
 {
-    return vsp_real_create()(thread, NULL, start, arg);
+    vsp_raw = true; /* ours passes it on */
+    int rc = ((vsp_create_fn)vsp_first("pthread_create"))(thread, NULL, start, arg);
+    vsp_raw = false;
+    return rc;
 }
 
 int vsp_sched_join(pthread_t thread, void **result)
+{
+    return ((vsp_join_fn)vsp_first("pthread_join"))(thread, result);
+}
+
+/* pthread_join, with a controlled thread's exit waited for as a scheduling point. */
+static int vsp_join(pthread_t thread, void **result)
 {
     if (vsp_sched_controlled()) {
         struct vsp_sthread *t = vsp_sched_find(thread);
@@ -147,7 +190,7 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
 
 __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void **result)
 {
-    return vsp_sched_join(thread, result);
+    return vsp_join(thread, result);
 }
 
 /* Arms a wait for object (a signal from now on is not lost); a thread that has not reached

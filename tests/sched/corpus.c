@@ -22,9 +22,17 @@
  *                        steps in one critical section)
  *
  * "steps N" is no bug: two threads take and release a lock until about N scheduling points
- * have been made, for the cost benchmark (bench/sched.sh).
+ * have been made, for the cost benchmark (bench/sched.sh). Three more check the mode itself:
+ *
+ *   api      vpspin_set_sched's refusals, then the mode turned on by it (run it without
+ *            VPSPIN_SCHED); exits 0 if each call returned what it should
+ *   stall    one thread sleeps in a system call while it holds the turn: the others must go
+ *            on, and the run is said to be not reproducible (VPSPIN_SCHED_STALL_MS small)
+ *   yield    a hand-written flag loop with vpspin_sched_yield: it must end under every
+ *            strategy
  */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,10 +290,65 @@ static void *Pairer(void *unused)
     return NULL;
 }
 
+static int Flag;
+
+static void *SetFlag(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    for (int i = 0; i < 3; i++) {
+        KeAcquireSpinLock(&Lock, &old);
+        KeReleaseSpinLock(&Lock, old);
+    }
+    __atomic_store_n(&Flag, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void *WaitFlag(void *unused)
+{
+    (void)unused;
+    while (!__atomic_load_n(&Flag, __ATOMIC_ACQUIRE))
+        vpspin_sched_yield();
+    return NULL;
+}
+
+static void *Sleeper(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    KeAcquireSpinLock(&Lock, &old);
+    KeReleaseSpinLock(&Lock, old);
+    usleep(300000); /* outside vpspin, holding the turn */
+    KeAcquireSpinLock(&Lock, &old);
+    KeReleaseSpinLock(&Lock, old);
+    return NULL;
+}
+
+static int Api(void)
+{
+    int bad = 0;
+    bad |= vpspin_set_sched(NULL, 1, 2) != -1;
+    bad |= vpspin_set_sched("bogus", 1, 2) != -1;
+    bad |= vpspin_set_sched("pct:17", 1, 2) != -1;
+    bad |= vpspin_set_sched("random", 1, 65) != -1;
+    bad |= vpspin_set_sched("replay:/nonexistent/schedule", 1, 2) != -1;
+    vpspin_sched_yield(); /* off: nothing */
+    bad |= vpspin_set_sched("random", 3, 1) != 0;
+    bad |= vpspin_set_sched("random", 3, 1) != -1; /* once */
+    pthread_t a = Start(TakeSlot, NULL), b = Start(TakeSlot, NULL);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    Fixed = 1;
+    if (bad)
+        fprintf(stderr, "sched-corpus: vpspin_set_sched returned the wrong value\n");
+    return bad;
+}
+
 static void Usage(void)
 {
     fprintf(stderr, "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
-                    "three-step bug|fixed\n       sched-corpus steps N\n");
+                    "three-step bug|fixed\n       sched-corpus steps N\n"
+                    "       sched-corpus api|stall|yield -\n");
     exit(2);
 }
 
@@ -302,6 +365,17 @@ int main(int argc, char **argv)
             Usage();
         Pairs = (n - 8) / 4; /* 2 points a pair, 2 threads; start, exit and joins */
         pthread_t a = Start(Pairer, NULL), b = Start(Pairer, NULL);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
+        return 0;
+    }
+    if (strcmp(Case, "api") == 0)
+        return Api();
+    if (strcmp(Case, "stall") == 0 || strcmp(Case, "yield") == 0) {
+        bool stall = Case[0] == 's';
+        Pairs = 20;
+        pthread_t a = Start(stall ? Sleeper : WaitFlag, NULL);
+        pthread_t b = Start(stall ? Pairer : SetFlag, NULL);
         pthread_join(a, NULL);
         pthread_join(b, NULL);
         return 0;

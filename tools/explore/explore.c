@@ -141,7 +141,8 @@ static void parse(int argc, char **argv, struct options *o)
     if (strcmp(s, "random") == 0) {
     } else if (strcmp(s, "native") == 0 ||
                (strncmp(s, "delay:", 6) == 0 && s[6] >= '1' && s[6] <= '9' &&
-                strtoul(s + 6, &end, 10) <= 1000000 && *end == '\0')) {
+                strtoul(s + 6, &end, 10) <= 1000000 &&
+                (*end == '\0' || (*end == ':' && strtoul(end + 1, &end, 10) >= 1 && *end == '\0')))) {
         o->native = true;
     } else if (strcmp(s, "pct") == 0) {
         o->depth = 3;
@@ -697,7 +698,7 @@ int main(int argc, char **argv)
 
     struct pb pb = {0};
     delay_bounding = o.delays;
-    unsigned long done = 0, failures = 0, first_fail = 0;
+    unsigned long done = 0, failures = 0, first_fail = 0, unreproducible = 0;
     uint64_t steps_sum = 0, steps_max = 0, steps_min = UINT64_MAX;
     unsigned threads_max = 0;
     bool reproduced = true, any = false;
@@ -712,6 +713,7 @@ int main(int argc, char **argv)
         run_once(&o, o.strategy, seed, o.depth != 0 ? k : 0, o.bound >= 0 ? prefix_path : NULL,
                  &r);
         done++;
+        unreproducible += r.unreproducible;
         steps_sum += r.steps;
         if (r.steps > steps_max)
             steps_max = r.steps;
@@ -782,6 +784,10 @@ int main(int argc, char **argv)
                             : failures != 0 && !o.keep_going
                                   ? "stopped at the first failure"
                                   : "not exhausted (stopped at --runs)");
+    if (unreproducible != 0)
+        printf("  %lu run%s NOT reproducible: a thread stayed outside vpspin past the stall bound "
+               "(VPSPIN_SCHED_STALL_MS), and the others went on without it\n",
+               unreproducible, unreproducible == 1 ? " was" : "s were");
     if (failures != 0 && !reproduced)
         printf("  the first failure did NOT replay the same way\n");
     return failures != 0 ? 1 : 0;
