@@ -33,7 +33,7 @@ struct vsp_pct {
     char name[16];
 };
 
-static void vsp_pct_added(struct vsp_strategy *s, unsigned id)
+VSP_NOTSAN static void vsp_pct_added(struct vsp_strategy *s, unsigned id)
 {
     struct vsp_pct *p = (struct vsp_pct *)s;
     /* Random 40-bit ranks above d: distinct with overwhelming likelihood; ties go to
@@ -41,7 +41,7 @@ static void vsp_pct_added(struct vsp_strategy *s, unsigned id)
     p->prio[id] = ((int64_t)p->depth << 40) + (int64_t)(vsp_rand(&p->rng) >> 24);
 }
 
-static int vsp_pct_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
+VSP_NOTSAN static int vsp_pct_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
 {
     struct vsp_pct *p = (struct vsp_pct *)s;
     unsigned cur = v->current;

@@ -14,7 +14,7 @@ struct vsp_random {
     uint64_t rng;
 };
 
-static int vsp_random_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
+VSP_NOTSAN static int vsp_random_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
 {
     struct vsp_random *r = (struct vsp_random *)s;
     return (int)(vsp_rand(&r->rng) % v->n);

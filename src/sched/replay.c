@@ -36,7 +36,7 @@ struct vsp_replay {
     char name[16];
 };
 
-static int vsp_replay_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
+VSP_NOTSAN static int vsp_replay_pick(struct vsp_strategy *s, const struct vsp_sched_view *v)
 {
     struct vsp_replay *r = (struct vsp_replay *)s;
     if (v->step >= r->n)

@@ -72,8 +72,6 @@
 #include "sched/log.h"
 #include "sched/sched.h"
 
-/* Every function of this file: see the last paragraph above. */
-#define VSP_NOTSAN __attribute__((no_sanitize_thread))
 
 enum { VSP_ST_FREE, VSP_ST_STARTING, VSP_ST_READY, VSP_ST_BLOCKED, VSP_ST_DETACHED, VSP_ST_EXITED };
 

@@ -19,6 +19,10 @@
 
 #define VSP_SCHED_MAX_THREADS 64
 
+/* The scheduler's code is not instrumented by ThreadSanitizer (sched.c says why): its own
+ * files and every strategy's pick and added. */
+#define VSP_NOTSAN __attribute__((no_sanitize_thread))
+
 struct vsp_sched_view {
     uint64_t step;         /* 0, 1, 2...: the points decided so far */
     unsigned current;      /* the thread at the point (VSP_SCHED_MAX_THREADS if none) */
@@ -38,7 +42,7 @@ struct vsp_strategy {
 };
 
 /* A small, fast generator (xorshift64*), seeded; every strategy and delay.c use it. */
-static inline uint64_t vsp_rand(uint64_t *state)
+VSP_NOTSAN static inline uint64_t vsp_rand(uint64_t *state)
 {
     uint64_t x = *state;
     x ^= x >> 12;
@@ -61,7 +65,7 @@ static inline uint64_t vsp_rand_seed(uint64_t seed)
 /* The default choice of replay, pb and db past their schedule: no preemption, then round
  * robin. The current thread goes on if it is enabled and does not yield; else the next
  * enabled id after it, cyclically. (vpspin-explore orders alternatives the same way.) */
-static inline int vsp_pick_default(const struct vsp_sched_view *v)
+VSP_NOTSAN static inline int vsp_pick_default(const struct vsp_sched_view *v)
 {
     int after = -1;
     for (unsigned i = 0; i < v->n; i++) {
