@@ -52,6 +52,7 @@
  */
 #include "sched/core.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <linux/futex.h>
@@ -343,12 +344,21 @@ VSP_NOTSAN static void vsp_wake(const void *object)
 
 /* ---- Reports ---------------------------------------------------------------------------- */
 
+/* The handler runs inside the wait's futex call: its first frames are the signal's and
+ * libc's, then the scheduler's (which vsp_put_frames leaves out), then the caller's. */
 VSP_NOTSAN static void vsp_on_stack_signal(int signo)
 {
     (void)signo;
     struct vsp_sthread *me = vsp_me;
-    if (me != NULL && me->nstack == -1)
-        __atomic_store_n(&me->nstack, backtrace(me->stack, VSP_STACK_MAX), __ATOMIC_RELEASE);
+    if (me == NULL || me->nstack != -1)
+        return;
+    int n = backtrace(me->stack, VSP_STACK_MAX), skip = 1;
+    Dl_info info;
+    while (skip < n - 1 && dladdr(me->stack[skip], &info) != 0 && info.dli_fname != NULL &&
+           strstr(info.dli_fname, "libc.so") != NULL)
+        skip++;
+    memmove(me->stack, me->stack + skip, (size_t)(n - skip) * sizeof me->stack[0]);
+    __atomic_store_n(&me->nstack, n - skip, __ATOMIC_RELEASE);
 }
 
 /* Asks t for its stack and waits for it a little (t may be stuck where signals wait). */
@@ -362,6 +372,22 @@ VSP_NOTSAN static void vsp_ask_stack(struct vsp_sthread *t)
         struct timespec ts = {0, 100000};
         nanosleep(&ts, NULL);
     }
+}
+
+static vsp_sched_namer vsp_namer; /* atomic */
+
+void vsp_sched_set_namer(vsp_sched_namer name)
+{
+    __atomic_store_n(&vsp_namer, name, __ATOMIC_RELEASE);
+}
+
+VSP_NOTSAN static void vsp_put_lock(struct vsp_text *x, const void *lock)
+{
+    char buf[160] = "";
+    vsp_sched_namer name = __atomic_load_n(&vsp_namer, __ATOMIC_ACQUIRE);
+    if (name != NULL)
+        name(lock, buf, sizeof buf);
+    vsp_put(x, buf[0] != '\0' ? "%s (%p)" : "%s%p", buf, lock);
 }
 
 VSP_NOTSAN static const char *vsp_thread_name(const struct vsp_sthread *t)
@@ -422,7 +448,11 @@ VSP_NOTSAN static void vsp_deadlock(void)
             continue;
         vsp_put(&x, "Thread: ");
         vsp_put_thread(&x, t);
-        vsp_put(&x, "\n  %s %p", vsp_kind_names[t->kind], t->wait_obj);
+        vsp_put(&x, "\n  %s ", vsp_kind_names[t->kind]);
+        if (t->kind == VSP_SP_LOCK_WAIT)
+            vsp_put_lock(&x, t->wait_obj);
+        else
+            vsp_put(&x, "%p", t->wait_obj);
         if (t->kind == VSP_SP_LOCK_WAIT && t->holder != 0) {
             struct vsp_sthread *h = vsp_by_tid(t->holder);
             if (h != NULL)
@@ -435,8 +465,10 @@ VSP_NOTSAN static void vsp_deadlock(void)
         vsp_put(&x, ", at ");
         vsp_put_code_address(&x, t->site);
         vsp_put(&x, "\n  holds %u spin lock(s)%s", t->nheld, t->nheld ? ":" : "");
-        for (unsigned j = 0; j < t->nheld; j++)
-            vsp_put(&x, " %p", t->held[j]);
+        for (unsigned j = 0; j < t->nheld; j++) {
+            vsp_put(&x, j ? ", " : " ");
+            vsp_put_lock(&x, t->held[j]);
+        }
         vsp_put(&x, "\n");
         vsp_ask_stack(t);
         if (t->nstack > 0)

@@ -83,6 +83,12 @@ void vsp_sched_acquired(const void *lock);
 /* VideoPortStallExecution in the controlled mode: a point at which ns of virtual time pass. */
 void vsp_sched_stall(uint64_t ns, const void *site);
 
+/* What a deadlock report calls a lock: a layer above that knows more than its address (the
+ * VideoPort lock objects) registers a namer; without one, reports give the address. The
+ * namer must not take locks or allocate. */
+typedef void (*vsp_sched_namer)(const void *lock, char *buf, unsigned long n);
+void vsp_sched_set_namer(vsp_sched_namer name);
+
 /* CLOCK_MONOTONIC in ns: virtual in the controlled mode (it moves only when a timed wait
  * times out or a stall is chosen), real otherwise. */
 uint64_t vsp_sched_now_ns(void);

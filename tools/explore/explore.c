@@ -354,7 +354,7 @@ static void site_name(const struct vsp_log *l, uint64_t a, char *buf, size_t n)
     if (p != NULL) {
         if (fgets(fn, sizeof fn, p) != NULL && fgets(where, sizeof where, p) != NULL) {
             fn[strcspn(fn, "\n")] = '\0';
-            where[strcspn(where, "\n")] = '\0';
+            where[strcspn(where, " \n")] = '\0'; /* no " (discriminator N)" */
             if (strcmp(fn, "??") != 0 && strncmp(where, "??", 2) != 0)
                 snprintf(buf, n, "%s (%s)", fn, where);
             else if (strcmp(fn, "??") != 0)
@@ -501,7 +501,8 @@ static bool report_failure(const struct options *o, unsigned long index, const c
     if (r->unreproducible)
         printf("  NOT REPRODUCIBLE: a thread stayed outside vpspin past the stall bound "
                "(below)\n");
-    print_output_tail();
+    if (r->verdict != FAIL_DEADLOCK) /* else the scheduler's report below says it all */
+        print_output_tail();
     if (logmap == NULL) {
         printf(o->native ? "(run without the controlled mode: no trace, no schedule; the seed "
                            "does not replay it)\n"
