@@ -8,7 +8,8 @@
 #   runs/s     vpspin-explore --runs 300 on `sched-corpus steps 200` (a 200-step program),
 #              median of REPS; the same with --strategy native (no controlled mode)
 #   demo       vpspin-explore --runs 50 on the sample miniport (vpspin-demo --commands 10
-#              --clients 2): runs/s and points/s
+#              --clients 2): runs/s and points/s; and one long run (--commands 1000, about
+#              73000 points) for its points/s within a run
 #   Ir/point   callgrind instructions per point ((Ir(N2) - Ir(N1)) / (points(N2) -
 #              points(N1))): repeatable where times are not
 #
@@ -47,6 +48,10 @@ for i in $(seq "$reps"); do
     summary "$tmp/o"
 done | sort -g | awk '{ r[NR] = $1; s[NR] = $2 } END { m = int((NR + 1) / 2);
     printf "  demo       random  %10.1f runs/s, %.0f points/s (vpspin-demo --commands 10 --clients 2)\n", r[m], r[m] * s[m] }'
+for i in $(seq "$reps"); do
+    "$explore" --strategy random --runs 1 --seed "$i" -- "$demo" --commands 1000 --clients 2 >"$tmp/o"
+    summary "$tmp/o" | awk '{ printf "%.0f\n", $1 * $2 }'
+done | median | awk '{ printf "  demo long  random  %10.0f points/s (one run of --commands 1000 --clients 2)\n", $1 }'
 
 if command -v valgrind >/dev/null 2>&1; then
     ir() {

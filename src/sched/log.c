@@ -45,8 +45,7 @@ static int vsp_log_module(struct dl_phdr_info *info, size_t size, void *arg)
     return 0;
 }
 
-struct vsp_log *vsp_log_open(const char *path, uint64_t seed, unsigned cpus,
-                             const char *strategy)
+struct vsp_log *vsp_log_open(const char *path, uint64_t seed, unsigned cpus, const char *strategy)
 {
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || ftruncate(fd, VSP_LOG_SIZE) != 0) {

@@ -15,21 +15,21 @@
 
 #include <stdint.h>
 
-#define VSP_LOG_MAGIC "vpsched2"
-#define VSP_LOG_THREADS 64
-#define VSP_LOG_MODULES 64
-#define VSP_LOG_RING 256
-#define VSP_LOG_REPORT 8192
-#define VSP_LOG_DECISIONS (1u << 20)          /* offset of the first decision */
-#define VSP_LOG_SIZE (VSP_LOG_DECISIONS + (64u << 20)) /* room for 4 Mi steps */
+#define VSP_LOG_MAGIC     "vpsched2"
+#define VSP_LOG_THREADS   64
+#define VSP_LOG_MODULES   64
+#define VSP_LOG_RING      256
+#define VSP_LOG_REPORT    8192
+#define VSP_LOG_DECISIONS (1u << 20)                        /* offset of the first decision */
+#define VSP_LOG_SIZE      (VSP_LOG_DECISIONS + (64u << 20)) /* room for 4 Mi steps */
 
 /* How the run ended, as far as the scheduler knows (a crash or an exit status is the
  * process's business). */
 enum vsp_log_status {
-    VSP_LOG_RUNNING = 0,   /* still running, or ended by exit, signal or kill */
-    VSP_LOG_EXITED = 1,    /* exit() was called and the library's destructors ran */
-    VSP_LOG_DEADLOCK = 2,  /* every controlled thread blocked: report[] says how */
-    VSP_LOG_DIVERGED = 3,  /* a replay's thread was not enabled at its step */
+    VSP_LOG_RUNNING = 0,  /* still running, or ended by exit, signal or kill */
+    VSP_LOG_EXITED = 1,   /* exit() was called and the library's destructors ran */
+    VSP_LOG_DEADLOCK = 2, /* every controlled thread blocked: report[] says how */
+    VSP_LOG_DIVERGED = 3, /* a replay's thread was not enabled at its step */
 };
 
 struct vsp_log_event {
@@ -61,13 +61,13 @@ struct vsp_log_module {
 
 struct vsp_log {
     char magic[8];
-    uint32_t status;     /* enum vsp_log_status */
+    uint32_t status; /* enum vsp_log_status */
     uint32_t cpus;
     uint64_t seed;
-    uint64_t steps;      /* decisions made */
-    uint64_t recorded;   /* of which in the decision array (the rest did not fit) */
-    uint64_t vtime_ns;   /* virtual time that passed */
-    uint32_t threads;    /* controlled threads seen */
+    uint64_t steps;    /* decisions made */
+    uint64_t recorded; /* of which in the decision array (the rest did not fit) */
+    uint64_t vtime_ns; /* virtual time that passed */
+    uint32_t threads;  /* controlled threads seen */
     uint32_t modules;
     uint32_t unreproducible; /* 1 + the thread that blocked outside vpspin, or 0 */
     uint32_t pad;
@@ -80,7 +80,6 @@ struct vsp_log {
 
 /* Creates (truncates) and maps the log at path; NULL with a message if it cannot. Records
  * the modules loaded now (dl_iterate_phdr). */
-struct vsp_log *vsp_log_open(const char *path, uint64_t seed, unsigned cpus,
-                             const char *strategy);
+struct vsp_log *vsp_log_open(const char *path, uint64_t seed, unsigned cpus, const char *strategy);
 
 #endif

@@ -73,8 +73,10 @@ static struct vsp_strategy *vsp_strategy_of(const char *spec, uint64_t seed, uns
     if (strncmp(spec, "replay:", 7) == 0 && spec[7] != '\0')
         return vsp_strategy_replay("replay", spec + 7, cpus);
 bad:
-    fprintf(stderr, "vpspin: VPSPIN_SCHED=%s is not random, pct[:D] (D 1..16), pb:B, db:B or "
-                    "replay:FILE\n", spec);
+    fprintf(stderr,
+            "vpspin: VPSPIN_SCHED=%s is not random, pct[:D] (D 1..16), pb:B, db:B or "
+            "replay:FILE\n",
+            spec);
     return NULL;
 }
 
@@ -95,7 +97,9 @@ static int vsp_sched_turn_on(const char *spec, uint64_t seed, unsigned cpus)
     struct vsp_sched_config c = {
         .strategy = s,
         .seed = seed,
-        .cpus = cpus != 0 ? cpus : file_cpus != 0 ? file_cpus : 2,
+        .cpus = cpus != 0        ? cpus
+                : file_cpus != 0 ? file_cpus
+                                 : 2,
         .log_path = log != NULL && *log ? log : NULL,
         .stall_ms = (unsigned)stall,
     };

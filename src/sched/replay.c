@@ -124,8 +124,8 @@ static bool vsp_replay_read(struct vsp_replay *r, const char *path, FILE *f, uns
             magic ? "no choices line" : "its first line is not \"vpspin-schedule 1\"");
     return false;
 bad:
-    fprintf(stderr, "vpspin: %s:%u: a choice is not THREAD or THREAD*COUNT (thread < %d)\n",
-            path, lineno, VSP_SCHED_MAX_THREADS);
+    fprintf(stderr, "vpspin: %s:%u: a choice is not THREAD or THREAD*COUNT (thread < %d)\n", path,
+            lineno, VSP_SCHED_MAX_THREADS);
     return false;
 }
 

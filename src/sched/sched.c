@@ -73,12 +73,11 @@
 #include "sched/log.h"
 #include "sched/sched.h"
 
-
 enum { VSP_ST_FREE, VSP_ST_STARTING, VSP_ST_READY, VSP_ST_BLOCKED, VSP_ST_DETACHED, VSP_ST_EXITED };
 
-#define VSP_HELD_MAX 16
+#define VSP_HELD_MAX  16
 #define VSP_STACK_MAX 24
-#define VSP_DISPATCH 2
+#define VSP_DISPATCH  2
 
 struct vsp_sthread {
     unsigned id;
@@ -112,7 +111,7 @@ static struct {
     unsigned n; /* slots used */
     struct vsp_sthread t[VSP_SCHED_MAX_THREADS];
     struct vsp_sthread *current; /* the token's holder, or NULL: free */
-    uint64_t step, vtime, stall_step;
+    uint64_t step, vtime;
     unsigned cpus, stall_ms;
     struct vsp_strategy *strategy;
     struct vsp_log *log;
@@ -124,9 +123,9 @@ VSP_NOTSAN static void vsp_came_back(struct vsp_sthread *t);
 static __thread struct vsp_sthread *vsp_me __attribute__((tls_model("initial-exec")));
 
 static const char *const vsp_kind_names[VSP_SP_KINDS] = {
-    "start",     "exit",      "acquire",   "lock-wait", "release",    "raise",
-    "lower",     "interlock", "dpc-queue", "dpc-run",   "interrupt",  "timer",
-    "event-set", "event-wait", "mutex-wait", "join",    "yield",      "stall"};
+    "start",     "exit",       "acquire",    "lock-wait", "release",   "raise",
+    "lower",     "interlock",  "dpc-queue",  "dpc-run",   "interrupt", "timer",
+    "event-set", "event-wait", "mutex-wait", "join",      "yield",     "stall"};
 
 /* ---- The internal lock and the token ------------------------------------------------- */
 
@@ -156,7 +155,10 @@ VSP_NOTSAN static bool vsp_give(struct vsp_sthread *t)
     return __atomic_exchange_n(&t->turn, 1, __ATOMIC_RELEASE) == 2;
 }
 
-VSP_NOTSAN static void vsp_wake_up(struct vsp_sthread *t) { vsp_futex(&t->turn, FUTEX_WAKE_PRIVATE, 1); }
+VSP_NOTSAN static void vsp_wake_up(struct vsp_sthread *t)
+{
+    vsp_futex(&t->turn, FUTEX_WAKE_PRIVATE, 1);
+}
 
 /* No spinning first: on a loaded machine a spinning waiter takes the core that the thread
  * it waits for needs (measured: 20000 steps took 7x longer with 400 pauses of spin). */
@@ -288,19 +290,6 @@ VSP_NOTSAN static bool vsp_has_cpu(const struct vsp_sthread *t)
     return t->kind == VSP_SP_INTERRUPT && vsp_victim(t, t->want_irql) != NULL;
 }
 
-/* The earliest timed waiter that can run once its deadline has passed. */
-VSP_NOTSAN static struct vsp_sthread *vsp_earliest_timed(void)
-{
-    struct vsp_sthread *best = NULL;
-    for (unsigned i = 0; i < S.n; i++) {
-        struct vsp_sthread *u = &S.t[i];
-        if (u->state == VSP_ST_BLOCKED && u->deadline != 0 && vsp_has_cpu(u) &&
-            (best == NULL || u->deadline < best->deadline))
-            best = u;
-    }
-    return best;
-}
-
 VSP_NOTSAN static void vsp_set_irql(struct vsp_sthread *t, unsigned irql)
 {
     t->irql = (uint8_t)irql;
@@ -390,10 +379,7 @@ VSP_NOTSAN static void vsp_put_lock(struct vsp_text *x, const void *lock)
     vsp_put(x, buf[0] != '\0' ? "%s (%p)" : "%s%p", buf, lock);
 }
 
-VSP_NOTSAN static const char *vsp_thread_name(const struct vsp_sthread *t)
-{
-    return t->name;
-}
+VSP_NOTSAN static const char *vsp_thread_name(const struct vsp_sthread *t) { return t->name; }
 
 VSP_NOTSAN static struct vsp_sthread *vsp_by_tid(int tid)
 {
@@ -419,8 +405,8 @@ VSP_NOTSAN static void vsp_put_cycle(struct vsp_text *x, struct vsp_sthread *t)
                 continue;
             vsp_put(x, "Cycle:  ");
             for (unsigned j = i; j < n; j++)
-                vsp_put(x, "#%u waits for #%u%s", path[j]->id,
-                        (j + 1 < n ? path[j + 1] : t)->id, j + 1 < n ? ", " : "\n");
+                vsp_put(x, "#%u waits for #%u%s", path[j]->id, (j + 1 < n ? path[j + 1] : t)->id,
+                        j + 1 < n ? ", " : "\n");
             return;
         }
         path[n++] = t;
@@ -501,8 +487,8 @@ VSP_NOTSAN static void vsp_diverged(struct vsp_sthread *me)
 
 /* ---- The decision ----------------------------------------------------------------------- */
 
-VSP_NOTSAN static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *next, uint64_t enabled,
-                       bool yields)
+VSP_NOTSAN static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *next,
+                                  uint64_t enabled, bool yields)
 {
     struct vsp_log *l = S.log;
     if (l == NULL)
@@ -529,30 +515,36 @@ VSP_NOTSAN static void vsp_record(struct vsp_sthread *me, struct vsp_sthread *ne
     l->vtime_ns = S.vtime;
 }
 
-/* The enabled threads, ascending: ready or starting with a processor, and the earliest
- * timed waiter (always for the random walk and PCT, for replay and pb only when nobody
- * else can run). */
+/* The enabled threads, ascending: ready or starting with a processor; a timed waiter whose
+ * deadline virtual time has passed (a stall moved it); and the timed waiter with the
+ * earliest deadline still to come (always for the random walk and PCT, for replay, pb and
+ * db only when nobody else can run). */
 VSP_NOTSAN static unsigned vsp_enabled(unsigned *ids, uint64_t *mask)
 {
     unsigned n = 0;
-    *mask = 0;
+    struct vsp_sthread *next_timed = NULL;
     for (unsigned i = 0; i < S.n; i++) {
         struct vsp_sthread *t = &S.t[i];
-        if ((t->state == VSP_ST_READY || t->state == VSP_ST_STARTING) && vsp_has_cpu(t)) {
+        if (!vsp_has_cpu(t))
+            continue;
+        if (t->state == VSP_ST_READY || t->state == VSP_ST_STARTING ||
+            (t->state == VSP_ST_BLOCKED && t->deadline != 0 && t->deadline <= S.vtime))
             ids[n++] = t->id;
-            *mask |= 1ull << t->id;
-        }
+        else if (t->state == VSP_ST_BLOCKED && t->deadline != 0 &&
+                 (next_timed == NULL || t->deadline < next_timed->deadline))
+            next_timed = t;
     }
-    struct vsp_sthread *timed = vsp_earliest_timed();
-    if (timed != NULL && (n == 0 || !S.strategy->lazy_time)) {
+    if (next_timed != NULL && (n == 0 || !S.strategy->lazy_time)) {
         unsigned i = n++;
-        while (i > 0 && ids[i - 1] > timed->id) {
+        while (i > 0 && ids[i - 1] > next_timed->id) {
             ids[i] = ids[i - 1];
             i--;
         }
-        ids[i] = timed->id;
-        *mask |= 1ull << timed->id;
+        ids[i] = next_timed->id;
     }
+    *mask = 0;
+    for (unsigned i = 0; i < n; i++)
+        *mask |= 1ull << ids[i];
     return n;
 }
 
@@ -615,8 +607,8 @@ VSP_NOTSAN static void vsp_decide(struct vsp_sthread *me)
 
 /* What a point does to me before the decision: lowering takes effect now, raising when
  * me is chosen (it may have to wait for a processor). */
-VSP_NOTSAN static void vsp_at(struct vsp_sthread *me, unsigned kind, const void *object, unsigned irql,
-                   const void *site)
+VSP_NOTSAN static void vsp_at(struct vsp_sthread *me, unsigned kind, const void *object,
+                              unsigned irql, const void *site)
 {
     me->kind = (uint8_t)kind;
     me->object = object;

@@ -39,9 +39,9 @@
 #include "base/slow.h"
 #include "sched/point.h"
 
-#define VSP_SCHED_OFF 0
+#define VSP_SCHED_OFF        0
 #define VSP_SCHED_CONTROLLED 1
-#define VSP_SCHED_DELAY 2
+#define VSP_SCHED_DELAY      2
 extern int vsp_sched_mode; /* one of the above; set once at start-up (mode.c) */
 
 static inline bool vsp_sched_on(void) { return vsp_slow() & VSP_SLOW_SCHED; }

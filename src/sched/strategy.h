@@ -24,11 +24,11 @@
 #define VSP_NOTSAN __attribute__((no_sanitize_thread))
 
 struct vsp_sched_view {
-    uint64_t step;         /* 0, 1, 2...: the points decided so far */
-    unsigned current;      /* the thread at the point (VSP_SCHED_MAX_THREADS if none) */
-    bool current_yields;   /* it yields: a yield, a stall, or only its timeout is enabled */
-    unsigned n;            /* enabled threads, >= 1 */
-    const unsigned *ids;   /* their ids, ascending */
+    uint64_t step;       /* 0, 1, 2...: the points decided so far */
+    unsigned current;    /* the thread at the point (VSP_SCHED_MAX_THREADS if none) */
+    bool current_yields; /* it yields: a yield, a stall, or only its timeout is enabled */
+    unsigned n;          /* enabled threads, >= 1 */
+    const unsigned *ids; /* their ids, ascending */
 };
 
 struct vsp_strategy {

@@ -181,9 +181,8 @@ static int vsp_join(pthread_t thread, void **result)
 }
 
 /* The program's own, in front of libc's. */
-__attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
-                                                          const pthread_attr_t *attr,
-                                                          void *(*start)(void *), void *arg)
+__attribute__((visibility("default"))) int
+pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
 {
     return vsp_create(thread, attr, start, arg);
 }

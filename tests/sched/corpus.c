@@ -69,10 +69,10 @@ typedef struct _TABLE {
 typedef struct _EXT {
     PSPIN_LOCK A, B;
     TABLE Storage;
-    TABLE *Table;   /* set by IOCTL_CORPUS_INIT */
-    BOOLEAN Ready;  /* under the interrupt lock: Table may be used */
-    ULONG Pending;  /* isr-spinlock: HwStartIO's and the ISR's */
-    LONG Requests;  /* interlocked */
+    TABLE *Table;  /* set by IOCTL_CORPUS_INIT */
+    BOOLEAN Ready; /* under the interrupt lock: Table may be used */
+    ULONG Pending; /* isr-spinlock: HwStartIO's and the ISR's */
+    LONG Requests; /* interlocked */
     ULONG DpcRuns;
 } EXT;
 

@@ -45,9 +45,9 @@
 #include "sched/point.h"
 
 static const char *const kind_names[] = {
-    "start",     "exit",    "acquire",   "lock-wait",  "release",    "raise",
-    "lower",     "interlock", "dpc-queue", "dpc-run",  "interrupt",  "timer",
-    "event-set", "event-wait", "mutex-wait", "join",   "yield",      "stall"};
+    "start",     "exit",       "acquire",    "lock-wait", "release",   "raise",
+    "lower",     "interlock",  "dpc-queue",  "dpc-run",   "interrupt", "timer",
+    "event-set", "event-wait", "mutex-wait", "join",      "yield",     "stall"};
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == VSP_SP_KINDS,
                "one name per kind of sched/point.h");
 
@@ -78,7 +78,7 @@ static void usage(const char *fmt, ...)
             "usage: vpspin-explore [--strategy random|pct[:D]|pb:B|native|delay:US] [--runs N]\n"
             "                      [--seed S] [--timeout-ms T] [--cpus N] [--keep-going]\n"
             "                      [--trace N]"
-" [--out DIR] -- PROGRAM [ARGS...]\n");
+            " [--out DIR] -- PROGRAM [ARGS...]\n");
     exit(2);
 }
 
@@ -142,7 +142,8 @@ static void parse(int argc, char **argv, struct options *o)
     } else if (strcmp(s, "native") == 0 ||
                (strncmp(s, "delay:", 6) == 0 && s[6] >= '1' && s[6] <= '9' &&
                 strtoul(s + 6, &end, 10) <= 1000000 &&
-                (*end == '\0' || (*end == ':' && strtoul(end + 1, &end, 10) >= 1 && *end == '\0')))) {
+                (*end == '\0' ||
+                 (*end == ':' && strtoul(end + 1, &end, 10) >= 1 && *end == '\0')))) {
         o->native = true;
     } else if (strcmp(s, "pct") == 0) {
         o->depth = 3;
@@ -150,12 +151,13 @@ static void parse(int argc, char **argv, struct options *o)
     } else if (strncmp(s, "pct:", 4) == 0 && (o->depth = (unsigned)strtoul(s + 4, &end, 10)) >= 1 &&
                o->depth <= 16 && *end == '\0' && s[4] >= '0' && s[4] <= '9') {
     } else if ((strncmp(s, "pb:", 3) == 0 || (o->delays = strncmp(s, "db:", 3) == 0)) &&
-               s[3] >= '0' && s[3] <= '9' &&
-               (o->bound = strtol(s + 3, &end, 10)) >= 0 && o->bound <= 1000 && *end == '\0') {
+               s[3] >= '0' && s[3] <= '9' && (o->bound = strtol(s + 3, &end, 10)) >= 0 &&
+               o->bound <= 1000 && *end == '\0') {
     } else {
         usage("--strategy is random, pct, pct:D (D 1..16), pb:B or db:B (B 0..1000), native or "
               "delay:US, "
-              "not \"%s\"", s);
+              "not \"%s\"",
+              s);
     }
     struct stat st;
     if (stat(o->out, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -164,10 +166,18 @@ static void parse(int argc, char **argv, struct options *o)
 
 /* ---- One run ------------------------------------------------------------------------- */
 
-enum verdict { PASS, FAIL_EXIT, FAIL_SIGNAL, FAIL_BUGCHECK, FAIL_DEADLOCK, FAIL_HANG, FAIL_DIVERGED };
-static const char *const verdict_names[] = {"passed", "non-zero exit", "signal", "bug check",
-                                            "deadlock", "hang past the timeout",
-                                            "replay diverged"};
+enum verdict {
+    PASS,
+    FAIL_EXIT,
+    FAIL_SIGNAL,
+    FAIL_BUGCHECK,
+    FAIL_DEADLOCK,
+    FAIL_HANG,
+    FAIL_DIVERGED
+};
+static const char *const verdict_names[] = {
+    "passed",   "non-zero exit",         "signal",         "bug check",
+    "deadlock", "hang past the timeout", "replay diverged"};
 
 struct run {
     enum verdict verdict;
@@ -621,10 +631,10 @@ static void pb_next(struct pb *p, long bound)
         }
     }
     const struct vsp_log_decision *d = decisions();
-    uint32_t cost = p->prefix > 0 ? p->path[p->prefix - 1].cost +
-                                        pb_cost(&p->path[p->prefix - 1],
-                                                p->path[p->prefix - 1].chosen)
-                                  : 0;
+    uint32_t cost = p->prefix > 0
+                        ? p->path[p->prefix - 1].cost +
+                              pb_cost(&p->path[p->prefix - 1], p->path[p->prefix - 1].chosen)
+                        : 0;
     for (uint64_t i = p->prefix; i < n; i++) {
         struct pb_step *s = &p->path[i];
         s->enabled = d[i].enabled;
@@ -711,8 +721,7 @@ int main(int argc, char **argv)
         if (o.bound >= 0)
             pb_write_prefix(&pb);
         struct run r;
-        run_once(&o, o.strategy, seed, o.depth != 0 ? k : 0, o.bound >= 0 ? prefix_path : NULL,
-                 &r);
+        run_once(&o, o.strategy, seed, o.depth != 0 ? k : 0, o.bound >= 0 ? prefix_path : NULL, &r);
         done++;
         unreproducible += r.unreproducible;
         steps_sum += r.steps;
@@ -773,18 +782,18 @@ int main(int argc, char **argv)
         double p = 1.0 / ((double)threads_max * pow((double)steps_max, (double)o.depth - 1));
         double all = 1.0 - pow(1.0 - p, (double)done);
         double need = p >= 1.0 ? 1.0 : ceil(log(0.01) / log1p(-p));
-        printf("  PCT bound for a bug of depth %u, with n = %u threads and k = %llu steps: each run "
-               "finds it with probability >= 1/(n k^(d-1)) = %.3g; these %lu runs, >= %.3g; "
-               "99%% takes %.0f runs\n",
-               o.depth, threads_max, (unsigned long long)steps_max, p, done, all, need);
+        printf(
+            "  PCT bound for a bug of depth %u, with n = %u threads and k = %llu steps: each run "
+            "finds it with probability >= 1/(n k^(d-1)) = %.3g; these %lu runs, >= %.3g; "
+            "99%% takes %.0f runs\n",
+            o.depth, threads_max, (unsigned long long)steps_max, p, done, all, need);
     }
     if (o.bound >= 0)
-        printf("  %lu schedule%s with at most %ld %s%s: %s\n", done, done == 1 ? "" : "s",
-               o.bound, o.delays ? "delay" : "preemption", o.bound == 1 ? "" : "s",
-               pb.exhausted ? "the space is exhausted"
-                            : failures != 0 && !o.keep_going
-                                  ? "stopped at the first failure"
-                                  : "not exhausted (stopped at --runs)");
+        printf("  %lu schedule%s with at most %ld %s%s: %s\n", done, done == 1 ? "" : "s", o.bound,
+               o.delays ? "delay" : "preemption", o.bound == 1 ? "" : "s",
+               pb.exhausted                     ? "the space is exhausted"
+               : failures != 0 && !o.keep_going ? "stopped at the first failure"
+                                                : "not exhausted (stopped at --runs)");
     if (unreproducible != 0)
         printf("  %lu run%s NOT reproducible: a thread stayed outside vpspin past the stall bound "
                "(VPSPIN_SCHED_STALL_MS), and the others went on without it\n",
