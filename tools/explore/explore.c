@@ -798,6 +798,7 @@ int main(int argc, char **argv)
         printf("  %lu run%s NOT reproducible: a thread stayed outside vpspin past the stall bound "
                "(VPSPIN_SCHED_STALL_MS), and the others went on without it\n",
                unreproducible, unreproducible == 1 ? " was" : "s were");
+    free(pb.path);
     if (failures != 0 && !reproduced)
         printf("  the first failure did NOT replay the same way\n");
     return failures != 0 ? 1 : 0;
