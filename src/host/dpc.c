@@ -25,7 +25,8 @@ BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE Callbac
     if (d == NULL || CallbackRoutine == NULL)
         return FALSE;
     BOOLEAN queued = FALSE;
-    vsp_sched_point(VSP_SP_DPC_QUEUE, d, VSP_SCHED_SAME_IRQL, (const void *)(ULONG_PTR)CallbackRoutine);
+    vsp_sched_point(VSP_SP_DPC_QUEUE, d, VSP_SCHED_SAME_IRQL,
+                    (const void *)(ULONG_PTR)CallbackRoutine);
     pthread_mutex_lock(&d->m);
     if (!d->dpc_queued) {
         d->dpc_queued = true;

@@ -20,7 +20,8 @@ static bool vsp_acquire_controlled(PKSPIN_LOCK SpinLock, uint32_t rec, const voi
     bool waited = false;
     while (!vsp_trylock(SpinLock, rec)) {
         uint32_t owner = __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED);
-        vsp_sched_wait(VSP_SP_LOCK_WAIT, SpinLock, vsp_record_is_handoff(owner) ? 0 : vsp_record_tid(owner), 0, site);
+        int holder = vsp_record_is_handoff(owner) ? 0 : vsp_record_tid(owner);
+        vsp_sched_wait(VSP_SP_LOCK_WAIT, SpinLock, holder, 0, site);
         waited = true;
     }
     vsp_sched_acquired(SpinLock);
