@@ -32,7 +32,8 @@
 typedef int (*vsp_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 typedef int (*vsp_join_fn)(pthread_t, void **);
 
-/* The definition after ours (libc's, or a race detector's in front of it). */
+/* The definition after ours: libc's (a race detector's comes before ours). Looked up at each
+ * call: threads are made and joined seldom. */
 static void (*vsp_next(const char *name))(void)
 {
     union {
@@ -44,27 +45,8 @@ static void (*vsp_next(const char *name))(void)
     return f.function;
 }
 
-static vsp_create_fn vsp_real_create(void)
-{
-    static vsp_create_fn f;
-    vsp_create_fn g = __atomic_load_n(&f, __ATOMIC_RELAXED);
-    if (g == NULL) {
-        g = (vsp_create_fn)vsp_next("pthread_create");
-        __atomic_store_n(&f, g, __ATOMIC_RELAXED);
-    }
-    return g;
-}
-
-static vsp_join_fn vsp_real_join(void)
-{
-    static vsp_join_fn f;
-    vsp_join_fn g = __atomic_load_n(&f, __ATOMIC_RELAXED);
-    if (g == NULL) {
-        g = (vsp_join_fn)vsp_next("pthread_join");
-        __atomic_store_n(&f, g, __ATOMIC_RELAXED);
-    }
-    return g;
-}
+#define vsp_real_create() ((vsp_create_fn)vsp_next("pthread_create"))
+#define vsp_real_join() ((vsp_join_fn)vsp_next("pthread_join"))
 
 struct vsp_trampoline {
     void *(*start)(void *);
