@@ -30,6 +30,10 @@
  *            on, and the run is said to be not reproducible (VPSPIN_SCHED_STALL_MS small)
  *   yield    a hand-written flag loop with vpspin_sched_yield: it must end under every
  *            strategy
+ *   raised N three threads raise to DISPATCH_LEVEL and take turns under a lock: fails if more
+ *            than N are raised at once (VPSPIN_SCHED_CPUS=N keeps it clean)
+ *   masked   a thread at HIGH_LEVEL while an interrupt is raised: fails if HwInterrupt runs
+ *            while it is there (with one virtual processor it cannot)
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -108,9 +112,16 @@ static VOID CorpusDpc(PVOID HwDeviceExtension, PVOID Context)
     }
 }
 
+static int AtHigh; /* masked: a thread is at HIGH_LEVEL */
+
 static BOOLEAN CorpusInterrupt(PVOID HwDeviceExtension)
 {
     EXT *ext = HwDeviceExtension;
+    if (strcmp(Case, "masked") == 0) {
+        if (__atomic_load_n(&AtHigh, __ATOMIC_RELAXED))
+            Fail("masked: HwInterrupt ran while the only processor was at HIGH_LEVEL");
+        return TRUE;
+    }
     if (strcmp(Case, "isr-spinlock") == 0) {
         ext->Pending += 10;
         return TRUE;
@@ -324,6 +335,38 @@ static void *Sleeper(void *unused)
     return NULL;
 }
 
+static int Raised, MostRaised;
+
+static void *RaiseAndTurn(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < 3; i++) {
+        KIRQL old = KeRaiseIrqlToDpcLevel();
+        int now = __atomic_add_fetch(&Raised, 1, __ATOMIC_RELAXED);
+        if (now > __atomic_load_n(&MostRaised, __ATOMIC_RELAXED))
+            __atomic_store_n(&MostRaised, now, __ATOMIC_RELAXED);
+        KeAcquireSpinLockAtDpcLevel(&Lock);
+        KeReleaseSpinLockFromDpcLevel(&Lock);
+        vpspin_sched_yield();
+        __atomic_sub_fetch(&Raised, 1, __ATOMIC_RELAXED);
+        KeLowerIrql(old);
+    }
+    return NULL;
+}
+
+static void *HighWhile(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    KeRaiseIrql(HIGH_LEVEL, &old);
+    __atomic_store_n(&AtHigh, 1, __ATOMIC_RELAXED);
+    for (int i = 0; i < 5; i++)
+        vpspin_sched_yield();
+    __atomic_store_n(&AtHigh, 0, __ATOMIC_RELAXED);
+    KeLowerIrql(old);
+    return NULL;
+}
+
 static int Api(void)
 {
     int bad = 0;
@@ -348,7 +391,8 @@ static void Usage(void)
 {
     fprintf(stderr, "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
                     "three-step bug|fixed\n       sched-corpus steps N\n"
-                    "       sched-corpus api|stall|yield -\n");
+                    "       sched-corpus api|stall|yield|masked -\n"
+                    "       sched-corpus raised N\n");
     exit(2);
 }
 
@@ -371,6 +415,35 @@ int main(int argc, char **argv)
     }
     if (strcmp(Case, "api") == 0)
         return Api();
+    if (strcmp(Case, "raised") == 0) {
+        int most = atoi(argv[2]);
+        pthread_t t[3];
+        for (int i = 0; i < 3; i++)
+            t[i] = Start(RaiseAndTurn, NULL);
+        for (int i = 0; i < 3; i++)
+            pthread_join(t[i], NULL);
+        if (MostRaised > most) {
+            fprintf(stderr, "sched-corpus: raised: %d threads at DISPATCH_LEVEL at once\n",
+                    MostRaised);
+            return 1;
+        }
+        return 0;
+    }
+    if (strcmp(Case, "masked") == 0) {
+        vpspin_driver *driver;
+        if (vpspin_load_miniport(CorpusDriverEntry, &driver) != STATUS_SUCCESS ||
+            vpspin_start_device(driver, &Device) != NO_ERROR)
+            Fail("the device did not start");
+        pthread_t a = Start(HighWhile, NULL), b = Start(RaiseInterrupt, NULL);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
+        EXT *ext = vpspin_device_extension(Device);
+        VideoPortDeleteSpinLock(ext, ext->A);
+        VideoPortDeleteSpinLock(ext, ext->B);
+        vpspin_stop_device(Device);
+        vpspin_unload_miniport(driver);
+        return 0;
+    }
     if (strcmp(Case, "stall") == 0 || strcmp(Case, "yield") == 0) {
         bool stall = Case[0] == 's';
         Pairs = 20;

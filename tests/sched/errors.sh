@@ -86,6 +86,17 @@ grep -q 'came back to vpspin; its stack' "$work/out" 2>/dev/null ||
         grep -q 'not reproducible: #1 .*system call.*came back\|came back to vpspin; its stack' ||
     { echo "FAIL: the stalled thread's report"; status=1; }
 
+# IRQL-aware: with N virtual processors at most N threads are raised at once (and with 2,
+# 2 are, which the check with 1 would catch); an interrupt waits while the one processor
+# is at HIGH_LEVEL (with 2 it need not, which the check catches).
+expect 0 ' 0 failed' "$explore" --cpus 1 --strategy random --runs 30 -- "$corpus" raised 1
+expect 0 ' 0 failed' "$explore" --cpus 2 --strategy random --runs 30 -- "$corpus" raised 2
+expect 1 'raised: 2 threads at DISPATCH_LEVEL at once' "$explore" --cpus 2 --strategy random \
+    --runs 30 --out "$work" -- "$corpus" raised 1
+expect 0 ' 0 failed' "$explore" --cpus 1 --strategy random --runs 30 -- "$corpus" masked -
+expect 1 'masked: HwInterrupt ran while' "$explore" --cpus 2 --strategy random --runs 100 \
+    --out "$work" -- "$corpus" masked -
+
 # A flag loop ends under every strategy; delay injection.
 for st in random pct:3 pb:1 db:2; do
     expect 0 ' 0 failed' "$explore" --strategy $st --runs 20 --timeout-ms 5000 -- "$corpus" yield -
