@@ -97,6 +97,13 @@ expect 0 ' 0 failed' "$explore" --cpus 1 --strategy random --runs 30 -- "$corpus
 expect 1 'masked: HwInterrupt ran while' "$explore" --cpus 2 --strategy random --runs 100 \
     --out "$work" -- "$corpus" masked -
 
+# Virtual time: 20 commands at one interrupt a second would take 20 s of real time (and
+# the demo's drain would give up after 10); under the controlled mode they fit the timeout.
+for st in random db:1; do
+    expect 0 ' 0 failed' "$explore" --strategy $st --runs 3 --timeout-ms 5000 -- "$demo" \
+        --commands 20 --clients 1 --rate 1
+done
+
 # A flag loop ends under every strategy; delay injection.
 for st in random pct:3 pb:1 db:2; do
     expect 0 ' 0 failed' "$explore" --strategy $st --runs 20 --timeout-ms 5000 -- "$corpus" yield -
