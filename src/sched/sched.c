@@ -28,10 +28,11 @@
  * there), so a thread below DISPATCH_LEVEL can run only while fewer than N threads are
  * raised. An interrupt is delivered only while some processor is below the device's IRQL:
  * a free one, or a raised thread at a lower IRQL, which the ISR then stacks on (that
- * thread cannot run until the ISR lowers again). Of the timed waiters, the one with the
- * earliest deadline is enabled too: choosing it lets virtual time pass to its deadline
- * (for the random walk and PCT at any step; for replay and pb only when nothing else can
- * run, which keeps their search small).
+ * thread cannot run until the ISR lowers again). A timed waiter whose deadline virtual time
+ * has passed (a stall moves it) is enabled; so is the one with the earliest deadline still
+ * to come: choosing it lets virtual time pass to its deadline (for the random walk and PCT
+ * at any step; for replay, pb and db only when nothing else can run, which keeps their
+ * search small).
  *
  * Nobody enabled: if a thread is DETACHED it may still come back, so the token is left
  * free; otherwise every controlled thread is blocked, a deadlock: the report names each
@@ -42,8 +43,14 @@
  * What it cannot see: a thread that blocks in a system call or a pthread wait while it
  * holds the token. A monitor thread (not a controlled one) watches the step counter; when
  * the holder has not reached a point for VPSPIN_SCHED_STALL_MS (2000 by default), it marks
- * the run not reproducible, records the thread and its stack, and hands the token on as
- * if the thread had blocked; the thread takes its place again at its next point.
+ * the run not reproducible, records the thread (and the system call it is in), and hands
+ * the token on as if the thread had blocked; the thread takes its place again at its next
+ * point, where its stack is recorded (a signal would cut its system call short).
+ *
+ * Steps must not depend on timing, or no schedule would replay: so a new thread's id is
+ * its creator's step (thread.c), its first point is always a step of its own, whether or
+ * not it was picked before it got there, and the host's entry points begin with such a
+ * point (vsp_sched_enter) before they touch state under a mutex.
  *
  * The scheduler's own state is guarded by an internal spin lock, which is no scheduling
  * point. Its functions are not instrumented by ThreadSanitizer (VSP_NOTSAN), so the
