@@ -45,6 +45,7 @@ void *vsp_dpc_thread(void *arg)
 {
     struct vpspin_device *d = arg;
     vsp_host_name_thread("dpc", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     for (;;) {
         if (!d->dpc_queued) {

@@ -50,6 +50,7 @@ void *vsp_isr_thread(void *arg)
      * timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     vsp_host_name_thread("isr", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     while (!d->stop_sources) {
         struct vsp_request *r = vsp_request_pop(&d->isr_requests);

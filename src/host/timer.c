@@ -32,6 +32,7 @@ void *vsp_timer_thread(void *arg)
 {
     struct vpspin_device *d = arg;
     vsp_host_name_thread("timer", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     while (!d->stop_sources) {
         struct vsp_request *r = vsp_request_pop(&d->timer_requests);

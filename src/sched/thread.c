@@ -7,13 +7,13 @@
  * pthread_create (the one a program linked with libvpspin calls, since the library comes
  * before libc; it passes straight through when the mode is off) gives the new thread the
  * next id on the creator's step, then starts it through a trampoline that binds the id
- * and, when the start routine returns (or pthread_exit unwinds it), makes its exit a
- * scheduling point that wakes its joiners. pthread_join waits for a controlled thread as a
- * scheduling point too, then joins it for real. The new thread runs the code before its
- * first vpspin call beside the others (it does not wait in the trampoline: a race
- * detector's own pthread_create may be waiting for it to start); it takes its turn at its
- * first point. Threads made any other way are taken in at their first point, in whatever
- * order they arrive.
+ * and its first step, and, when the start routine returns (or pthread_exit unwinds it),
+ * makes its exit a scheduling point that wakes its joiners. pthread_join waits for a
+ * controlled thread as a scheduling point too, then joins it for real. Under a race
+ * detector the first step waits for the thread's first vpspin call (the detector's own
+ * pthread_create may wait for the thread to start), so the code before it runs beside the
+ * others. Threads made any other way are taken in at their first point, in whatever order
+ * they arrive.
  *
  * The host's mutexes and condition variables become waits of the scheduler: a thread that
  * finds a mutex taken, or waits on a condition, is blocked on it until it is unlocked or
@@ -60,12 +60,20 @@ static void vsp_thread_exit(void *unused)
     vsp_sched_exit();
 }
 
+static bool vsp_in_runtime(void *(*start)(void *));
+
 /* Runs before a race detector's own start routine (tr.start) has told it of the thread:
- * so not instrumented, and nothing it intercepts (free) until tr.start has run. */
+ * so not instrumented, and nothing it intercepts (free) until tr.start has run. The thread
+ * takes its first step before it runs its routine, so that nothing it does depends on
+ * timing; but not before a race detector's routine, for whose start its creator may wait
+ * (ThreadSanitizer's does): then the code before its first vpspin call runs beside the
+ * thread that holds the token. */
 __attribute__((no_sanitize_thread, no_sanitize_address)) static void *vsp_thread_main(void *p)
 {
     struct vsp_trampoline *tr = p;
     vsp_sched_bind(tr->t);
+    if (!vsp_in_runtime(tr->start))
+        vsp_sched_enter(NULL);
     void *result;
     pthread_cleanup_push(vsp_thread_exit, NULL);
     pthread_cleanup_push(free, p);
@@ -77,18 +85,24 @@ __attribute__((no_sanitize_thread, no_sanitize_address)) static void *vsp_thread
 
 static __thread bool vsp_raw; /* vsp_sched_create_raw is creating a thread */
 
-/* A thread a sanitizer runtime starts for itself (ThreadSanitizer's background thread:
- * its routine, with a NULL argument): never controlled. The program's threads pass through
- * the runtime too, but with an argument. */
-static bool vsp_runtime_thread(void *(*start)(void *), void *arg)
+/* Whether start is a sanitizer runtime's (libtsan, libasan, libclang_rt.*san). */
+static bool vsp_in_runtime(void *(*start)(void *))
 {
     union {
         void *(*function)(void *);
         void *object;
     } f = {.function = start};
     Dl_info info;
-    return arg == NULL && dladdr(f.object, &info) != 0 && info.dli_fname != NULL &&
+    return dladdr(f.object, &info) != 0 && info.dli_fname != NULL &&
            strstr(info.dli_fname, "san") != NULL;
+}
+
+/* A thread a sanitizer runtime starts for itself (ThreadSanitizer's background thread:
+ * its routine, with a NULL argument): never controlled. The program's threads pass through
+ * the runtime too, but with an argument. */
+static bool vsp_runtime_thread(void *(*start)(void *), void *arg)
+{
+    return arg == NULL && vsp_in_runtime(start);
 }
 
 static int vsp_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),
