@@ -111,6 +111,7 @@ struct vsp_sthread {
     void *stack[VSP_STACK_MAX];
     int nstack; /* -1 asked for, >= 0 captured */
     char name[16];
+    unsigned named; /* points at which the name was read again */
 };
 
 static struct {
@@ -203,15 +204,21 @@ VSP_NOTSAN static struct vsp_sthread *vsp_slot(int state)
     return t;
 }
 
-/* Called by the thread itself: its id and name, for reports and the trace. */
+/* Called by the thread itself: its name, for reports and the trace. Read again at its first
+ * few points: a thread usually names itself first thing, after its first step. */
+VSP_NOTSAN static void vsp_name(struct vsp_sthread *t)
+{
+    prctl(PR_GET_NAME, t->name, 0, 0, 0);
+    if (S.log != NULL)
+        memcpy(S.log->thread[t->id].name, t->name, sizeof t->name);
+}
+
 VSP_NOTSAN static void vsp_identify(struct vsp_sthread *t)
 {
     t->tid = (int)syscall(SYS_gettid);
-    prctl(PR_GET_NAME, t->name, 0, 0, 0);
-    if (S.log != NULL) {
+    if (S.log != NULL)
         S.log->thread[t->id].tid = t->tid;
-        memcpy(S.log->thread[t->id].name, t->name, sizeof t->name);
-    }
+    vsp_name(t);
 }
 
 /* Arrives at a point: returns with the lock held and the token ours (NULL, unlocked, for a
@@ -251,6 +258,8 @@ VSP_NOTSAN static struct vsp_sthread *vsp_arrive(void)
         vsp_lock();
     }
     __atomic_store_n(&me->turn, 0, __ATOMIC_RELAXED);
+    if (me->named < 8 && me->named++ > 0)
+        vsp_name(me);
     return me;
 }
 
