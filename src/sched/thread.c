@@ -60,15 +60,17 @@ static void vsp_thread_exit(void *unused)
     vsp_sched_exit();
 }
 
-static bool vsp_in_runtime(void *(*start)(void *));
+/* What runs before a race detector's own start routine has told it of the thread: not
+ * instrumented, and nothing it intercepts (free). */
+#define VSP_UNSEEN __attribute__((no_sanitize_thread, no_sanitize_address))
 
-/* Runs before a race detector's own start routine (tr.start) has told it of the thread:
- * so not instrumented, and nothing it intercepts (free) until tr.start has run. The thread
- * takes its first step before it runs its routine, so that nothing it does depends on
- * timing; but not before a race detector's routine, for whose start its creator may wait
- * (ThreadSanitizer's does): then the code before its first vpspin call runs beside the
- * thread that holds the token. */
-__attribute__((no_sanitize_thread, no_sanitize_address)) static void *vsp_thread_main(void *p)
+VSP_UNSEEN static bool vsp_in_runtime(void *(*start)(void *));
+
+/* The thread takes its first step before it runs its routine, so that nothing it does
+ * depends on timing; but not before a race detector's routine, for whose start its creator
+ * may wait (ThreadSanitizer's does): then the code before its first vpspin call runs beside
+ * the thread that holds the token. */
+VSP_UNSEEN static void *vsp_thread_main(void *p)
 {
     struct vsp_trampoline *tr = p;
     vsp_sched_bind(tr->t);
@@ -86,7 +88,7 @@ __attribute__((no_sanitize_thread, no_sanitize_address)) static void *vsp_thread
 static __thread bool vsp_raw; /* vsp_sched_create_raw is creating a thread */
 
 /* Whether start is a sanitizer runtime's (libtsan, libasan, libclang_rt.*san). */
-static bool vsp_in_runtime(void *(*start)(void *))
+VSP_UNSEEN static bool vsp_in_runtime(void *(*start)(void *))
 {
     union {
         void *(*function)(void *);
