@@ -55,7 +55,10 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
     fi
 
     "$explore" --strategy "pct:$d" --runs "$n" --out "$out" -- "$corpus" "$case" fixed \
-        >"$out/twin" 2>&1 || fail "$case: the fixed twin failed: $(head -n 3 "$out/twin")"
+        >"$out/twin" 2>&1 || {
+        fail "$case: the fixed twin failed: $(head -n 3 "$out/twin")"
+        sed -n '/WARNING: ThreadSanitizer/,/SUMMARY/p; /^trace/,/^replayed/p' "$out/twin"
+    }
 
     db=-
     if [ "$d" -le 2 ]; then
