@@ -108,8 +108,11 @@ static int vsp_sched_turn_on(const char *spec, uint64_t seed, unsigned cpus)
 
 int vpspin_set_sched(const char *Strategy, ULONGLONG Seed, ULONG Cpus)
 {
-    if (Strategy == NULL || Cpus > 64)
+    if (Strategy == NULL || Cpus > 64) {
+        fprintf(stderr, "vpspin: vpspin_set_sched: %s\n",
+                Strategy == NULL ? "no strategy" : "more than 64 virtual processors");
         return -1;
+    }
     return vsp_sched_turn_on(Strategy, Seed, Cpus);
 }
 
