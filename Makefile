@@ -10,13 +10,16 @@
 #   make coverage  line and branch coverage of src/ by the tests (gcovr), in build/coverage
 #   make check-debian   build the Debian packages (build/debian), lintian them, install
 #                  them (root), build and run examples/ against them, remove them
+#   make sched-rates [SCHED_RUNS=1000]   the bug corpus natively and under PCT, side by side
+#   make sched-bench   what the controlled mode costs (bench/sched.sh)
 
 CMAKE ?= cmake
 GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 JOBS ?= $(shell nproc)
 
 .PHONY: all build demo check check-release check-asan check-tsan check-aarch64 check-install \
-	check-fuzz check-memcheck fuzz fuzz-build coverage check-debian torture-long clean
+	check-fuzz check-memcheck fuzz fuzz-build coverage check-debian torture-long sched-rates sched-bench \
+	clean
 
 all: build
 
@@ -100,6 +103,16 @@ torture-long: build
 	            --writers $$(( x * $(JOBS) )) || exit 1; \
 	    done; \
 	done
+
+# The corpus of tests/sched/ with many runs: PCT's hit rate beside the native one (the
+# README's table), every check of the ctest run. A long exploration, not part of make check.
+SCHED_RUNS ?= 1000
+sched-rates: build
+	sh tests/sched/corpus.sh build/release/tools/explore/vpspin-explore \
+	    build/release/tests/sched-corpus $(SCHED_RUNS) $(SCHED_RUNS)
+
+sched-bench: build
+	sh bench/sched.sh build/release
 
 clean:
 	rm -rf build

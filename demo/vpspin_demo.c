@@ -17,10 +17,15 @@
  * submitted, executed, completed), every IRQL the routines asserted was right, no spin
  * lock was leaked, and vpspin reported no bug check.
  *
- * Usage: vpspin-demo [--seconds N] [--clients N] [--rate N] [--bug | --bug-dpc].
+ * Usage: vpspin-demo [--seconds N | --commands N] [--clients N] [--rate N]
+ *                    [--bug | --bug-dpc | --race].
  * VPSPIN_VERIFY=0|1|full picks the checking mode; unset, the demo uses full. --bug makes
  * one HwStartIO release RingLock to the wrong IRQL (0xC4/0x20015); --bug-dpc makes one
- * DPC return holding StatsLock (0xC4/0x40009).
+ * DPC return holding StatsLock (0xC4/0x40009). --race plants a race no checked mode can
+ * report (HwStartIO rings the doorbell before it writes the command: the adapter may
+ * execute a stale slot), for vpspin-explore(1) to find. --commands N: each client submits
+ * N commands and stops, instead of running for a time (a run of fixed work, for the
+ * controlled scheduler).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -37,6 +42,7 @@ typedef struct _DEMO_OPTIONS {
     ULONG Seconds;
     ULONG Clients;
     ULONG Rate;
+    ULONG Commands; /* per client, or 0: for Seconds */
     VPDEMO_BUG Bug;
 } DEMO_OPTIONS;
 
@@ -45,6 +51,7 @@ typedef struct _DEMO_CLIENT {
     pthread_t Thread;
     ULONG Index;
     double Deadline;
+    ULONG Commands;    /* to submit, or 0: until Deadline */
     ULONG Accepted;    /* commands the miniport queued: the next sequence number */
     ULONGLONG Busy;    /* ERROR_BUSY answers */
     VP_STATUS Failure; /* any other status, or NO_ERROR */
@@ -63,7 +70,9 @@ static void *DemoClient(void *Context)
     char name[24];
     snprintf(name, sizeof name, "client-%u", (unsigned)(client->Index % 100u));
     pthread_setname_np(pthread_self(), name); /* reports name the thread */
-    while (client->Failure == NO_ERROR && DemoNow() < client->Deadline) {
+    while (client->Failure == NO_ERROR &&
+           (client->Commands != 0 ? client->Accepted < client->Commands
+                                  : DemoNow() < client->Deadline)) {
         VPDEMO_COMMAND command = {client->Index, client->Accepted};
         VP_STATUS status = vpspin_send_request(client->Device, IOCTL_VPDEMO_SUBMIT, &command,
                                                sizeof command, NULL, 0, NULL);
@@ -82,8 +91,8 @@ static void *DemoClient(void *Context)
 static void DemoUsage(void)
 {
     fprintf(stderr,
-            "usage: vpspin-demo [--seconds 1..3600] [--clients 1..%d] "
-            "[--rate interrupts/s] [--bug | --bug-dpc]\n",
+            "usage: vpspin-demo [--seconds 1..3600 | --commands 1..1000000] [--clients 1..%d] "
+            "[--rate interrupts/s] [--bug | --bug-dpc | --race]\n",
             VPDEMO_MAX_CLIENTS);
     exit(2);
 }
@@ -102,6 +111,10 @@ static void DemoParseOptions(int argc, char **argv, DEMO_OPTIONS *Options)
             Options->Bug = VpDemoBugDpcHoldsLock;
             continue;
         }
+        if (strcmp(argv[i], "--race") == 0) {
+            Options->Bug = VpDemoBugRace;
+            continue;
+        }
         if (strcmp(argv[i], "--seconds") == 0) {
             value = &Options->Seconds;
         } else if (strcmp(argv[i], "--clients") == 0) {
@@ -110,6 +123,9 @@ static void DemoParseOptions(int argc, char **argv, DEMO_OPTIONS *Options)
         } else if (strcmp(argv[i], "--rate") == 0) {
             value = &Options->Rate;
             max = 10000000;
+        } else if (strcmp(argv[i], "--commands") == 0) {
+            value = &Options->Commands;
+            max = 1000000;
         }
         if (value != NULL && i + 1 < argc)
             number = strtoul(argv[++i], &end, 10);
@@ -169,8 +185,10 @@ int main(int argc, char **argv)
     vpspin_set_interrupt_rate(device, options.Rate);
     double start = DemoNow();
     for (ULONG i = 0; i < options.Clients; i++) {
-        clients[i] =
-            (DEMO_CLIENT){.Device = device, .Index = i, .Deadline = start + options.Seconds};
+        clients[i] = (DEMO_CLIENT){.Device = device,
+                                   .Index = i,
+                                   .Deadline = start + options.Seconds,
+                                   .Commands = options.Commands};
         if (pthread_create(&clients[i].Thread, NULL, DemoClient, &clients[i]) != 0) {
             fprintf(stderr, "vpspin-demo: cannot start a client thread\n");
             return 1;
@@ -223,8 +241,12 @@ int main(int argc, char **argv)
            (unsigned long)options.Clients, info.DeviceIrql);
     printf("  %-22s DPC and HwTimer (DISPATCH_LEVEL), %lu interrupts/s\n", "",
            (unsigned long)options.Rate);
-    printf("  %-22s %.2f s (%lu s submitting, then drain)\n", "duration", elapsed,
-           (unsigned long)options.Seconds);
+    if (options.Commands != 0)
+        printf("  %-22s %.2f s (%lu commands per client, then drain)\n", "duration", elapsed,
+               (unsigned long)options.Commands);
+    else
+        printf("  %-22s %.2f s (%lu s submitting, then drain)\n", "duration", elapsed,
+               (unsigned long)options.Seconds);
     printf("  %-22s %12llu\n", "commands submitted", stats.Submitted);
     printf("  %-22s %12llu (each once, in order per client)\n", "commands completed",
            stats.Completed);

@@ -1,12 +1,13 @@
 #!/bin/sh
-# debian_package.sh DEBIAN_DIR SYMBOLS VERSION SOVERSION - debian/ agrees with the build:
+# debian_package.sh DEBIAN_DIR VERSION SOVERSION SYMBOLS... - debian/ agrees with the build:
 # the changelog's version is the project's, the shared library package is named after
 # the soname, and its symbols file lists exactly the functions the library exports
-# (SYMBOLS, docs/exported-symbols.txt, which the test exported_symbols holds to the
-# library). The package build itself fails if the library and the symbols file differ
+# (the SYMBOLS lists: docs/exported-symbols.txt and docs/interposed-symbols.txt, which the
+# test exported_symbols holds to the library). The package build itself fails if the library and the symbols file differ
 # (dpkg-gensymbols -c4, debian/rules); this catches the drift before a package is built.
 set -eu
-debian=$1 symbols=$2 version=$3 so=$4
+debian=$1 version=$2 so=$3
+shift 3
 status=0
 fail() { echo "$*"; status=1; }
 tmp=$(mktemp -d)
@@ -21,7 +22,7 @@ head -1 "$debian/libvpspin$so.symbols" | grep -qx "libvpspin.so.$so libvpspin$so
     fail "debian/libvpspin$so.symbols does not start with 'libvpspin.so.$so libvpspin$so #MINVER#'"
 
 sed -n 's/^ \([^@ ]*\)@Base .*/\1/p' "$debian/libvpspin$so.symbols" | LC_ALL=C sort >"$tmp/deb"
-sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$symbols" | LC_ALL=C sort >"$tmp/api"
+cat "$@" | sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' | LC_ALL=C sort >"$tmp/api"
 missing=$(LC_ALL=C comm -13 "$tmp/deb" "$tmp/api")
 extra=$(LC_ALL=C comm -23 "$tmp/deb" "$tmp/api")
 [ -z "$missing" ] || fail "exported but not in debian/libvpspin$so.symbols (add with the version that adds it):

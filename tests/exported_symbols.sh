@@ -1,9 +1,11 @@
 #!/bin/sh
-# exported_symbols.sh NM LIBRARY LIST - the shared library exports exactly the functions
-# LIST names (docs/exported-symbols.txt), and no data. Everything else in src/ is built
+# exported_symbols.sh NM LIBRARY LIST [LIST...] - the shared library exports exactly the
+# functions the LISTs name (docs/exported-symbols.txt, and docs/interposed-symbols.txt: the
+# libc functions it defines in front of libc's), and no data. Everything else in src/ is built
 # with hidden visibility; only the decorated declarations of include/vpspin/ are exported.
 set -eu
 nm=$1 lib=$2 list=$3
+shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -13,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 awk 'NF == 3 && $2 ~ /^[TWi]$/ { print $3 }' "$tmp/nm" | LC_ALL=C sort -u >"$tmp/exported"
 awk 'NF == 3 && $2 !~ /^[TWi]$/ && $3 !~ /^(_init|_fini|_edata|_end|__bss_start)$/ { print }' \
     "$tmp/nm" >"$tmp/data"
-sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list" | LC_ALL=C sort -u >"$tmp/expected"
+cat "$@" | sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' | LC_ALL=C sort -u >"$tmp/expected"
 
 status=0
 missing=$(LC_ALL=C comm -13 "$tmp/exported" "$tmp/expected")

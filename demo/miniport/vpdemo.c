@@ -229,6 +229,38 @@ static VOID VpDemoTimer(PVOID HwDeviceExtension)
 
 /* ---- Requests (HwStartIO, PASSIVE_LEVEL) ------------------------------------------------ */
 
+/* The planted race (VpDemoBugRace): the slot is reserved and the doorbell rung before the
+ * command is written into it. An interrupt in between lets the adapter execute what the
+ * slot held before; the keys executed then differ from those submitted. Every lock is
+ * taken and released by the rules, so no checked mode can report it: only an interleaving
+ * shows it, and natively the window is a few hundred nanoseconds wide. */
+static VP_STATUS SubmitRacy(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
+{
+    SYNC_CONTEXT sync = {Ext, 0};
+    UCHAR oldIrql;
+    ULONG slot;
+
+    VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
+    ExpectIrql(DISPATCH_LEVEL, &Ext->StartIoIrqlChecks, &Ext->StartIoIrqlErrors);
+    if (Ext->Tail - Ext->Head >= VPDEMO_RING_CAPACITY) {
+        VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
+        Ext->RingFull++;
+        return ERROR_BUSY;
+    }
+    slot = Ext->Tail++;
+    sync.Value = Ext->Tail;
+    VideoPortAcquireSpinLockAtDpcLevel(Ext, Ext->StatsLock);
+    Ext->Submitted++;
+    Ext->SubmittedSum += CommandKey(*Command);
+    VideoPortReleaseSpinLockFromDpcLevel(Ext, Ext->StatsLock);
+    VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
+    VideoPortSynchronizeExecution(Ext, VpMediumPriority, RingDoorbell, &sync); /* too early */
+    VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
+    Ext->Ring[slot & RING_MASK] = *Command;
+    VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
+    return NO_ERROR;
+}
+
 static VP_STATUS Submit(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
 {
     SYNC_CONTEXT sync = {Ext, 0};
@@ -237,6 +269,8 @@ static VP_STATUS Submit(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
 
     if (Command->Client >= VPDEMO_MAX_CLIENTS)
         return ERROR_INVALID_PARAMETER;
+    if (Ext->Bug == VpDemoBugRace)
+        return SubmitRacy(Ext, Command);
     VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
     ExpectIrql(DISPATCH_LEVEL, &Ext->StartIoIrqlChecks, &Ext->StartIoIrqlErrors);
     if (Ext->Tail - Ext->Head < VPDEMO_RING_CAPACITY) {

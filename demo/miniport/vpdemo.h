@@ -40,7 +40,9 @@ typedef struct _VPDEMO_COMMAND {
 typedef enum _VPDEMO_BUG {
     VpDemoBugNone,
     VpDemoBugReleaseIrql, /* the next submit releases RingLock to APC_LEVEL (0xC4/0x20015) */
-    VpDemoBugDpcHoldsLock /* the next DPC returns holding StatsLock (0xC4/0x40009) */
+    VpDemoBugDpcHoldsLock, /* the next DPC returns holding StatsLock (0xC4/0x40009) */
+    VpDemoBugRace          /* from now on HwStartIO rings the doorbell before it writes the
+                              command into the ring: a race no checked mode reports */
 } VPDEMO_BUG;
 
 typedef struct _VPDEMO_STATISTICS {

@@ -162,6 +162,24 @@ VPSPIN_API VP_STATUS vpspin_query_spin_lock(PSPIN_LOCK SpinLock, vpspin_spin_loc
  * vpspin_fail_allocations(0, 0) turns injection off. */
 VPSPIN_API void vpspin_fail_allocations(ULONG Skip, ULONG Count);
 
+/* ---- The controlled scheduler -----------------------------------------------------------
+ * Runs every thread that uses vpspin one at a time, switching only at vpspin's scheduling
+ * points (spin lock acquire and release, IRQL changes, Interlocked operations, DPC queueing
+ * and delivery, interrupts, timers, the host's waits, thread start, exit and join, and
+ * vpspin_sched_yield), with Strategy choosing each switch: "random", "pct" or "pct:D"
+ * (depth D, 1..16), "pb:B" (one schedule of a bounded search; vpspin-explore(1) runs the
+ * search) or "replay:FILE" (a schedule file that vpspin-explore wrote). Seed seeds the
+ * strategy; Cpus is the number of virtual processors (1..64; 0: 2): at most that many
+ * threads are at DISPATCH_LEVEL or above at once. The same as VPSPIN_SCHED, VPSPIN_SEED and
+ * VPSPIN_SCHED_CPUS. Call it once, on the thread that is to be thread 0, before any other
+ * thread uses vpspin; it cannot be turned off. Returns 0, or -1 (with a message on
+ * stderr) for a bad argument or if the mode is already on. vpspin_set_sched(3). */
+VPSPIN_API int vpspin_set_sched(const char *Strategy, ULONGLONG Seed, ULONG Cpus);
+
+/* A scheduling point, for hand-written loops that wait for a flag another thread sets:
+ * in the controlled mode another thread may run. Otherwise it does nothing. */
+VPSPIN_API VOID vpspin_sched_yield(VOID);
+
 /* ---- The miniport host ---------------------------------------------------------------
  * Runs a video miniport the way the video port does: its DriverEntry, then per device
  * HwFindAdapter and HwInitialize at PASSIVE_LEVEL; HwStartIO at PASSIVE_LEVEL, one

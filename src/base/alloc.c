@@ -5,7 +5,6 @@
 
 #include "base/annotate.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -47,9 +46,4 @@ void *vsp_alloc(size_t n)
     if (p != NULL)
         vsp_annotate_internal(p, n); /* everything allocated here is bookkeeping */
     return p;
-}
-
-int vsp_thread_create(pthread_t *thread, void *(*start)(void *), void *arg)
-{
-    return vsp_alloc_fails() ? EAGAIN : pthread_create(thread, NULL, start, arg);
 }

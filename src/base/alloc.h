@@ -3,20 +3,17 @@
  * one of them fail (vpspin_fail_allocations) and see the caller cope.
  *
  *   vsp_alloc(n)         zeroed memory, or NULL (out of memory or failure injected)
- *   vsp_alloc_fails()    for allocations made another way (mmap): true if this one is
- *                        to fail; counts as one allocation
- *   vsp_thread_create()  pthread_create, whose thread (its stack) counts as one
- *                        allocation: EAGAIN when it is to fail, as when out of memory
+ *   vsp_alloc_fails()    for allocations made another way (mmap, a thread's stack: the
+ *                        library's threads are made by sched/thread.c): true if this one
+ *                        is to fail; counts as one allocation
  */
 #ifndef VSP_ALLOC_H
 #define VSP_ALLOC_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 void *vsp_alloc(size_t n);
 bool vsp_alloc_fails(void);
-int vsp_thread_create(pthread_t *thread, void *(*start)(void *), void *arg);
 
 #endif

@@ -9,6 +9,8 @@
  *   VSP_SLOW_TRACK  every call must be seen: the full mode, statistics or a race
  *                   detector want it (verifier/track.c)
  *   VSP_SLOW_FULL   the full mode's own checks are on (verifier/track.c)
+ *   VSP_SLOW_SCHED  every call is a scheduling point: the controlled mode or delay
+ *                   injection (sched/mode.c)
  * Settings change only while no thread holds a lock, so the flags may change one at a time.
  */
 #ifndef VSP_SLOW_H
@@ -20,6 +22,7 @@
 #define VSP_SLOW_FENCE 0x2u
 #define VSP_SLOW_TRACK 0x4u
 #define VSP_SLOW_FULL 0x8u
+#define VSP_SLOW_SCHED 0x10u
 extern unsigned vsp_slow_paths;
 
 void vsp_slow_set(unsigned flag, bool on);

@@ -4,12 +4,27 @@
 #include "check/lockinfo.h"
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "sched/sched.h"
 
 static vsp_lock_describer vsp_describer; /* atomic: set once */
+
+/* The controlled scheduler's deadlock report names the locks it can ("VideoPort spin lock
+ * #2"), through the same describer. */
+static void vsp_lockinfo_name(const void *lock, char *buf, unsigned long n)
+{
+    struct vsp_lock_info info;
+    if (vsp_lock_describe(lock, &info))
+        snprintf(buf, n, "%s #%lu", info.kind, info.serial);
+    else
+        snprintf(buf, n, "KSPIN_LOCK");
+}
 
 void vsp_lock_describer_set(vsp_lock_describer describe)
 {
     __atomic_store_n(&vsp_describer, describe, __ATOMIC_RELEASE);
+    vsp_sched_set_namer(vsp_lockinfo_name);
 }
 
 bool vsp_lock_describe(const void *lock, struct vsp_lock_info *info)

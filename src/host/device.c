@@ -35,34 +35,29 @@
 
 /* ---- Start ----------------------------------------------------------------------------- */
 
+/* The device's threads are controlled threads in the controlled mode (sched/sched.h), and
+ * name themselves (vsp_host_name_thread). */
 static bool vsp_device_threads_start(struct vpspin_device *d)
 {
-    char name[16];
-    if (vsp_thread_create(&d->isr_thread, vsp_isr_thread, d) != 0)
+    if (vsp_sched_create(&d->isr_thread, vsp_isr_thread, d) != 0)
         return false;
-    if (vsp_thread_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
+    if (vsp_sched_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = true;
-        pthread_cond_broadcast(&d->wake);
+        vsp_host_wake(d);
         pthread_mutex_unlock(&d->m);
-        pthread_join(d->isr_thread, NULL);
+        vsp_sched_join(d->isr_thread, NULL);
         return false;
     }
-    if (vsp_thread_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
+    if (vsp_sched_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = d->stop_dpc = true;
-        pthread_cond_broadcast(&d->wake);
+        vsp_host_wake(d);
         pthread_mutex_unlock(&d->m);
-        pthread_join(d->isr_thread, NULL);
-        pthread_join(d->dpc_thread, NULL);
+        vsp_sched_join(d->isr_thread, NULL);
+        vsp_sched_join(d->dpc_thread, NULL);
         return false;
     }
-    snprintf(name, sizeof name, "vp-isr-%u", d->slot);
-    pthread_setname_np(d->isr_thread, name);
-    snprintf(name, sizeof name, "vp-dpc-%u", d->slot);
-    pthread_setname_np(d->dpc_thread, name);
-    snprintf(name, sizeof name, "vp-timer-%u", d->slot);
-    pthread_setname_np(d->timer_thread, name);
     return true;
 }
 
@@ -132,6 +127,7 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     *Device = NULL;
     if (Driver == NULL || !Driver->initialized)
         return ERROR_INVALID_PARAMETER;
+    vsp_sched_enter(__builtin_return_address(0));
     struct vpspin_device *d = vsp_device_new(Driver);
     if (d == NULL)
         return ERROR_NOT_ENOUGH_MEMORY;
@@ -215,13 +211,13 @@ VP_STATUS vpspin_send_request(vpspin_device *Device, ULONG IoControlCode, PVOID 
     };
     PVIDEO_HW_START_IO start_io = Device->driver->init.HwStartIO;
 
-    pthread_mutex_lock(&Device->start_io);
+    vsp_sched_mutex_lock(&Device->start_io);
     struct vsp_callout c;
     vsp_callout_enter(&c, VSP_CTX_START_IO, (ULONG_PTR)start_io, Device->ext);
     BOOLEAN handled = start_io(Device->ext, &packet);
     vsp_callout_leave(&c);
     vsp_count(&Device->requests);
-    pthread_mutex_unlock(&Device->start_io);
+    vsp_sched_mutex_unlock(&Device->start_io);
 
     if (!handled)
         return ERROR_INVALID_FUNCTION;
@@ -319,22 +315,23 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     struct vpspin_device *d = Device;
     if (d == NULL)
         return 0;
+    vsp_sched_enter(__builtin_return_address(0));
     /* (Its threads run: a start that could not start them never calls this.) The timer
      * and the interrupts first: they are what queues DPCs. */
     pthread_mutex_lock(&d->m);
     d->stop_sources = true;
     d->timer_started = false;
     d->isr_period_ns = 0;
-    pthread_cond_broadcast(&d->wake);
+    vsp_host_wake(d);
     pthread_mutex_unlock(&d->m);
-    pthread_join(d->timer_thread, NULL);
-    pthread_join(d->isr_thread, NULL);
+    vsp_sched_join(d->timer_thread, NULL);
+    vsp_sched_join(d->isr_thread, NULL);
     /* Then the DPC still queued runs, and the DPC thread exits. */
     pthread_mutex_lock(&d->m);
     d->stop_dpc = true;
-    pthread_cond_broadcast(&d->wake);
+    vsp_host_wake(d);
     pthread_mutex_unlock(&d->m);
-    pthread_join(d->dpc_thread, NULL);
+    vsp_sched_join(d->dpc_thread, NULL);
     ULONG leaks = vsp_device_leaks(d);
     vsp_device_memory_leaks(d);
     vsp_driver_link(d, false);

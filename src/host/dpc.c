@@ -25,13 +25,15 @@ BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE Callbac
     if (d == NULL || CallbackRoutine == NULL)
         return FALSE;
     BOOLEAN queued = FALSE;
+    vsp_sched_point(VSP_SP_DPC_QUEUE, d, VSP_SCHED_SAME_IRQL,
+                    (const void *)(ULONG_PTR)CallbackRoutine);
     pthread_mutex_lock(&d->m);
     if (!d->dpc_queued) {
         d->dpc_queued = true;
         d->dpc_routine = CallbackRoutine;
         d->dpc_context = Context;
         queued = TRUE;
-        pthread_cond_broadcast(&d->wake);
+        vsp_host_wake(d);
     }
     pthread_mutex_unlock(&d->m);
     if (queued)
@@ -42,6 +44,8 @@ BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE Callbac
 void *vsp_dpc_thread(void *arg)
 {
     struct vpspin_device *d = arg;
+    vsp_host_name_thread("dpc", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     for (;;) {
         if (!d->dpc_queued) {
@@ -57,17 +61,17 @@ void *vsp_dpc_thread(void *arg)
         pthread_mutex_unlock(&d->m);
 
         KIRQL old = vsp_self()->irql;
-        vsp_host_set_irql(DISPATCH_LEVEL);
+        vsp_host_set_irql(DISPATCH_LEVEL, VSP_SP_DPC_RUN, d, (const void *)(ULONG_PTR)routine);
         struct vsp_callout c;
         vsp_callout_enter(&c, VSP_CTX_DPC, (ULONG_PTR)routine, context);
         routine(d->ext, context);
         vsp_callout_leave(&c);
-        vsp_host_set_irql(old);
+        vsp_host_set_irql(old, VSP_SP_LOWER, d, (const void *)(ULONG_PTR)routine);
         vsp_count(&d->dpcs_run);
 
         pthread_mutex_lock(&d->m);
         d->dpc_running = false;
-        pthread_cond_broadcast(&d->done);
+        vsp_sched_cond_broadcast(&d->done);
     }
     pthread_mutex_unlock(&d->m);
     return NULL;
@@ -77,8 +81,9 @@ VOID vpspin_flush_dpcs(vpspin_device *Device)
 {
     if (Device == NULL || pthread_equal(pthread_self(), Device->dpc_thread))
         return; /* a DPC routine would wait for itself */
+    vsp_sched_enter(__builtin_return_address(0));
     pthread_mutex_lock(&Device->m);
     while (Device->dpc_queued || Device->dpc_running)
-        pthread_cond_wait(&Device->done, &Device->m);
+        vsp_sched_cond_wait(&Device->done, &Device->m, 0);
     pthread_mutex_unlock(&Device->m);
 }

@@ -46,6 +46,7 @@
 #include "check/context.h"
 #include "check/verify.h"
 #include "lock/thread.h"
+#include "sched/sched.h"
 #include "verifier/track.h"
 
 /* ---- Drivers and devices ----------------------------------------------------------------- */
@@ -143,8 +144,10 @@ void *vsp_dpc_thread(void *arg);
 void *vsp_timer_thread(void *arg);
 
 uint64_t vsp_host_now_ns(void);
-/* Waits on d->wake until deadline_ns (CLOCK_MONOTONIC), or without limit if 0. */
+/* Waits on d->wake until deadline_ns (CLOCK_MONOTONIC; virtual in the controlled mode), or
+ * without limit if 0; vsp_host_wake wakes the waiters (both under d->m). */
 void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns);
+void vsp_host_wake(struct vpspin_device *d);
 
 void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r);
 struct vsp_request *vsp_request_pop(struct vsp_request_queue *q);
@@ -157,14 +160,25 @@ void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEA
 
 /* The port changes a thread's IRQL around the routines it calls: bookkeeping of its own,
  * not a driver's KeRaiseIrql / KeLowerIrql, so no rule applies (the routine's own return
- * was checked already, by vsp_callout_leave). */
-static inline void vsp_host_set_irql(KIRQL irql)
+ * was checked already, by vsp_callout_leave). In the controlled mode the change is the
+ * scheduling point of kind (a DPC's or an interrupt's delivery, a timer's expiry, ...)
+ * for device d, naming the routine about to run (or that ran). */
+static inline void vsp_host_set_irql(KIRQL irql, unsigned kind, const struct vpspin_device *d,
+                                     const void *routine)
 {
     struct vsp_thread *t = vsp_self();
+    bool raise = irql > t->irql;
+    if (raise) /* before: the raise may have to wait for a processor */
+        vsp_sched_point(kind, d, irql, routine);
     t->irql = irql;
     if (vsp_tracking())
         vsp_track_irql(t);
+    if (!raise)
+        vsp_sched_point(VSP_SP_LOWER, d, irql, routine);
 }
+
+/* A host thread names itself (reports and traces name it): "vp-isr-0". */
+void vsp_host_name_thread(const char *what, unsigned slot);
 
 static inline void vsp_count(ULONG_PTR *counter)
 {

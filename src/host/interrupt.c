@@ -35,14 +35,14 @@ static BOOLEAN vsp_run_isr(struct vpspin_device *d)
     if (__atomic_load_n(&d->interrupt_disabled, __ATOMIC_ACQUIRE))
         return FALSE;
     KIRQL old = vsp_self()->irql;
-    vsp_host_set_irql(d->irql);
+    vsp_host_set_irql(d->irql, VSP_SP_INTERRUPT, d, (const void *)(ULONG_PTR)isr);
     KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
     struct vsp_callout c;
     vsp_callout_enter(&c, VSP_CTX_INTERRUPT, (ULONG_PTR)isr, d->ext);
     BOOLEAN claimed = isr(d->ext);
     vsp_callout_leave(&c);
     KeReleaseSpinLockFromDpcLevel(&d->interrupt_lock);
-    vsp_host_set_irql(old);
+    vsp_host_set_irql(old, VSP_SP_LOWER, d, (const void *)(ULONG_PTR)isr);
     vsp_count(&d->interrupts);
     if (claimed)
         vsp_count(&d->claimed);
@@ -55,6 +55,8 @@ void *vsp_isr_thread(void *arg)
     /* Rates of tens of thousands a second need wake-ups sharper than the default 50 us
      * timer slack. */
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+    vsp_host_name_thread("isr", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     while (!d->stop_sources) {
         struct vsp_request *r = vsp_request_pop(&d->isr_requests);
@@ -100,6 +102,7 @@ VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
 {
     if (Device == NULL || Device->driver->init.HwInterrupt == NULL)
         return;
+    vsp_sched_enter(__builtin_return_address(0));
     pthread_mutex_lock(&Device->m);
     if (PerSecond == 0)
         Device->isr_period_ns = 0;
@@ -108,7 +111,7 @@ VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
     else
         Device->isr_period_ns = 1000000000u / PerSecond;
     Device->isr_next_ns = vsp_host_now_ns() + Device->isr_period_ns;
-    pthread_cond_broadcast(&Device->wake);
+    vsp_host_wake(Device);
     pthread_mutex_unlock(&Device->m);
 }
 
@@ -132,7 +135,7 @@ BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE
     KIRQL target = Priority == VpMediumPriority ? d->irql : HIGH_LEVEL;
     KIRQL old = vsp_self()->irql;
     if (old < target)
-        vsp_host_set_irql(target);
+        vsp_host_set_irql(target, VSP_SP_RAISE, d, (const void *)(ULONG_PTR)SynchronizeRoutine);
     KeAcquireSpinLockAtDpcLevel(&d->interrupt_lock);
     vsp_callout_enter(&c, Priority == VpMediumPriority ? VSP_CTX_SYNC_MEDIUM : VSP_CTX_SYNC_HIGH,
                       (ULONG_PTR)SynchronizeRoutine, Context);
@@ -140,7 +143,7 @@ BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE
     vsp_callout_leave(&c);
     KeReleaseSpinLockFromDpcLevel(&d->interrupt_lock);
     if (old < target)
-        vsp_host_set_irql(old);
+        vsp_host_set_irql(old, VSP_SP_LOWER, d, (const void *)(ULONG_PTR)SynchronizeRoutine);
     return result;
 }
 

@@ -2,26 +2,24 @@
  * host/request.c - what a device's threads wait on: their wake-ups, and requests that a
  * caller posts to one of them (an interrupt, a timer call) and waits until it is served.
  */
-#include <time.h>
+#include <stdio.h>
 
 #include "host/host.h"
 
-uint64_t vsp_host_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+uint64_t vsp_host_now_ns(void) { return vsp_sched_now_ns(); }
 
 void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns)
 {
-    if (deadline_ns == 0) {
-        pthread_cond_wait(&d->wake, &d->m);
-        return;
-    }
-    struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
-                          .tv_nsec = (long)(deadline_ns % 1000000000u)};
-    pthread_cond_timedwait(&d->wake, &d->m, &ts);
+    vsp_sched_cond_wait(&d->wake, &d->m, deadline_ns);
+}
+
+void vsp_host_wake(struct vpspin_device *d) { vsp_sched_cond_broadcast(&d->wake); }
+
+void vsp_host_name_thread(const char *what, unsigned slot)
+{
+    char name[16];
+    snprintf(name, sizeof name, "vp-%s-%u", what, slot);
+    pthread_setname_np(pthread_self(), name);
 }
 
 void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r)
@@ -48,11 +46,12 @@ BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pt
     if (pthread_equal(pthread_self(), server) || vsp_context_tls.interrupt_context != VSP_CTX_NONE)
         return FALSE;
     struct vsp_request r = {.result = FALSE};
+    vsp_sched_enter(__builtin_return_address(0));
     pthread_mutex_lock(&d->m);
     vsp_request_push(q, &r);
-    pthread_cond_broadcast(&d->wake);
+    vsp_host_wake(d);
     while (!r.done)
-        pthread_cond_wait(&d->done, &d->m);
+        vsp_sched_cond_wait(&d->done, &d->m, 0);
     pthread_mutex_unlock(&d->m);
     return r.result;
 }
@@ -61,5 +60,5 @@ void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEA
 {
     r->result = result;
     r->done = true;
-    pthread_cond_broadcast(&d->done);
+    vsp_sched_cond_broadcast(&d->done);
 }

@@ -19,18 +19,20 @@ static void vsp_run_timer(struct vpspin_device *d)
 {
     PVIDEO_HW_TIMER timer = d->driver->init.HwTimer;
     KIRQL old = vsp_self()->irql;
-    vsp_host_set_irql(DISPATCH_LEVEL);
+    vsp_host_set_irql(DISPATCH_LEVEL, VSP_SP_TIMER, d, (const void *)(ULONG_PTR)timer);
     struct vsp_callout c;
     vsp_callout_enter(&c, VSP_CTX_TIMER, (ULONG_PTR)timer, d->ext);
     timer(d->ext);
     vsp_callout_leave(&c);
-    vsp_host_set_irql(old);
+    vsp_host_set_irql(old, VSP_SP_LOWER, d, (const void *)(ULONG_PTR)timer);
     vsp_count(&d->timer_ticks);
 }
 
 void *vsp_timer_thread(void *arg)
 {
     struct vpspin_device *d = arg;
+    vsp_host_name_thread("timer", d->slot);
+    vsp_sched_enter(NULL); /* its first step, before it looks at the device */
     pthread_mutex_lock(&d->m);
     while (!d->stop_sources) {
         struct vsp_request *r = vsp_request_pop(&d->timer_requests);
@@ -66,7 +68,7 @@ VOID VideoPortStartTimer(PVOID HwDeviceExtension)
     if (!d->timer_started && !d->stop_sources) {
         d->timer_started = true;
         d->timer_next_ns = vsp_host_now_ns() + VSP_TIMER_PERIOD_NS;
-        pthread_cond_broadcast(&d->wake);
+        vsp_host_wake(d);
     }
     pthread_mutex_unlock(&d->m);
 }
@@ -78,7 +80,7 @@ VOID VideoPortStopTimer(PVOID HwDeviceExtension)
         return;
     pthread_mutex_lock(&d->m);
     d->timer_started = false;
-    pthread_cond_broadcast(&d->wake);
+    vsp_host_wake(d);
     pthread_mutex_unlock(&d->m);
 }
 

@@ -10,6 +10,7 @@
 #include <vpspin/wdm.h>
 
 #include "lock/thread.h"
+#include "sched/sched.h"
 #include "verifier/track.h"
 #include "check/verify.h"
 
@@ -21,6 +22,7 @@ KIRQL FASTCALL KfRaiseIrql(KIRQL NewIrql)
     KIRQL old = t->irql;
     if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrql, old, NewIrql))
         return old;
+    vsp_sched_point(VSP_SP_RAISE, NULL, NewIrql, __builtin_return_address(0));
     t->irql = NewIrql;
     if (vsp_tracking())
         vsp_track_irql(t);
@@ -37,6 +39,7 @@ VOID KeLowerIrql(KIRQL NewIrql)
     t->irql = NewIrql;
     if (vsp_tracking())
         vsp_track_irql(t);
+    vsp_sched_point(VSP_SP_LOWER, NULL, NewIrql, __builtin_return_address(0));
 }
 
 KIRQL KeRaiseIrqlToDpcLevel(VOID)
@@ -45,6 +48,7 @@ KIRQL KeRaiseIrqlToDpcLevel(VOID)
     KIRQL old = t->irql;
     if (vsp_checking() && !vsp_verify_raise(VSP_API_KeRaiseIrqlToDpcLevel, old, DISPATCH_LEVEL))
         return old;
+    vsp_sched_point(VSP_SP_RAISE, NULL, DISPATCH_LEVEL, __builtin_return_address(0));
     t->irql = DISPATCH_LEVEL;
     if (vsp_tracking())
         vsp_track_irql(t);

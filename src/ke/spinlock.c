@@ -10,7 +10,23 @@
 #include "base/clock.h"
 #include "base/cpu.h"
 #include "ke/spinlock.h"
+#include "sched/sched.h"
 #include "verifier/track.h"
+
+/* The controlled mode's acquire (sched/sched.h): a point before the attempt, and while the
+ * lock is held, blocked on it (with its holder, for the deadlock report) instead of a spin. */
+static bool vsp_acquire_controlled(PKSPIN_LOCK SpinLock, uint32_t rec, const void *site)
+{
+    bool waited = false;
+    while (!vsp_trylock(SpinLock, rec)) {
+        uint32_t owner = __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED);
+        int holder = vsp_record_is_handoff(owner) ? 0 : vsp_record_tid(owner);
+        vsp_sched_wait(VSP_SP_LOCK_WAIT, SpinLock, holder, 0, site);
+        waited = true;
+    }
+    vsp_sched_acquired(SpinLock);
+    return waited;
+}
 
 KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
                        struct vsp_acquire_counts *counts, const void *site)
@@ -18,6 +34,8 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     struct vsp_thread *t = vsp_self();
     uint32_t tag = vsp_owner_tag(t);
     KIRQL old = t->irql;
+    bool sched = vsp_sched_controlled();
+    vsp_sched_point(VSP_SP_ACQUIRE, SpinLock, kind & VSP_W_DPC ? old : DISPATCH_LEVEL, site);
     if (vsp_checking() && !vsp_verify_acquire(api, SpinLock, kind, old, tag))
         return old;
     bool track = vsp_tracking();
@@ -27,7 +45,9 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
     uint32_t rec = vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old);
     bool waited = false;
     uint64_t wait = 0;
-    if (!vsp_trylock(SpinLock, rec)) {
+    if (sched) {
+        waited = vsp_acquire_controlled(SpinLock, rec, site);
+    } else if (!vsp_trylock(SpinLock, rec)) {
         uint64_t t0 = track ? vsp_ticks() : 0;
         vsp_wait_begin(t, SpinLock, site, rec); /* for the lock dump */
         waited = vsp_lock_slow(SpinLock, rec);
@@ -57,6 +77,8 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
         t->irql = (KIRQL)new_irql;
     if (track)
         vsp_annotate_unlocked(SpinLock);
+    /* After the store that frees it: the point wakes the threads blocked on it. */
+    vsp_sched_point(VSP_SP_RELEASE, SpinLock, t->irql, __builtin_return_address(0));
 }
 
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
@@ -103,9 +125,13 @@ BOOLEAN FASTCALL KeTryToAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock)
         track ? vsp_track_acquire(t, SpinLock, VSP_API_KeTryToAcquireSpinLockAtDpcLevel,
                                   __builtin_return_address(0), true)
               : NULL;
+    vsp_sched_point(VSP_SP_ACQUIRE, SpinLock, t->irql, __builtin_return_address(0));
     bool taken = vsp_trylock(SpinLock, vsp_record(tag, VSP_PLAIN_DPC, 0));
-    if (taken)
+    if (taken) {
         t->held++;
+        if (vsp_sched_controlled())
+            vsp_sched_acquired(SpinLock);
+    }
     if (track)
         vsp_track_acquired(t, SpinLock, h, true, taken, false, 0);
     return taken ? TRUE : FALSE;
@@ -116,5 +142,7 @@ BOOLEAN FASTCALL KeTestSpinLock(PKSPIN_LOCK SpinLock)
     if (__atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED) == 0)
         return TRUE;
     vsp_cpu_relax(); /* callers poll this in a loop before trying to acquire */
+    /* ...so in the controlled mode the holder must get a chance to run. */
+    vsp_sched_point(VSP_SP_YIELD, SpinLock, VSP_SCHED_SAME_IRQL, __builtin_return_address(0));
     return FALSE;
 }

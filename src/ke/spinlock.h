@@ -75,7 +75,7 @@ vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
     KIRQL old = t->irql;
     unsigned slow = vsp_slow();
     if (__builtin_expect(tag == 0, 0) ||
-        (slow & VSP_SLOW_TRACK) ||
+        (slow & (VSP_SLOW_TRACK | VSP_SLOW_SCHED)) ||
         ((slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, old, tag)) ||
         __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
                          0))
@@ -95,7 +95,7 @@ vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_
     struct vsp_thread *t = vsp_self();
     unsigned slow = vsp_slow();
     if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, new_irql, t)) ||
-        !vsp_unlock_begin(SpinLock, slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK))) {
+        !vsp_unlock_begin(SpinLock, slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED))) {
         vsp_release_full(SpinLock, kind, api, new_irql);
         return;
     }

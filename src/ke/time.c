@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/cpu.h"
+#include "sched/sched.h"
 
 #define VSP_EPOCH_1601 11644473600ull /* seconds from 1601-01-01 to 1970-01-01 */
 #define VSP_TICK       156250u        /* 100 ns units per clock tick */
@@ -50,6 +51,12 @@ ULONG KeGetCurrentProcessorNumber(VOID)
 
 VOID KeStallExecutionProcessor(ULONG MicroSeconds)
 {
+    if (vsp_sched_controlled()) {
+        /* Virtual time: the others may run meanwhile, and no time is spent. */
+        vsp_sched_stall((uint64_t)MicroSeconds * 1000u, __builtin_return_address(0));
+        return;
+    }
+    vsp_sched_point(VSP_SP_STALL, NULL, VSP_SCHED_SAME_IRQL, __builtin_return_address(0));
     /* Busy-wait, never sleep: the caller may be at raised IRQL. */
     uint64_t end = vsp_mono_ns() + (uint64_t)MicroSeconds * 1000u;
     while (vsp_mono_ns() < end)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sched/sched.h"
 #include "verifier/dump.h"
 
 static sem_t vsp_dump_sem;
@@ -86,7 +87,7 @@ __attribute__((constructor)) static void vsp_dump_signal_init(void)
     sa.sa_handler = vsp_dump_handler;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (sem_init(&vsp_dump_sem, 0, 0) != 0 || pthread_create(&th, NULL, vsp_dump_main, NULL) != 0 ||
+    if (sem_init(&vsp_dump_sem, 0, 0) != 0 || vsp_sched_create_raw(&th, vsp_dump_main, NULL) != 0 ||
         sigaction(sig, &sa, NULL) != 0) {
         fprintf(stderr, "vpspin: VPSPIN_DUMP_SIGNAL=%s: cannot set up the dump: %s\n", s,
                 strerror(errno));

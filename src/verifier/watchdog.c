@@ -27,6 +27,7 @@
 #include "base/slow.h"
 #include "check/bugcheck.h"
 #include "lock/thread.h"
+#include "sched/sched.h"
 #include "verifier/dump.h"
 #include "verifier/watchdog.h"
 
@@ -114,7 +115,7 @@ static void vsp_wd_start(void)
     if (vsp_wd_running || vsp_wd_ms == 0 || !(vsp_slow() & VSP_SLOW_FULL))
         return;
     vsp_wd_stop = false;
-    if (vsp_thread_create(&vsp_wd_thread, vsp_wd_main, NULL) == 0)
+    if (vsp_sched_create_raw(&vsp_wd_thread, vsp_wd_main, NULL) == 0) /* never controlled */
         vsp_wd_running = true;
     else
         vsp_track_degraded("cannot start the watchdog thread");
@@ -137,7 +138,7 @@ void vsp_watchdog_mode(bool full)
     }
     pthread_mutex_unlock(&vsp_wd_mutex);
     if (join)
-        pthread_join(vsp_wd_thread, NULL);
+        vsp_sched_join(vsp_wd_thread, NULL);
 }
 
 void vsp_watchdog_add(struct vsp_track *tt)
