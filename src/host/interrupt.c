@@ -17,6 +17,10 @@
  *
  * User space cannot mask anything: an ISR "interrupts" nothing, it runs beside the other
  * threads, and excluding it takes the interrupt lock, exactly as on a multiprocessor.
+ *
+ * A device model raises the interrupt itself (vsp_interrupt_raise, from src/adapter/):
+ * a flag the interrupt thread serves like a request, except that nobody waits for it and
+ * raises made before HwInterrupt runs are one call, as a level-sensitive line is.
  */
 #include <sys/prctl.h>
 
@@ -59,6 +63,13 @@ void *vsp_isr_thread(void *arg)
             vsp_request_complete(d, r, claimed);
             continue;
         }
+        if (d->isr_raised) {
+            d->isr_raised = false;
+            pthread_mutex_unlock(&d->m);
+            vsp_run_isr(d);
+            pthread_mutex_lock(&d->m);
+            continue;
+        }
         if (d->isr_period_ns == 0) {
             vsp_host_wait(d, 0);
             continue;
@@ -81,6 +92,14 @@ void *vsp_isr_thread(void *arg)
         vsp_request_complete(d, r, FALSE);
     pthread_mutex_unlock(&d->m);
     return NULL;
+}
+
+void vsp_interrupt_raise(struct vpspin_device *d)
+{
+    pthread_mutex_lock(&d->m);
+    d->isr_raised = true;
+    pthread_cond_broadcast(&d->wake);
+    pthread_mutex_unlock(&d->m);
 }
 
 BOOLEAN vpspin_interrupt(vpspin_device *Device)
