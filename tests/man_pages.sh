@@ -18,7 +18,7 @@ fail() { echo "$*"; status=1; }
 # 1. Every page formats with all of groff's warnings on, and prints none. A .so link is
 #    resolved relative to $mandir, so a link to a missing page warns too.
 pages=0
-for page in man3/*.3 man7/*.7; do
+for page in man1/*.1 man3/*.3 man7/*.7; do
     pages=$((pages + 1))
     out=$(man --warnings=w -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null) || fail "$page: man failed"
     [ -z "$out" ] || fail "$page: $out"
@@ -52,7 +52,7 @@ for page in man3/*.3; do
 done
 
 # 4. Real pages carry the project's version.
-for page in man3/*.3 man7/*.7; do
+for page in man1/*.1 man3/*.3 man7/*.7; do
     head -1 "$page" | grep -q '^\.so ' && continue
     head -1 "$page" | grep -q "^\.TH .* \"vpspin $version\"" ||
         fail "$page: .TH does not say \"vpspin $version\" (the project's version)"
