@@ -20,10 +20,11 @@
  * submitted, executed - the adapter's EXECSUM register -, completed), every IRQL the
  * routines asserted was right, no spin lock was leaked, and vpspin reported no bug check.
  *
- * Usage: vpspin-demo [--seconds N] [--clients N] [--rate N] [--bug | --bug-dpc].
+ * Usage: vpspin-demo [--seconds N] [--clients N] [--rate N] [--bug | --bug-dpc | --bug-register].
  * VPSPIN_VERIFY=0|1|full picks the checking mode; unset, the demo uses full. --bug makes
  * one HwStartIO release RingLock to the wrong IRQL (0xC4/0x20015); --bug-dpc makes one
- * DPC return holding StatsLock (0xC4/0x40009).
+ * DPC return holding StatsLock (0xC4/0x40009); --bug-register makes one HwInterrupt read a
+ * register past the end of its mapping of BAR0 (0xC4/0xF012).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -88,7 +89,7 @@ static void DemoUsage(void)
 {
     fprintf(stderr,
             "usage: vpspin-demo [--seconds 1..3600] [--clients 1..%d] "
-            "[--rate batches/s] [--bug | --bug-dpc]\n",
+            "[--rate batches/s] [--bug | --bug-dpc | --bug-register]\n",
             VPDEMO_MAX_CLIENTS);
     exit(2);
 }
@@ -105,6 +106,10 @@ static void DemoParseOptions(int argc, char **argv, DEMO_OPTIONS *Options)
         }
         if (strcmp(argv[i], "--bug-dpc") == 0) {
             Options->Bug = VpDemoBugDpcHoldsLock;
+            continue;
+        }
+        if (strcmp(argv[i], "--bug-register") == 0) {
+            Options->Bug = VpDemoBugRegister;
             continue;
         }
         if (strcmp(argv[i], "--seconds") == 0) {

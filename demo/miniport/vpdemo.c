@@ -90,6 +90,7 @@ typedef struct _HW_DEVICE_EXTENSION {
 
     LONG DpcsOutstanding; /* interlocked */
     LONG DpcBug;          /* interlocked: 1 when the next DPC is to keep StatsLock */
+    LONG IsrBug;          /* interlocked: 1 when the next interrupt is to misread */
 } HW_DEVICE_EXTENSION, *PHW_DEVICE_EXTENSION;
 
 static const struct {
@@ -195,6 +196,8 @@ static BOOLEAN VpDemoInterrupt(PVOID HwDeviceExtension)
     ExpectIrql((KIRQL)ext->DeviceIrql, &ext->IsrIrqlChecks, &ext->IsrIrqlErrors);
     if (!ext->Running)
         return FALSE;
+    if (VideoPortInterlockedExchange(&ext->IsrBug, 0) != 0) /* the injected bug: one register */
+        (void)VideoPortReadRegisterUlong(Register(ext, VPDEMO_REGS_BYTES)); /* past BAR0's */
     ULONG status = VideoPortReadRegisterUlong(Register(ext, VPDEMO_REG_STATUS));
     if (!(status & VPDEMO_STATUS_DONE)) {
         ext->Spurious++;
@@ -567,6 +570,8 @@ static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Requ
             ULONG bug = *(PULONG)RequestPacket->InputBuffer;
             if (bug == VpDemoBugDpcHoldsLock)
                 VideoPortInterlockedExchange(&ext->DpcBug, 1);
+            else if (bug == VpDemoBugRegister)
+                VideoPortInterlockedExchange(&ext->IsrBug, 1);
             else
                 ext->Bug = (VPDEMO_BUG)bug;
             status->Status = NO_ERROR;

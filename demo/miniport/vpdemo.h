@@ -44,7 +44,8 @@ typedef struct _VPDEMO_COMMAND {
 typedef enum _VPDEMO_BUG {
     VpDemoBugNone,
     VpDemoBugReleaseIrql, /* the next submit releases RingLock to APC_LEVEL (0xC4/0x20015) */
-    VpDemoBugDpcHoldsLock /* the next DPC returns holding StatsLock (0xC4/0x40009) */
+    VpDemoBugDpcHoldsLock, /* the next DPC returns holding StatsLock (0xC4/0x40009) */
+    VpDemoBugRegister      /* the next interrupt reads a register past BAR0's (0xC4/0xF012) */
 } VPDEMO_BUG;
 
 typedef struct _VPDEMO_STATISTICS {
