@@ -1,6 +1,7 @@
 /*
  * adapter/resources.c - the hardware services that take a HwDeviceExtension: the adapter's
- * resources (VideoPortGetAccessRanges, VideoPortVerifyAccessRanges), mapping them
+ * resources (VideoPortGetAccessRanges, VideoPortVerifyAccessRanges,
+ * VideoPortCheckForDeviceExistence), mapping them
  * (VideoPortGetDeviceBase, VideoPortFreeDeviceBase, VideoPortMapMemory,
  * VideoPortUnmapMemory) and its configuration space (VideoPortGetBusData,
  * VideoPortSetBusData).
@@ -95,6 +96,22 @@ VP_STATUS VideoPortVerifyAccessRanges(PVOID HwDeviceExtension, ULONG NumAccessRa
     /* The ranges claimed are these (none: the claims are released). */
     memcpy(a->claimed, claim, sizeof claim);
     return NO_ERROR;
+}
+
+BOOLEAN VideoPortCheckForDeviceExistence(PVOID HwDeviceExtension, USHORT VendorId, USHORT DeviceId,
+                                         UCHAR RevisionId, USHORT SubVendorId, USHORT SubSystemId,
+                                         ULONG Flags)
+{
+    /* The bus has one device: the adapter. The revision and the subsystem IDs count only
+     * when Flags say so. */
+    struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
+    if (a == NULL)
+        return FALSE;
+    const PCI_COMMON_CONFIG *c = &a->config;
+    return c->VendorID == VendorId && c->DeviceID == DeviceId &&
+           (!(Flags & CDE_USE_REVISION) || c->RevisionID == RevisionId) &&
+           (!(Flags & CDE_USE_SUBSYSTEM_IDS) ||
+            (c->u.type0.SubVendorID == SubVendorId && c->u.type0.SubSystemID == SubSystemId));
 }
 
 /* ---- Mappings ---------------------------------------------------------------------------- */

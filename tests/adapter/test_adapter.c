@@ -530,6 +530,21 @@ static void test_device_at_work(vpspin_driver *driver)
     CHECK_EQ((uintptr_t)ext->Ports, PORTS_START); /* a port mapping is the port number */
     CHECK_EQ((uintptr_t)ext->Legacy, LEGACY_START);
     CHECK_EQ(t.mask, S_DONE); /* HwInitialize enabled the interrupt */
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 9, 9, 9, 0), TRUE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 3, 9, 9,
+                                              CDE_USE_REVISION),
+             TRUE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 2, 0, 0,
+                                              CDE_USE_REVISION),
+             FALSE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 0, 0x1A2B, 0x0001,
+                                              CDE_USE_SUBSYSTEM_IDS),
+             TRUE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 0, 0x1A2B, 0x0002,
+                                              CDE_USE_SUBSYSTEM_IDS),
+             FALSE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, 0x0043, 0, 0, 0, 0), FALSE);
+    CHECK_EQ(VideoPortCheckForDeviceExistence(NULL, TDEV_VENDOR, TDEV_DEVICE, 0, 0, 0, 0), FALSE);
 
     /* Register widths, the port forms, a second mapping of the ring. */
     struct widths w;
