@@ -78,7 +78,10 @@ typedef struct vpspin_range {
 } vpspin_range;
 
 /* Adds a range, backed by Length zeroed bytes, and returns its index (0, 1, ... in the
- * order added: the order VideoPortGetAccessRanges lists them in) in *Index (if not NULL).
+ * order added) in *Index (if not NULL). VideoPortGetAccessRanges lists them in that order:
+ * a PCI adapter's BARs (a legacy range, VPSPIN_NO_BAR, is claimed by the miniport with
+ * VideoPortVerifyAccessRanges, as VGA's ports are), or every range of an adapter without
+ * PCI IDs.
  * A memory range may not overlap another memory range, nor ports other ports; a BAR holds
  * one range, and a memory BAR's Start must be aligned to its size rounded up to a power
  * of two (as PCI places BARs). NO_ERROR; ERROR_INVALID_PARAMETER (NULL, Length 0, ports

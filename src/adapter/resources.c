@@ -7,9 +7,11 @@
  * VideoPortSetBusData).
  *
  * They follow the Plug and Play video port: the device's resources are what its adapter
- * was described with, in the order its ranges were added; VendorId and DeviceId, when
- * given, must be the adapter's (or 0: any); the slot is the device's own (0), whatever
- * SlotNumber asks. A mapping is made only inside one of the adapter's ranges, and only by
+ * was described with, in the order its ranges were added - for a PCI adapter its BARs,
+ * while its legacy ranges (VGA's ports, say) are claimed by VideoPortVerifyAccessRanges
+ * or asked for in RequestedResources; for an adapter without PCI IDs, every range.
+ * VendorId and DeviceId, when given, must be the adapter's (or 0: any); the slot is the
+ * device's own (0), whatever SlotNumber asks. A mapping is made only inside one of the adapter's ranges, and only by
  * the device started on it; anything else fails (NULL, ERROR_INVALID_PARAMETER), as on
  * Windows there would be no hardware there. What a mapping is and how accesses through it
  * are checked is view.c's and access.c's.
@@ -48,12 +50,15 @@ VP_STATUS VideoPortGetAccessRanges(PVOID HwDeviceExtension, ULONG NumRequestedRe
         return ERROR_INVALID_PARAMETER;
     ULONG n = 0;
     if (NumRequestedResources == 0) {
-        /* The device's own: every range, in the order described. */
-        for (unsigned i = 0; i < a->nranges; i++, n++) {
+        /* The device's own, in the order described. */
+        bool pci = a->config.VendorID != PCI_INVALID_VENDORID;
+        for (unsigned i = 0; i < a->nranges; i++) {
             const struct vsp_range *r = &a->ranges[i];
-            if (n < NumAccessRanges)
+            if (pci && r->desc.Bar == VPSPIN_NO_BAR)
+                continue;
+            if (n++ < NumAccessRanges)
                 vsp_access_range_of(r, (uint64_t)r->desc.Start.QuadPart, r->desc.Length,
-                                    &AccessRanges[n]);
+                                    &AccessRanges[n - 1]);
             a->claimed[i] = true;
         }
     } else {

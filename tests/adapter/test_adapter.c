@@ -204,6 +204,7 @@ typedef struct _TMP_EXT {
     /* What HwFindAdapter saw. */
     ULONG Level, Vector;
     VP_STATUS WrongIds, TooFew, Got, BadVerify, Verify, Requested;
+    ULONG Listed4th; /* the RangeLength GetAccessRanges left in a 4th slot (none: 0) */
     ULONG ConfigBytes, BarMask, BarAfter, Slot;
     PCI_COMMON_CONFIG Config;
     PVOID Outside;
@@ -275,6 +276,10 @@ static VP_STATUS tmp_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWST
     ext->TooFew = VideoPortGetAccessRanges(ext, 0, NULL, 2, ext->Ranges, &vendor, &device, NULL);
     ext->Slot = 77;
     ext->Got = VideoPortGetAccessRanges(ext, 0, NULL, 4, ext->Ranges, &vendor, &device, &ext->Slot);
+    /* The BARs only: the legacy ports are claimed as a VGA miniport claims its own. */
+    ext->Listed4th = ext->Ranges[3].RangeLength;
+    ext->Ranges[3] = (VIDEO_ACCESS_RANGE){
+        .RangeStart = {.QuadPart = LEGACY_START}, .RangeLength = 0x20, .RangeInIoSpace = TRUE};
     ext->BadVerify = VideoPortVerifyAccessRanges(ext, 1, &bogus);
     ext->Verify = VideoPortVerifyAccessRanges(ext, 4, ext->Ranges);
     /* A legacy-style request for part of the ports. */
@@ -309,6 +314,12 @@ static VP_STATUS tmp_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWST
     if (ext->Id != TDEV_ID)
         return ERROR_DEV_NOT_EXIST;
     return VideoPortCreateSpinLock(ext, &ext->Lock);
+}
+
+static BOOLEAN tmp_initialize_nothing(PVOID HwDeviceExtension)
+{
+    (void)HwDeviceExtension;
+    return TRUE;
 }
 
 static BOOLEAN tmp_initialize(PVOID HwDeviceExtension)
@@ -502,6 +513,7 @@ static void test_device_at_work(vpspin_driver *driver)
     CHECK_EQ(ext->WrongIds, ERROR_DEV_NOT_EXIST);
     CHECK_EQ(ext->TooFew, ERROR_MORE_DATA);
     CHECK_EQ(ext->Got, NO_ERROR);
+    CHECK_EQ(ext->Listed4th, 0); /* a PCI adapter's resources are its BARs */
     CHECK_EQ(ext->Slot, 0);
     for (int i = 0; i < 4; i++) {
         CHECK_EQ(ext->Ranges[i].RangeStart.QuadPart, tdev_ranges[i].Start.QuadPart);
@@ -773,6 +785,57 @@ static void test_rules(vpspin_driver *driver)
     vpspin_delete_adapter(a);
 }
 
+/* ---- An adapter without PCI identity (an ISA-style card) ----------------------------------- */
+
+/* A miniport that counts the resources GetAccessRanges gives it. */
+static VP_STATUS probe_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWSTR Args,
+                                    PVIDEO_PORT_CONFIG_INFO ConfigInfo, PUCHAR Again)
+{
+    VIDEO_ACCESS_RANGE r[4];
+    (void)HwContext, (void)Args, (void)ConfigInfo, (void)Again;
+    PULONG listed = HwDeviceExtension;
+    for (*listed = 4; *listed > 0; (*listed)--) /* the fewest that fit */
+        if (VideoPortGetAccessRanges(HwDeviceExtension, 0, NULL, *listed - 1, r, NULL, NULL,
+                                     NULL) == ERROR_MORE_DATA)
+            break;
+    return NO_ERROR;
+}
+
+static ULONG probe_driver_entry(PVOID Argument1, PVOID Argument2)
+{
+    VIDEO_HW_INITIALIZATION_DATA init;
+    memset(&init, 0, sizeof init);
+    init.HwInitDataSize = sizeof init;
+    init.HwFindAdapter = probe_find_adapter;
+    init.HwInitialize = tmp_initialize_nothing;
+    init.HwStartIO = tmp_start_io;
+    init.HwDeviceExtensionSize = sizeof(ULONG);
+    return VideoPortInitialize(Argument1, Argument2, &init, NULL);
+}
+
+static void test_no_pci_identity(void)
+{
+    vpspin_driver *driver;
+    vpspin_adapter *a;
+    vpspin_device *d;
+    vpspin_range bar = {.Start = {.QuadPart = 0xF1000000}, .Length = 0x100, .Bar = 0};
+    vpspin_range legacy = {.Start = {.QuadPart = 0x3C0}, .Length = 0x20, .InIoSpace = TRUE,
+                           .Bar = VPSPIN_NO_BAR};
+    CHECK_EQ(vpspin_load_miniport(probe_driver_entry, &driver), STATUS_SUCCESS);
+    CHECK_EQ(vpspin_create_adapter(&a), NO_ERROR);
+    CHECK_EQ(vpspin_add_adapter_range(a, &bar, NULL), NO_ERROR);
+    CHECK_EQ(vpspin_add_adapter_range(a, &legacy, NULL), NO_ERROR);
+    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    CHECK_EQ(*(PULONG)vpspin_device_extension(d), 2); /* no PCI IDs: every range */
+    CHECK_EQ(vpspin_stop_device(d), 0);
+    CHECK_EQ(vpspin_set_adapter_ids(a, 0x1234, 0x5678, 0, 0, 0), NO_ERROR);
+    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    CHECK_EQ(*(PULONG)vpspin_device_extension(d), 1); /* PCI: its BAR */
+    CHECK_EQ(vpspin_stop_device(d), 0);
+    vpspin_delete_adapter(a);
+    vpspin_unload_miniport(driver);
+}
+
 /* ---- The API's refusals --------------------------------------------------------------------- */
 
 static int events_run;
@@ -948,6 +1011,7 @@ int main(void)
     CHECK_EQ(vpspin_load_miniport(tmp_driver_entry, &driver), STATUS_SUCCESS);
     test_device_at_work(driver);
     test_api(driver);
+    test_no_pci_identity();
     CHECK_EQ(vpspin_bugcheck_count(), 0); /* correct code: silent, in the full mode */
     test_rules(driver);
     vpspin_unload_miniport(driver);
