@@ -571,6 +571,11 @@ int main(int argc, char **argv)
             printf("  %-22s %lu\n", "spin locks leaked", (unsigned long)leaked);
             if (leaked != 0)
                 problem("the miniport leaked spin locks");
+            /* (Kept where the library has the video port's pool: VideoPortAllocatePool.) */
+            printf("  %-22s %lu block(s), %lu bytes\n", "pool left", (unsigned long)info.PoolAllocations,
+                   (unsigned long)info.PoolBytes);
+            if (info.PoolAllocations != 0)
+                problem("the miniport left pool allocated");
         }
         vpspin_unload_miniport(driver);
     }
