@@ -191,22 +191,27 @@ VP_STATUS VideoPortUnmapMemory(PVOID HwDeviceExtension, PVOID VirtualAddress, HA
 
 /* ---- Configuration space ----------------------------------------------------------------- */
 
+/* The adapter whose configuration space a bus-data call names (SlotNumber is not looked
+ * at: the Plug and Play port means the device's own), or NULL: 0 bytes. */
+static struct vpspin_adapter *vsp_bus_adapter(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType,
+                                              PVOID Buffer)
+{
+    struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
+    return BusDataType == PCIConfiguration && Buffer != NULL ? a : NULL;
+}
+
 ULONG VideoPortGetBusData(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType, ULONG SlotNumber,
                           PVOID Buffer, ULONG Offset, ULONG Length)
 {
     (void)SlotNumber;
-    struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
-    if (a == NULL || BusDataType != PCIConfiguration || Buffer == NULL)
-        return 0;
-    return vsp_config_read(a, Buffer, Offset, Length);
+    struct vpspin_adapter *a = vsp_bus_adapter(HwDeviceExtension, BusDataType, Buffer);
+    return a != NULL ? vsp_config_read(a, Buffer, Offset, Length) : 0;
 }
 
 ULONG VideoPortSetBusData(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType, ULONG SlotNumber,
                           PVOID Buffer, ULONG Offset, ULONG Length)
 {
     (void)SlotNumber;
-    struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
-    if (a == NULL || BusDataType != PCIConfiguration || Buffer == NULL)
-        return 0;
-    return vsp_config_write(a, Buffer, Offset, Length);
+    struct vpspin_adapter *a = vsp_bus_adapter(HwDeviceExtension, BusDataType, Buffer);
+    return a != NULL ? vsp_config_write(a, Buffer, Offset, Length) : 0;
 }

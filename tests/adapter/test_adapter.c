@@ -448,17 +448,26 @@ static BOOLEAN tmp_start_io(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Rp)
     }
 }
 
-static ULONG tmp_driver_entry(PVOID Argument1, PVOID Argument2)
+/* A DriverEntry handing VideoPortInitialize these routines (no timer). */
+static ULONG init_miniport(PVOID Argument1, PVOID Argument2, PVIDEO_HW_FIND_ADAPTER find,
+                           PVIDEO_HW_INITIALIZE initialize, PVIDEO_HW_INTERRUPT isr,
+                           ULONG extension)
 {
     VIDEO_HW_INITIALIZATION_DATA init;
     memset(&init, 0, sizeof init);
     init.HwInitDataSize = sizeof init;
-    init.HwFindAdapter = tmp_find_adapter;
-    init.HwInitialize = tmp_initialize;
-    init.HwInterrupt = tmp_isr;
+    init.HwFindAdapter = find;
+    init.HwInitialize = initialize;
+    init.HwInterrupt = isr;
     init.HwStartIO = tmp_start_io;
-    init.HwDeviceExtensionSize = sizeof(TMP_EXT);
+    init.HwDeviceExtensionSize = extension;
     return VideoPortInitialize(Argument1, Argument2, &init, NULL);
+}
+
+static ULONG tmp_driver_entry(PVOID Argument1, PVOID Argument2)
+{
+    return init_miniport(Argument1, Argument2, tmp_find_adapter, tmp_initialize, tmp_isr,
+                         sizeof(TMP_EXT));
 }
 
 static VP_STATUS request(vpspin_device *d, ULONG code, PVOID in, ULONG inlen, PVOID out,
@@ -803,14 +812,8 @@ static VP_STATUS probe_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PW
 
 static ULONG probe_driver_entry(PVOID Argument1, PVOID Argument2)
 {
-    VIDEO_HW_INITIALIZATION_DATA init;
-    memset(&init, 0, sizeof init);
-    init.HwInitDataSize = sizeof init;
-    init.HwFindAdapter = probe_find_adapter;
-    init.HwInitialize = tmp_initialize_nothing;
-    init.HwStartIO = tmp_start_io;
-    init.HwDeviceExtensionSize = sizeof(ULONG);
-    return VideoPortInitialize(Argument1, Argument2, &init, NULL);
+    return init_miniport(Argument1, Argument2, probe_find_adapter, tmp_initialize_nothing, NULL,
+                         sizeof(ULONG));
 }
 
 static void test_no_pci_identity(void)
