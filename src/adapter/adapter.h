@@ -60,7 +60,6 @@ struct vpspin_adapter {
 
     struct vsp_range ranges[VPSPIN_MAX_RANGES];
     unsigned nranges;
-    bool claimed[VPSPIN_MAX_RANGES]; /* VideoPortVerifyAccessRanges */
 
     pthread_mutex_t attach;
     struct vpspin_device *owner;  /* the device started on it (under attach) */

@@ -59,7 +59,6 @@ VP_STATUS VideoPortGetAccessRanges(PVOID HwDeviceExtension, ULONG NumRequestedRe
             if (n++ < NumAccessRanges)
                 vsp_access_range_of(r, (uint64_t)r->desc.Start.QuadPart, r->desc.Length,
                                     &AccessRanges[n - 1]);
-            a->claimed[i] = true;
         }
     } else {
         /* The ones asked for (a legacy miniport's list), each on the adapter. */
@@ -74,7 +73,6 @@ VP_STATUS VideoPortGetAccessRanges(PVOID HwDeviceExtension, ULONG NumRequestedRe
                 return ERROR_INVALID_PARAMETER;
             if (n < NumAccessRanges)
                 vsp_access_range_of(r, start, d->u.Generic.Length, &AccessRanges[n]);
-            a->claimed[r->index] = true;
             n++;
         }
     }
@@ -89,17 +87,15 @@ VP_STATUS VideoPortVerifyAccessRanges(PVOID HwDeviceExtension, ULONG NumAccessRa
     struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
     if (a == NULL || (AccessRanges == NULL && NumAccessRanges != 0))
         return ERROR_INVALID_PARAMETER;
-    bool claim[VPSPIN_MAX_RANGES] = {false};
+    /* The video port claims them for the device against other drivers; here the check is
+     * that each is the adapter's (0 ranges: the claims released, nothing to check). */
     for (ULONG k = 0; k < NumAccessRanges; k++) {
         const VIDEO_ACCESS_RANGE *v = &AccessRanges[k];
         struct vsp_range *r = vsp_range_find(a, v->RangeInIoSpace & VIDEO_MEMORY_SPACE_IO,
                                              (uint64_t)v->RangeStart.QuadPart, v->RangeLength);
         if (r == NULL || v->RangeLength == 0)
             return ERROR_INVALID_PARAMETER; /* nothing of the adapter's there */
-        claim[r->index] = true;
     }
-    /* The ranges claimed are these (none: the claims are released). */
-    memcpy(a->claimed, claim, sizeof claim);
     return NO_ERROR;
 }
 

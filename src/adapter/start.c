@@ -44,8 +44,6 @@ static VP_STATUS vsp_adapter_attach(void *hw, struct vpspin_device *d,
         pthread_mutex_lock(&a->attach);
         a->owner = d;
         pthread_mutex_unlock(&a->attach);
-        for (unsigned i = 0; i < VPSPIN_MAX_RANGES; i++)
-            a->claimed[i] = false;
         config->BusInterruptLevel = a->interrupt_level;
         config->BusInterruptVector = a->interrupt_vector;
         status = NO_ERROR;
