@@ -182,7 +182,8 @@ int main(int argc, char **argv)
     }
     /* As a display driver starts: the modes, the last (largest) one, the frame buffer. */
     DemoCheck(DemoRequest(device, IOCTL_VIDEO_QUERY_NUM_AVAIL_MODES, NULL, 0, &modes,
-                          sizeof modes) == NO_ERROR && modes.NumModes > 0,
+                          sizeof modes) == NO_ERROR &&
+                  modes.NumModes > 0,
               "IOCTL_VIDEO_QUERY_NUM_AVAIL_MODES failed");
     mode.RequestedMode = modes.NumModes - 1;
     DemoCheck(DemoRequest(device, IOCTL_VIDEO_SET_CURRENT_MODE, &mode, sizeof mode, NULL, 0) ==

@@ -227,8 +227,7 @@ static VOID VpDemoDpc(PVOID HwDeviceExtension, PVOID Context)
     /* The fence counts commands executed: never past the tail, never behind the head. */
     while (ext->Head != sync.Value && ext->Head != ext->Tail) {
         VPDEMO_COMMAND command = ext->Shadow[ext->Head & RING_MASK];
-        if (command.Client > VPDEMO_OWN_CLIENT ||
-            command.Sequence != ext->Retired[command.Client])
+        if (command.Client > VPDEMO_OWN_CLIENT || command.Sequence != ext->Retired[command.Client])
             ext->OrderErrors++;
         else
             ext->Retired[command.Client]++;
@@ -459,8 +458,8 @@ static VP_STATUS MapVideoMemory(PHW_DEVICE_EXTENSION Ext, PVIDEO_MEMORY_INFORMAT
     ULONG space = VIDEO_MEMORY_SPACE_MEMORY;
     PVOID base = NULL; /* the process to map into: this one */
     UnmapFrameBuffer(Ext);
-    VP_STATUS status = VideoPortMapMemory(Ext, Ext->Ranges[VPDEMO_RANGE_FRAME].RangeStart, &length,
-                                          &space, &base);
+    VP_STATUS status =
+        VideoPortMapMemory(Ext, Ext->Ranges[VPDEMO_RANGE_FRAME].RangeStart, &length, &space, &base);
     if (status != NO_ERROR)
         return status;
     /* A display driver draws through this pointer; clear the top line, as a start. */

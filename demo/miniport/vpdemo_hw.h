@@ -20,33 +20,33 @@
 #ifndef VPDEMO_HW_H
 #define VPDEMO_HW_H
 
-#define VPDEMO_VENDOR_ID 0x5650 /* "VP" (not a registered vendor) */
-#define VPDEMO_DEVICE_ID 0x0001
-#define VPDEMO_REVISION 1
-#define VPDEMO_INTERRUPT_LEVEL 7
+#define VPDEMO_VENDOR_ID        0x5650 /* "VP" (not a registered vendor) */
+#define VPDEMO_DEVICE_ID        0x0001
+#define VPDEMO_REVISION         1
+#define VPDEMO_INTERRUPT_LEVEL  7
 #define VPDEMO_INTERRUPT_VECTOR 0x37
 
-#define VPDEMO_RANGE_REGS 0 /* the ranges, as VideoPortGetAccessRanges lists them */
-#define VPDEMO_RANGE_RING 1
+#define VPDEMO_RANGE_REGS  0 /* the ranges, as VideoPortGetAccessRanges lists them */
+#define VPDEMO_RANGE_RING  1
 #define VPDEMO_RANGE_FRAME 2
-#define VPDEMO_RANGE_MODE 3
-#define VPDEMO_RANGES 4
+#define VPDEMO_RANGE_MODE  3
+#define VPDEMO_RANGES      4
 
-#define VPDEMO_REGS_BYTES 0x1000
-#define VPDEMO_RING_BYTES 0x1000
+#define VPDEMO_REGS_BYTES  0x1000
+#define VPDEMO_RING_BYTES  0x1000
 #define VPDEMO_FRAME_BYTES 0x400000
-#define VPDEMO_MODE_PORTS 0x10
+#define VPDEMO_MODE_PORTS  0x10
 
 /* Registers (byte offsets in BAR0). */
-#define VPDEMO_REG_ID 0x00         /* RO: VPDEMO_ID */
-#define VPDEMO_REG_STATUS 0x04     /* RO, write 1 to clear */
-#define VPDEMO_REG_INTMASK 0x08    /* RW: which STATUS bits interrupt */
-#define VPDEMO_REG_DOORBELL 0x0C   /* WO: the ring's producer index (free-running) */
-#define VPDEMO_REG_FENCE 0x10      /* RO: commands executed (free-running) */
-#define VPDEMO_REG_EXECSUM_LO 0x14 /* RO: reading it latches EXECSUM_HI */
-#define VPDEMO_REG_EXECSUM_HI 0x18 /* RO */
-#define VPDEMO_ID 0x56504430       /* "VPD0" */
-#define VPDEMO_STATUS_DONE 0x1     /* a batch was executed */
+#define VPDEMO_REG_ID         0x00       /* RO: VPDEMO_ID */
+#define VPDEMO_REG_STATUS     0x04       /* RO, write 1 to clear */
+#define VPDEMO_REG_INTMASK    0x08       /* RW: which STATUS bits interrupt */
+#define VPDEMO_REG_DOORBELL   0x0C       /* WO: the ring's producer index (free-running) */
+#define VPDEMO_REG_FENCE      0x10       /* RO: commands executed (free-running) */
+#define VPDEMO_REG_EXECSUM_LO 0x14       /* RO: reading it latches EXECSUM_HI */
+#define VPDEMO_REG_EXECSUM_HI 0x18       /* RO */
+#define VPDEMO_ID             0x56504430 /* "VPD0" */
+#define VPDEMO_STATUS_DONE    0x1        /* a batch was executed */
 
 /* The ring: entries of two ULONGs, Client and Sequence. */
 #define VPDEMO_RING_ENTRIES 256
@@ -54,11 +54,11 @@
 
 /* Mode ports (offsets in BAR3): write a register's index to INDEX (USHORT), then read or
  * write it through DATA (USHORT). */
-#define VPDEMO_PORT_INDEX 0x0
-#define VPDEMO_PORT_DATA 0x2
-#define VPDEMO_MODE_XRES 1
-#define VPDEMO_MODE_YRES 2
-#define VPDEMO_MODE_BPP 3
+#define VPDEMO_PORT_INDEX  0x0
+#define VPDEMO_PORT_DATA   0x2
+#define VPDEMO_MODE_XRES   1
+#define VPDEMO_MODE_YRES   2
+#define VPDEMO_MODE_BPP    3
 #define VPDEMO_MODE_ENABLE 4 /* 1: scanning out the frame buffer */
 
 #endif

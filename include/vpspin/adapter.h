@@ -45,8 +45,8 @@ VPSPIN_API VOID vpspin_delete_adapter(vpspin_adapter *Adapter);
  * configuration space (VideoPortGetBusData, VideoPortGetAccessRanges' VendorId/DeviceId).
  * NO_ERROR, or ERROR_INVALID_PARAMETER (NULL, or VendorId 0xFFFF). */
 VPSPIN_API VP_STATUS vpspin_set_adapter_ids(vpspin_adapter *Adapter, USHORT VendorId,
-                                            USHORT DeviceId, USHORT SubVendorId,
-                                            USHORT SubSystemId, UCHAR RevisionId);
+                                            USHORT DeviceId, USHORT SubVendorId, USHORT SubSystemId,
+                                            UCHAR RevisionId);
 
 /* Writes or reads Length bytes of its 256-byte PCI configuration space at Offset, as the
  * device holds it (what the miniport's VideoPortSetBusData wrote shows here). The BARs
@@ -54,8 +54,8 @@ VPSPIN_API VP_STATUS vpspin_set_adapter_ids(vpspin_adapter *Adapter, USHORT Vend
  * ERROR_INVALID_PARAMETER (NULL, or past 256 bytes). */
 VPSPIN_API VP_STATUS vpspin_set_adapter_config(vpspin_adapter *Adapter, ULONG Offset,
                                                const VOID *Data, ULONG Length);
-VPSPIN_API VP_STATUS vpspin_get_adapter_config(vpspin_adapter *Adapter, ULONG Offset,
-                                               VOID *Data, ULONG Length);
+VPSPIN_API VP_STATUS vpspin_get_adapter_config(vpspin_adapter *Adapter, ULONG Offset, VOID *Data,
+                                               ULONG Length);
 
 /* Its interrupt: what the port stores in ConfigInfo->BusInterruptLevel and
  * BusInterruptVector before HwFindAdapter (the host runs HwInterrupt at the level, if it
@@ -65,7 +65,7 @@ VPSPIN_API VP_STATUS vpspin_set_adapter_interrupt(vpspin_adapter *Adapter, ULONG
                                                   ULONG Vector);
 
 #define VPSPIN_MAX_RANGES 16
-#define VPSPIN_NO_BAR 0xFFu /* vpspin_range.Bar of a legacy range, not in config space */
+#define VPSPIN_NO_BAR     0xFFu /* vpspin_range.Bar of a legacy range, not in config space */
 
 /* One access range, as VideoPortGetAccessRanges reports it. */
 typedef struct vpspin_range {
@@ -109,10 +109,10 @@ VPSPIN_API PVOID vpspin_adapter_range_memory(vpspin_adapter *Adapter, ULONG Inde
  * (once per element), never for direct accesses through a mapping. A NULL Read lets reads
  * return the range's memory; a NULL Write lets writes go to it; a Write hook replaces the
  * store (it may make it itself, through vpspin_adapter_range_memory). */
-typedef ULONG (*vpspin_read_hook)(PVOID Context, vpspin_adapter *Adapter, ULONG Range,
-                                  ULONG Offset, ULONG Size);
-typedef VOID (*vpspin_write_hook)(PVOID Context, vpspin_adapter *Adapter, ULONG Range,
-                                  ULONG Offset, ULONG Size, ULONG Value);
+typedef ULONG (*vpspin_read_hook)(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset,
+                                  ULONG Size);
+typedef VOID (*vpspin_write_hook)(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset,
+                                  ULONG Size, ULONG Value);
 
 /* Sets the hooks of range Index (NULL, NULL removes them). NO_ERROR, or
  * ERROR_INVALID_PARAMETER (a bad Adapter or Index, or a device started on it). */

@@ -64,8 +64,8 @@ static void vsp_put_mapping(struct vsp_text *t, const struct vsp_view_info *m)
     vsp_put(t, "\n");
 }
 
-void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned write,
-                       size_t size, const struct vsp_view_info *info)
+void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned write, size_t size,
+                       const struct vsp_view_info *info)
 {
     bool io = api >= VSP_API_VideoPortReadPortUchar && api <= VSP_API_VideoPortWritePortBufferUlong;
     const char *what = vsp_access_what(api, io, write);
@@ -82,8 +82,8 @@ void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned
                  : io ? "; it is a memory mapping: use VideoPortRead/WriteRegister*"
                       : "; it is a port mapping: use VideoPortRead/WritePort*");
     else if (rule == VSP_ACCESS_FREED)
-        snprintf(text, sizeof text, "%s%s at 0x%lx, in a mapping already freed by %s", what,
-                 bytes, (unsigned long)addr, vsp_api_name(info->freed_by));
+        snprintf(text, sizeof text, "%s%s at 0x%lx, in a mapping already freed by %s", what, bytes,
+                 (unsigned long)addr, vsp_api_name(info->freed_by));
     else
         snprintf(text, sizeof text,
                  "%s%s at 0x%lx, outside the mapping it touches (offset %ld of 0x%lx bytes "
@@ -108,10 +108,11 @@ void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned
 void vsp_report_unmap(enum vsp_api api, PVOID base, bool freed_before, PVOID HwDeviceExtension)
 {
     char text[256];
-    snprintf(text, sizeof text,
-             "%s of %p, which is not a live mapping of this device (%s)", vsp_api_name(api), base,
-             freed_before ? "freed already" : "never returned by VideoPortGetDeviceBase or "
-                                              "VideoPortMapMemory for this HwDeviceExtension");
+    snprintf(text, sizeof text, "%s of %p, which is not a live mapping of this device (%s)",
+             vsp_api_name(api), base,
+             freed_before ? "freed already"
+                          : "never returned by VideoPortGetDeviceBase or "
+                            "VideoPortMapMemory for this HwDeviceExtension");
     struct vsp_violation v = {
         .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,
         .p = {VSP_RULE_UNMAP, (ULONG_PTR)base, freed_before, (ULONG_PTR)HwDeviceExtension},

@@ -33,10 +33,10 @@
 
 struct vsp_range {
     vpspin_range desc;
-    uint8_t *memory;         /* Length bytes: the device's side (vpspin_adapter_range_memory) */
-    size_t size;             /* memory's mapping: Length rounded up to pages */
-    int fd;                  /* the memfd behind memory (memory ranges), else -1 */
-    vpspin_read_hook read;   /* set before a device starts; read-only while it runs */
+    uint8_t *memory;       /* Length bytes: the device's side (vpspin_adapter_range_memory) */
+    size_t size;           /* memory's mapping: Length rounded up to pages */
+    int fd;                /* the memfd behind memory (memory ranges), else -1 */
+    vpspin_read_hook read; /* set before a device starts; read-only while it runs */
     vpspin_write_hook write;
     PVOID context;
     unsigned index;
@@ -55,7 +55,7 @@ struct vpspin_adapter {
 
     pthread_mutex_t config_mutex;
     PCI_COMMON_CONFIG config; /* the configuration space (256 bytes) */
-    ULONG bar_mask[6];  /* ~(size - 1) of each BAR in use, else 0 */
+    ULONG bar_mask[6];        /* ~(size - 1) of each BAR in use, else 0 */
     ULONG interrupt_level, interrupt_vector;
 
     struct vsp_range ranges[VPSPIN_MAX_RANGES];
@@ -122,7 +122,7 @@ enum vsp_verdict {
     VSP_ACCESS_FREED = 0xF011,   /* inside a mapping that was freed */
     VSP_ACCESS_OUTSIDE = 0xF012, /* starts or ends outside the mapping it overlaps */
 };
-#define VSP_RULE_UNMAP 0xF013u  /* freeing what is not a live mapping of the device */
+#define VSP_RULE_UNMAP 0xF013u /* freeing what is not a live mapping of the device */
 
 /* A mapping, as a report describes it. */
 struct vsp_view_info {
@@ -166,8 +166,8 @@ void vsp_fault_install(void);
 
 /* Reports a broken rule of an access or an unmapping (the report's parameters are in
  * docs/checked-mode.md). write: 0 read, 1 write, 2 not known (a direct access). */
-void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned write,
-                       size_t size, const struct vsp_view_info *info);
+void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned write, size_t size,
+                       const struct vsp_view_info *info);
 void vsp_report_unmap(enum vsp_api api, PVOID base, bool freed_before, PVOID HwDeviceExtension);
 
 #endif

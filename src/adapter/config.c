@@ -15,7 +15,7 @@
 
 #include "adapter/adapter.h"
 
-#define VSP_CFG_BARS 0x10u     /* BaseAddresses[0] */
+#define VSP_CFG_BARS     0x10u /* BaseAddresses[0] */
 #define VSP_CFG_BARS_END 0x28u /* past BaseAddresses[5] */
 
 static PCI_COMMON_CONFIG *vsp_cfg(struct vpspin_adapter *a) { return &a->config; }
@@ -134,8 +134,7 @@ VP_STATUS vpspin_set_adapter_config(vpspin_adapter *Adapter, ULONG Offset, const
     return NO_ERROR;
 }
 
-VP_STATUS vpspin_get_adapter_config(vpspin_adapter *Adapter, ULONG Offset, VOID *Data,
-                                    ULONG Length)
+VP_STATUS vpspin_get_adapter_config(vpspin_adapter *Adapter, ULONG Offset, VOID *Data, ULONG Length)
 {
     if (!vsp_config_span_ok(Adapter, Offset, Data, Length))
         return ERROR_INVALID_PARAMETER;

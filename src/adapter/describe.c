@@ -46,8 +46,9 @@ VOID vpspin_delete_adapter(vpspin_adapter *Adapter)
     if (a == NULL)
         return;
     if (vsp_adapter_in_use(a)) {
-        fprintf(stderr, "vpspin: vpspin_delete_adapter: a device is started on adapter %p; "
-                        "stop it first (the adapter is left as it is)\n",
+        fprintf(stderr,
+                "vpspin: vpspin_delete_adapter: a device is started on adapter %p; "
+                "stop it first (the adapter is left as it is)\n",
                 (void *)a);
         return;
     }
@@ -131,8 +132,7 @@ static bool vsp_range_memory(struct vsp_range *r)
     return true;
 }
 
-VP_STATUS vpspin_add_adapter_range(vpspin_adapter *Adapter, const vpspin_range *Range,
-                                   ULONG *Index)
+VP_STATUS vpspin_add_adapter_range(vpspin_adapter *Adapter, const vpspin_range *Range, ULONG *Index)
 {
     struct vpspin_adapter *a = Adapter;
     if (a == NULL || Range == NULL || a->nranges == VPSPIN_MAX_RANGES || vsp_adapter_in_use(a) ||
@@ -176,8 +176,7 @@ VP_STATUS vpspin_set_range_hooks(vpspin_adapter *Adapter, ULONG Index, vpspin_re
     return NO_ERROR;
 }
 
-VP_STATUS vpspin_set_adapter_cleanup(vpspin_adapter *Adapter, VOID (*Routine)(PVOID),
-                                     PVOID Context)
+VP_STATUS vpspin_set_adapter_cleanup(vpspin_adapter *Adapter, VOID (*Routine)(PVOID), PVOID Context)
 {
     if (Adapter == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -194,8 +193,7 @@ struct vpspin_adapter *vsp_adapter_of(PVOID HwDeviceExtension)
     return d != NULL ? d->hw : NULL;
 }
 
-struct vsp_range *vsp_range_find(struct vpspin_adapter *a, bool io, uint64_t start,
-                                 uint64_t length)
+struct vsp_range *vsp_range_find(struct vpspin_adapter *a, bool io, uint64_t start, uint64_t length)
 {
     for (unsigned i = 0; i < a->nranges; i++) {
         struct vsp_range *r = &a->ranges[i];

@@ -11,10 +11,10 @@
  * while its legacy ranges (VGA's ports, say) are claimed by VideoPortVerifyAccessRanges
  * or asked for in RequestedResources; for an adapter without PCI IDs, every range.
  * VendorId and DeviceId, when given, must be the adapter's (or 0: any); the slot is the
- * device's own (0), whatever SlotNumber asks. A mapping is made only inside one of the adapter's ranges, and only by
- * the device started on it; anything else fails (NULL, ERROR_INVALID_PARAMETER), as on
- * Windows there would be no hardware there. What a mapping is and how accesses through it
- * are checked is view.c's and access.c's.
+ * device's own (0), whatever SlotNumber asks. A mapping is made only inside one of the adapter's
+ * ranges, and only by the device started on it; anything else fails (NULL,
+ * ERROR_INVALID_PARAMETER), as on Windows there would be no hardware there. What a mapping is and
+ * how accesses through it are checked is view.c's and access.c's.
  */
 #include <string.h>
 
@@ -126,8 +126,7 @@ static PVOID vsp_map(struct vpspin_adapter *a, uint64_t start, ULONG length, ULO
         return NULL;
     if (!io && vsp_checking())
         vsp_fault_install(); /* before any guard page can be touched */
-    return vsp_view_map(r, (ULONG)(start - (uint64_t)r->desc.Start.QuadPart), length, api,
-                        caller);
+    return vsp_view_map(r, (ULONG)(start - (uint64_t)r->desc.Start.QuadPart), length, api, caller);
 }
 
 /* Frees a mapping; reports (when checking) and returns false if base is not one. */

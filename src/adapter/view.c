@@ -51,9 +51,9 @@
 #include "base/cpu.h"
 #include "base/slow.h"
 
-#define VSP_MAX_VIEWS 256u
+#define VSP_MAX_VIEWS  256u
 #define VSP_QUARANTINE 64u
-#define VSP_CACHE 4u
+#define VSP_CACHE      4u
 
 struct vsp_view {
     unsigned seq;
@@ -76,7 +76,7 @@ static unsigned vsp_views_freed;  /* under the mutex: slots in quarantine */
 
 /* ---- Slots as seqlocks ----------------------------------------------------------------- */
 
-#define VSP_LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define VSP_LOAD(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define VSP_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 /* A consistent copy of slot i. */
@@ -176,8 +176,8 @@ static bool vsp_view_pages(struct vsp_view *v, const struct vsp_range *r, ULONG 
     size_t span = (((size_t)offset + length + page - 1) & ~(page - 1)) - first;
     if (vsp_alloc_fails())
         return false;
-    char *res = mmap(NULL, span + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    char *res =
+        mmap(NULL, span + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (res == MAP_FAILED)
         return false;
     if (mmap(res + page, span, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, r->fd,

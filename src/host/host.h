@@ -142,8 +142,8 @@ bool vsp_extension_add(struct vpspin_device *d);
 void vsp_extension_remove(struct vpspin_device *d);
 
 /* vpspin_start_device with the hardware behind the device (hw and its argument, or NULL). */
-VP_STATUS vsp_device_start(struct vpspin_driver *drv, const struct vsp_device_hw *hw,
-                           void *hw_arg, struct vpspin_device **out);
+VP_STATUS vsp_device_start(struct vpspin_driver *drv, const struct vsp_device_hw *hw, void *hw_arg,
+                           struct vpspin_device **out);
 
 /* The device raises its interrupt: HwInterrupt is called on the interrupt thread soon,
  * once for all the raises made before it runs. Never waits. Every interrupt a device

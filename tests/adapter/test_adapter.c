@@ -36,26 +36,26 @@
 
 #define TDEV_VENDOR 0x1A2B
 #define TDEV_DEVICE 0x0042
-#define TDEV_ID 0x54444556u /* "TDEV" */
-#define TDEV_IRQ 7
+#define TDEV_ID     0x54444556u /* "TDEV" */
+#define TDEV_IRQ    7
 
-#define R_ID 0x00
-#define R_STATUS 0x04 /* bit 0 DONE; write 1 to clear */
-#define R_MASK 0x08   /* bit 0: interrupt on DONE */
+#define R_ID       0x00
+#define R_STATUS   0x04 /* bit 0 DONE; write 1 to clear */
+#define R_MASK     0x08 /* bit 0: interrupt on DONE */
 #define R_DOORBELL 0x0C
-#define R_FENCE 0x10
-#define R_SCRATCH 0x14
-#define S_DONE 1u
+#define R_FENCE    0x10
+#define R_SCRATCH  0x14
+#define S_DONE     1u
 
 #define P_INDEX 0x0 /* USHORT: which indexed register */
-#define P_DATA 0x2  /* USHORT: the indexed register */
-#define P_FIFO 0x4  /* UCHAR: reads give 1, 2, 3...; writes are logged */
-#define P_WIDE 0x8  /* ULONG: a plain register */
+#define P_DATA  0x2 /* USHORT: the indexed register */
+#define P_FIFO  0x4 /* UCHAR: reads give 1, 2, 3...; writes are logged */
+#define P_WIDE  0x8 /* ULONG: a plain register */
 
 #define RING_ENTRIES 256u
-#define REGS_START 0xF1000000u
-#define RING_START 0xF2000000u
-#define PORTS_START 0x5000u
+#define REGS_START   0xF1000000u
+#define RING_START   0xF2000000u
+#define PORTS_START  0x5000u
 #define LEGACY_START 0x3C0u
 
 static const vpspin_range tdev_ranges[4] = {
@@ -94,7 +94,8 @@ static void tdev_execute(PVOID Context, vpspin_adapter *Adapter)
         vpspin_raise_adapter_interrupt(Adapter, 0);
 }
 
-static ULONG tdev_read(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset, ULONG Size)
+static ULONG tdev_read(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset,
+                       ULONG Size)
 {
     struct tdev *t = Context;
     (void)Adapter;
@@ -185,13 +186,13 @@ static vpspin_adapter *tdev_create(struct tdev *t, ULONG ports_start)
 
 /* ---- The miniport ------------------------------------------------------------------------ */
 
-#define TMP_IOCTL(fn) ((0x23UL << 16) | ((ULONG)(fn) << 2))
+#define TMP_IOCTL(fn)    ((0x23UL << 16) | ((ULONG)(fn) << 2))
 #define IOCTL_TMP_SUBMIT TMP_IOCTL(0x900) /* in: ULONG value */
-#define IOCTL_TMP_DRAIN TMP_IOCTL(0x901)
+#define IOCTL_TMP_DRAIN  TMP_IOCTL(0x901)
 #define IOCTL_TMP_WIDTHS TMP_IOCTL(0x902) /* out: struct widths */
-#define IOCTL_TMP_PORTS TMP_IOCTL(0x903)  /* out: struct ports */
-#define IOCTL_TMP_MAP TMP_IOCTL(0x904)    /* out: ULONG, what the mapping read */
-#define IOCTL_TMP_STOP TMP_IOCTL(0x905)
+#define IOCTL_TMP_PORTS  TMP_IOCTL(0x903) /* out: struct ports */
+#define IOCTL_TMP_MAP    TMP_IOCTL(0x904) /* out: ULONG, what the mapping read */
+#define IOCTL_TMP_STOP   TMP_IOCTL(0x905)
 
 typedef struct _TMP_EXT {
     PUCHAR Regs, Ports, Legacy;
@@ -294,8 +295,8 @@ static VP_STATUS tmp_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWST
     if (ext->Got != NO_ERROR || ext->Verify != NO_ERROR)
         return ERROR_DEV_NOT_EXIST;
     /* Configuration space, and sizing BAR0 as firmware does. */
-    ext->ConfigBytes = VideoPortGetBusData(ext, PCIConfiguration, 0, &ext->Config, 0,
-                                           sizeof ext->Config);
+    ext->ConfigBytes =
+        VideoPortGetBusData(ext, PCIConfiguration, 0, &ext->Config, 0, sizeof ext->Config);
     ULONG ones = 0xFFFFFFFFu, bar0 = ext->Config.u.type0.BaseAddresses[0];
     VideoPortSetBusData(ext, PCIConfiguration, 0, &ones, 0x10, 4);
     VideoPortGetBusData(ext, PCIConfiguration, 0, &ext->BarMask, 0x10, 4);
@@ -304,8 +305,10 @@ static VP_STATUS tmp_find_adapter(PVOID HwDeviceExtension, PVOID HwContext, PWST
     /* The mappings. */
     ext->Regs = VideoPortGetDeviceBase(ext, ext->Ranges[0].RangeStart, 0x100, FALSE);
     ext->Ring = VideoPortGetDeviceBase(ext, ext->Ranges[1].RangeStart, RING_ENTRIES * 8, FALSE);
-    ext->Ports = VideoPortGetDeviceBase(ext, ext->Ranges[2].RangeStart, 0x10, VIDEO_MEMORY_SPACE_IO);
-    ext->Legacy = VideoPortGetDeviceBase(ext, ext->Ranges[3].RangeStart, 0x20, VIDEO_MEMORY_SPACE_IO);
+    ext->Ports =
+        VideoPortGetDeviceBase(ext, ext->Ranges[2].RangeStart, 0x10, VIDEO_MEMORY_SPACE_IO);
+    ext->Legacy =
+        VideoPortGetDeviceBase(ext, ext->Ranges[3].RangeStart, 0x20, VIDEO_MEMORY_SPACE_IO);
     PHYSICAL_ADDRESS past = {.QuadPart = REGS_START + 0x80};
     ext->Outside = VideoPortGetDeviceBase(ext, past, 0x100, FALSE); /* runs past BAR0 */
     if (ext->Regs == NULL || ext->Ring == NULL || ext->Ports == NULL || ext->Legacy == NULL)
@@ -363,7 +366,7 @@ static void tmp_widths(PTMP_EXT ext, struct widths *w)
 {
     PUCHAR scratch = ext->Regs + R_SCRATCH;
     VideoPortWriteRegisterUlong((PULONG)scratch, 0x11223344u);
-    VideoPortWriteRegisterUchar(scratch + 1, 0xAA);          /* 0x1122AA44 */
+    VideoPortWriteRegisterUchar(scratch + 1, 0xAA);             /* 0x1122AA44 */
     VideoPortWriteRegisterUshort((PUSHORT)scratch + 1, 0xBEEF); /* 0xBEEFAA44 */
     w->b = VideoPortReadRegisterUchar(scratch + 1);
     w->w = VideoPortReadRegisterUshort((PUSHORT)scratch + 1);
@@ -478,7 +481,7 @@ static VP_STATUS request(vpspin_device *d, ULONG code, PVOID in, ULONG inlen, PV
 
 /* ---- The device at work ------------------------------------------------------------------- */
 
-#define CLIENTS 3
+#define CLIENTS    3
 #define PER_CLIENT 3000
 
 struct client {
@@ -552,12 +555,12 @@ static void test_device_at_work(vpspin_driver *driver)
     CHECK_EQ((uintptr_t)ext->Legacy, LEGACY_START);
     CHECK_EQ(t.mask, S_DONE); /* HwInitialize enabled the interrupt */
     CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 9, 9, 9, 0), TRUE);
-    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 3, 9, 9,
-                                              CDE_USE_REVISION),
-             TRUE);
-    CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 2, 0, 0,
-                                              CDE_USE_REVISION),
-             FALSE);
+    CHECK_EQ(
+        VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 3, 9, 9, CDE_USE_REVISION),
+        TRUE);
+    CHECK_EQ(
+        VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 2, 0, 0, CDE_USE_REVISION),
+        FALSE);
     CHECK_EQ(VideoPortCheckForDeviceExistence(ext, TDEV_VENDOR, TDEV_DEVICE, 0, 0x1A2B, 0x0001,
                                               CDE_USE_SUBSYSTEM_IDS),
              TRUE);
@@ -640,15 +643,15 @@ static void on_report(const vpspin_bugcheck *r, void *ctx)
 }
 
 /* The last call made exactly one report, 0xC4 with these parameters, from api. */
-#define CHECK_REPORT(before, p1, p2, p3, p4, api_name)                                         \
-    do {                                                                                       \
-        CHECK_EQ(seen.n, (before) + 1);                                                        \
-        CHECK_EQ(seen.last.BugCheckCode, 0xC4);                                                \
-        CHECK_EQ(seen.last.Parameter1, p1);                                                    \
-        CHECK_EQ(seen.last.Parameter2, p2);                                                    \
-        CHECK_EQ(seen.last.Parameter3, p3);                                                    \
-        CHECK_EQ(seen.last.Parameter4, p4);                                                    \
-        CHECK(strcmp(seen.api, api_name) == 0);                                                \
+#define CHECK_REPORT(before, p1, p2, p3, p4, api_name)                                             \
+    do {                                                                                           \
+        CHECK_EQ(seen.n, (before) + 1);                                                            \
+        CHECK_EQ(seen.last.BugCheckCode, 0xC4);                                                    \
+        CHECK_EQ(seen.last.Parameter1, p1);                                                        \
+        CHECK_EQ(seen.last.Parameter2, p2);                                                        \
+        CHECK_EQ(seen.last.Parameter3, p3);                                                        \
+        CHECK_EQ(seen.last.Parameter4, p4);                                                        \
+        CHECK(strcmp(seen.api, api_name) == 0);                                                    \
     } while (0)
 
 static void test_rules(vpspin_driver *driver)
@@ -756,7 +759,7 @@ static void test_rules(vpspin_driver *driver)
     CHECK_REPORT(n, 0xF011, (uintptr_t)&ring[3], written, (uintptr_t)ring,
                  "(none: a direct access to mapped device memory)");
     CHECK(strstr(seen.text, written == 1 ? "direct write at" : "direct access at") != NULL);
-    CHECK_EQ(t.ring[3], 0); /* the device's memory is untouched */
+    CHECK_EQ(t.ring[3], 0);                      /* the device's memory is untouched */
     CHECK_EQ(((volatile ULONG *)ring)[3], 0x77); /* the scratch page; no second report */
     CHECK_EQ(seen.n, n + 1);
     n = seen.n;
@@ -822,8 +825,8 @@ static void test_no_pci_identity(void)
     vpspin_adapter *a;
     vpspin_device *d;
     vpspin_range bar = {.Start = {.QuadPart = 0xF1000000}, .Length = 0x100, .Bar = 0};
-    vpspin_range legacy = {.Start = {.QuadPart = 0x3C0}, .Length = 0x20, .InIoSpace = TRUE,
-                           .Bar = VPSPIN_NO_BAR};
+    vpspin_range legacy = {
+        .Start = {.QuadPart = 0x3C0}, .Length = 0x20, .InIoSpace = TRUE, .Bar = VPSPIN_NO_BAR};
     CHECK_EQ(vpspin_load_miniport(probe_driver_entry, &driver), STATUS_SUCCESS);
     CHECK_EQ(vpspin_create_adapter(&a), NO_ERROR);
     CHECK_EQ(vpspin_add_adapter_range(a, &bar, NULL), NO_ERROR);
@@ -885,8 +888,8 @@ static void test_api(vpspin_driver *driver)
     CHECK_EQ(vpspin_add_adapter_range(a, &ok, NULL), NO_ERROR);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_EQ(vpspin_add_adapter_range(a, &bad[i], NULL), ERROR_INVALID_PARAMETER);
-    vpspin_range ports = {.Start = {.QuadPart = 0xF000}, .Length = 0x10, .InIoSpace = TRUE,
-                          .Bar = VPSPIN_NO_BAR};
+    vpspin_range ports = {
+        .Start = {.QuadPart = 0xF000}, .Length = 0x10, .InIoSpace = TRUE, .Bar = VPSPIN_NO_BAR};
     CHECK_EQ(vpspin_add_adapter_range(a, &ports, NULL), NO_ERROR);
     vpspin_fail_allocations(0, 1);
     vpspin_range more = {.Start = {.QuadPart = 0xD0000000}, .Length = 0x100, .Bar = VPSPIN_NO_BAR};
@@ -968,11 +971,14 @@ static void test_api(vpspin_driver *driver)
     CHECK_EQ(VideoPortGetAccessRanges(NULL, 0, NULL, 1, r, NULL, NULL, NULL), ERROR_DEV_NOT_EXIST);
     CHECK_EQ(VideoPortGetAccessRanges(ext, 0, NULL, 1, NULL, NULL, NULL, NULL),
              ERROR_INVALID_PARAMETER);
-    CHECK_EQ(VideoPortGetAccessRanges(ext, 1, NULL, 1, r, NULL, NULL, NULL), ERROR_INVALID_PARAMETER);
-    IO_RESOURCE_DESCRIPTOR want[2] = {{.Type = CmResourceTypeInterrupt}, {.Type = CmResourceTypeMemory}};
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 1, NULL, 1, r, NULL, NULL, NULL),
+             ERROR_INVALID_PARAMETER);
+    IO_RESOURCE_DESCRIPTOR want[2] = {{.Type = CmResourceTypeInterrupt},
+                                      {.Type = CmResourceTypeMemory}};
     want[1].u.Memory.Length = 0x10;
     want[1].u.Memory.MinimumAddress.QuadPart = 0x10; /* not the adapter's */
-    CHECK_EQ(VideoPortGetAccessRanges(ext, 2, want, 1, r, NULL, NULL, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 2, want, 1, r, NULL, NULL, NULL),
+             ERROR_INVALID_PARAMETER);
     CHECK_EQ(VideoPortVerifyAccessRanges(NULL, 0, NULL), ERROR_INVALID_PARAMETER);
     CHECK_EQ(VideoPortVerifyAccessRanges(ext, 0, NULL), NO_ERROR); /* releases the claims */
     PHYSICAL_ADDRESS pa = {.QuadPart = RING_START};

@@ -250,14 +250,14 @@ static uint32_t waiter_half(PKSPIN_LOCK w)
  * every mapping freed, oldest out first). An input frees at most MAX_FREES mappings, so
  * none it freed leaves the quarantine before it ends. */
 
-#define DEV_MEM_START 0xF8000000u
-#define DEV_MEM_LEN 0x100u
+#define DEV_MEM_START  0xF8000000u
+#define DEV_MEM_LEN    0x100u
 #define DEV_PORT_START 0x6000u
-#define DEV_PORT_LEN 0x20u
-#define DEV_HALF 8u  /* ports of slot 2: [0, 8); slot 3: [16, 24) of the range */
-#define DEV_NEAR 64u /* how far outside a memory mapping accesses go (inside its guard) */
-#define MAX_FREES 48
-#define QUARANTINE 64
+#define DEV_PORT_LEN   0x20u
+#define DEV_HALF       8u  /* ports of slot 2: [0, 8); slot 3: [16, 24) of the range */
+#define DEV_NEAR       64u /* how far outside a memory mapping accesses go (inside its guard) */
+#define MAX_FREES      48
+#define QUARANTINE     64
 
 static struct {
     uintptr_t base, end;
@@ -337,8 +337,10 @@ static void dev_start(void)
 {
     if (dev.adapter == NULL) {
         vpspin_range mem = {.Start = {.QuadPart = DEV_MEM_START}, .Length = DEV_MEM_LEN, .Bar = 0};
-        vpspin_range ports = {
-            .Start = {.QuadPart = DEV_PORT_START}, .Length = DEV_PORT_LEN, .InIoSpace = TRUE, .Bar = 1};
+        vpspin_range ports = {.Start = {.QuadPart = DEV_PORT_START},
+                              .Length = DEV_PORT_LEN,
+                              .InIoSpace = TRUE,
+                              .Bar = 1};
         REQUIRE(vpspin_load_miniport(dev_driver_entry, &dev.driver) == STATUS_SUCCESS &&
                     vpspin_create_adapter(&dev.adapter) == NO_ERROR &&
                     vpspin_add_adapter_range(dev.adapter, &mem, NULL) == NO_ERROR &&
@@ -416,7 +418,7 @@ static void exec_device_access(struct call *c)
         b[i] = (UCHAR)v[i];
         w[i] = (USHORT)v[i];
     }
-#define DEV_ONE(Rd, Wr, T) (wr ? (Wr((T *)a, (T)v[0]), 0) : (v[0] = Rd((T *)a)))
+#define DEV_ONE(Rd, Wr, T)      (wr ? (Wr((T *)a, (T)v[0]), 0) : (v[0] = Rd((T *)a)))
 #define DEV_BUF(Rd, Wr, T, arr) (wr ? Wr((T *)a, arr, c->count) : Rd((T *)a, arr, c->count))
     if (c->count == 0) {
         if (c->io && c->size == 1)
@@ -530,7 +532,8 @@ static void exec_call(struct call *c)
         break;
     case OP_DEV_MAP: {
         PHYSICAL_ADDRESS pa = {.QuadPart = (c->io ? DEV_PORT_START : DEV_MEM_START) + c->offset};
-        c->mapped = VideoPortGetDeviceBase(dev.ext, pa, c->length, c->io ? VIDEO_MEMORY_SPACE_IO : 0);
+        c->mapped =
+            VideoPortGetDeviceBase(dev.ext, pa, c->length, c->io ? VIDEO_MEMORY_SPACE_IO : 0);
         break;
     }
     case OP_DEV_FREE:
@@ -651,7 +654,7 @@ struct expect {
     bool skip;     /* the call must not be made (it would wait forever, or mode 0) */
     uint32_t rule; /* 0: silent; else Parameter1 */
     ULONG_PTR p2, p3, p4;
-    bool p3_word; /* p3 is a lock word: compare its owner half */
+    bool p3_word;     /* p3 is a lock word: compare its owner half */
     uint32_t verdict; /* the device's: the rule the call breaks, reported or not (mode 0) */
     int hit;          /* the device's: the slot an access goes through, or -1 */
     const char *api;
@@ -800,7 +803,8 @@ static const char *const dev_api[2][2][2][3] = {
     {{{"VideoPortReadRegisterUchar", "VideoPortReadRegisterUshort", "VideoPortReadRegisterUlong"},
       {"VideoPortReadRegisterBufferUchar", "VideoPortReadRegisterBufferUshort",
        "VideoPortReadRegisterBufferUlong"}},
-     {{"VideoPortWriteRegisterUchar", "VideoPortWriteRegisterUshort", "VideoPortWriteRegisterUlong"},
+     {{"VideoPortWriteRegisterUchar", "VideoPortWriteRegisterUshort",
+       "VideoPortWriteRegisterUlong"},
       {"VideoPortWriteRegisterBufferUchar", "VideoPortWriteRegisterBufferUshort",
        "VideoPortWriteRegisterBufferUlong"}}},
     {{{"VideoPortReadPortUchar", "VideoPortReadPortUshort", "VideoPortReadPortUlong"},
@@ -844,14 +848,20 @@ static struct expect expect_device_access(const struct call *c)
             return e;
         }
         if (m.map[s].state == SLOT_LIVE)
-            e = (struct expect){.rule = 0xF012, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
+            e = (struct expect){
+                .rule = 0xF012, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
         else if (e.rule == 0 && !c->io)
-            e = (struct expect){.rule = 0xF011, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
+            e = (struct expect){
+                .rule = 0xF011, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
     }
     for (unsigned q = 0; c->io && e.rule == 0 && q < quarantined; q++)
         if (quarantine[q].io && a < quarantine[q].end && a + n > quarantine[q].base)
-            e = (struct expect){
-                .rule = 0xF011, .p2 = a, .p3 = wr, .p4 = quarantine[q].base, .api = e.api, .hit = -1};
+            e = (struct expect){.rule = 0xF011,
+                                .p2 = a,
+                                .p3 = wr,
+                                .p4 = quarantine[q].base,
+                                .api = e.api,
+                                .hit = -1};
     if (e.rule == 0)
         e = (struct expect){.rule = 0xF010, .p2 = a, .p3 = wr, .p4 = n, .api = e.api, .hit = -1};
     return e;
@@ -1192,11 +1202,10 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
 }
 
 static const char *const op_name[OP_COUNT] = {
-    "raise",      "raise-dpc", "lower",       "ke-acq",   "ke-rel",     "ke-acq-dpc",
-    "ke-rel-dpc", "ke-try",    "kq-acq",      "kq-rel",   "kq-acq-dpc", "kq-rel-dpc",
-    "vp-create",  "vp-delete", "vp-acq",      "vp-rel",   "vp-acq-dpc", "vp-rel-dpc",
-    "handover",   "burst",     "fail-create", "set-mode",   "dev-map",    "dev-free",
-    "dev-read",   "dev-write",
+    "raise",    "raise-dpc", "lower",      "ke-acq",     "ke-rel",     "ke-acq-dpc", "ke-rel-dpc",
+    "ke-try",   "kq-acq",    "kq-rel",     "kq-acq-dpc", "kq-rel-dpc", "vp-create",  "vp-delete",
+    "vp-acq",   "vp-rel",    "vp-acq-dpc", "vp-rel-dpc", "handover",   "burst",      "fail-create",
+    "set-mode", "dev-map",   "dev-free",   "dev-read",   "dev-write",
 };
 
 static void describe(const struct call *c)
@@ -1504,8 +1513,8 @@ static bool pick_device_call(struct call *c, unsigned b, struct input *in)
     unsigned how = next(in);
     uintptr_t fixed = DEV_PORT_START + (c->slot == 2 ? 0 : 2 * DEV_HALF);
     uintptr_t base = m.map[c->slot].state != SLOT_NONE ? m.map[c->slot].base
-                     : c->io                             ? fixed
-                                                         : (uintptr_t)&foreign;
+                     : c->io                           ? fixed
+                                                       : (uintptr_t)&foreign;
     switch (c->op) {
     case OP_DEV_MAP:
         if (m.map[c->slot].state == SLOT_LIVE)
@@ -1523,7 +1532,7 @@ static bool pick_device_call(struct call *c, unsigned b, struct input *in)
     case OP_DEV_FREE:
         c->unmap = how & 1;
         c->ext = how & 2 ? (PVOID)&devext[1] : dev.ext; /* not a device's */
-        c->addr = base + ((how & 4) ? 1 : 0);              /* inside, not the base */
+        c->addr = base + ((how & 4) ? 1 : 0);           /* inside, not the base */
         if (m.map[c->slot].state == SLOT_LIVE && c->ext == dev.ext && !(how & 4) &&
             m.frees >= MAX_FREES)
             return false; /* it would free: keep the input's frees in quarantine */
@@ -1672,8 +1681,13 @@ static void cleanup(void)
     for (int s = 0; s < 4; s++) {
         if (m.map[s].state != SLOT_LIVE)
             continue;
-        struct call c = {.op = OP_DEV_FREE, .t = 0, .lock = -1, .slot = s, .io = m.map[s].io,
-                         .ext = dev.ext, .addr = m.map[s].base};
+        struct call c = {.op = OP_DEV_FREE,
+                         .t = 0,
+                         .lock = -1,
+                         .slot = s,
+                         .io = m.map[s].io,
+                         .ext = dev.ext,
+                         .addr = m.map[s].base};
         REQUIRE(do_call(&c), "cleanup: cannot free mapping %d", s);
     }
 }

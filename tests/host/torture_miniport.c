@@ -92,7 +92,7 @@ static void test_watchdog(vpspin_driver *driver)
 
     CHECK_EQ(VpDemoCreateAdapter(DEVICES, 0, &a, &model), NO_ERROR);
     CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
-    VpDemoStallModel(model, TRUE); /* the adapter hangs */
+    VpDemoStallModel(model, TRUE);                                         /* the adapter hangs */
     CHECK_EQ(request(d, IOCTL_VPDEMO_SUBMIT, NULL, 0, NULL, 0), NO_ERROR); /* its own client */
     CHECK_EQ(vpspin_fire_timer(d), TRUE); /* sees the fence where it is */
     CHECK_EQ(vpspin_fire_timer(d), TRUE); /* and it has not moved: a hang */

@@ -92,8 +92,8 @@ static int word_number(const struct run_line *l, unsigned i, uint64_t max, const
     if (i >= l->nwords)
         return bad(l, "%s: %s missing", l->word[0], what);
     if (!number(l->word[i], max, out))
-        return bad(l, "%s: %s '%s' is not a number from 0 to 0x%llX", l->word[0], what,
-                   l->word[i], (unsigned long long)max);
+        return bad(l, "%s: %s '%s' is not a number from 0 to 0x%llX", l->word[0], what, l->word[i],
+                   (unsigned long long)max);
     return 0;
 }
 
@@ -210,9 +210,8 @@ static int line_fill(struct run_description *d, const struct run_line *l)
         return bad(l, "fill: no range %llu (ranges count from 0 in the file's order)",
                    (unsigned long long)range);
     if (offset > r.Length || n > r.Length - offset)
-        return bad(l, "fill: %lu bytes at 0x%llX run past range %llu's 0x%lX",
-                   (unsigned long)n, (unsigned long long)offset, (unsigned long long)range,
-                   (unsigned long)r.Length);
+        return bad(l, "fill: %lu bytes at 0x%llX run past range %llu's 0x%lX", (unsigned long)n,
+                   (unsigned long long)offset, (unsigned long long)range, (unsigned long)r.Length);
     memcpy((UCHAR *)vpspin_adapter_range_memory(d->adapter, (ULONG)range) + offset, bytes, n);
     return 0;
 }
@@ -394,8 +393,9 @@ int run_description_read(const char *path, struct run_description *d)
         else if (strcmp(k, "model") == 0)
             status = line_model(d, &l);
         else
-            status = bad(&l, "unknown statement '%s' (pci, interrupt, memory, ports, config, "
-                             "fill, registry, model)",
+            status = bad(&l,
+                         "unknown statement '%s' (pci, interrupt, memory, ports, config, "
+                         "fill, registry, model)",
                          k);
     }
     if (status == 0 && ferror(f)) {

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define RUN_IOCTL(name, in, out) {#name, name, in, out}
+#define RUN_IOCTL(name, in, out)                                                                   \
+    {                                                                                              \
+#name, name, in, out                                                                       \
+    }
 
 static const struct run_ioctl run_known[] = {
     RUN_IOCTL(IOCTL_VIDEO_QUERY_AVAIL_MODES, 0, 64 * sizeof(VIDEO_MODE_INFORMATION)),
@@ -127,7 +130,7 @@ bool run_ioctl_parse(const char *spec, struct run_ioctl *out)
             m = sizeof word - 1;
         memcpy(word, opt, m);
         word[m] = '\0';
-        ULONG *size = strncmp(word, "in=", 3) == 0 ? &out->in
+        ULONG *size = strncmp(word, "in=", 3) == 0    ? &out->in
                       : strncmp(word, "out=", 4) == 0 ? &out->out
                                                       : NULL;
         if (size == NULL || !run_size(strchr(word, '=') + 1, size)) {

@@ -37,9 +37,9 @@
 #include "description.h"
 #include "ioctl.h"
 
-#define RUN_MAX_IOCTLS 32
+#define RUN_MAX_IOCTLS  32
 #define RUN_MAX_CLIENTS 64
-#define RUN_STATUSES 4 /* distinct statuses counted per IOCTL */
+#define RUN_STATUSES    4 /* distinct statuses counted per IOCTL */
 
 struct run_options {
     const char *miniport, *description, *entry, *mode;
@@ -58,8 +58,8 @@ struct run_tally {
     unsigned long count[RUN_STATUSES];
     unsigned long others; /* statuses beyond RUN_STATUSES distinct ones */
 };
-static unsigned problems;          /* things the run found (exit 1) */
-static const char *first_problem;  /* the first of them */
+static unsigned problems;         /* things the run found (exit 1) */
+static const char *first_problem; /* the first of them */
 
 static void problem(const char *what)
 {
@@ -123,8 +123,7 @@ static void parse_options(int argc, char **argv, struct run_options *o)
         {"clients", required_argument, NULL, 'c'}, {"ioctl", required_argument, NULL, 'i'},
         {"seconds", required_argument, NULL, 's'}, {"rate", required_argument, NULL, 'r'},
         {"abort", no_argument, NULL, 'a'},         {"help", no_argument, NULL, 'h'},
-        {"final", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
+        {"final", required_argument, NULL, 'f'},   {NULL, 0, NULL, 0},
     };
     *o = (struct run_options){.entry = "DriverEntry", .clients = 2, .seconds = 1, .startup = true};
     opterr = 0;
@@ -305,9 +304,8 @@ static void display_start(vpspin_device *d, const struct run_options *o, struct 
             const VIDEO_MODE_INFORMATION *m =
                 (const VIDEO_MODE_INFORMATION *)((const UCHAR *)modes +
                                                  (size_t)i * num.ModeInformationLength);
-            at += (size_t)snprintf(what + at, sizeof what - at, "%s%lu: %lux%lux%lu",
-                                   i ? ", " : "", (unsigned long)m->ModeIndex,
-                                   (unsigned long)m->VisScreenWidth,
+            at += (size_t)snprintf(what + at, sizeof what - at, "%s%lu: %lux%lux%lu", i ? ", " : "",
+                                   (unsigned long)m->ModeIndex, (unsigned long)m->VisScreenWidth,
                                    (unsigned long)m->VisScreenHeight,
                                    (unsigned long)(m->BitsPerPlane * m->NumberOfPlanes));
         }
@@ -319,8 +317,8 @@ static void display_start(vpspin_device *d, const struct run_options *o, struct 
             problem("the mode asked for is not in the list");
         } else {
             snprintf(what, sizeof what, "mode %lu", (unsigned long)mode.RequestedMode);
-            if (display_request(d, IOCTL_VIDEO_SET_CURRENT_MODE, &mode, sizeof mode, NULL, 0,
-                                NULL, false, what)) {
+            if (display_request(d, IOCTL_VIDEO_SET_CURRENT_MODE, &mode, sizeof mode, NULL, 0, NULL,
+                                false, what)) {
                 VIDEO_MODE_INFORMATION cur;
                 if (display_request(d, IOCTL_VIDEO_QUERY_CURRENT_MODE, NULL, 0, &cur, sizeof cur,
                                     NULL, true, NULL))
@@ -440,8 +438,8 @@ static void run_clients(vpspin_device *d, const struct run_options *o)
     double deadline = now() + o->seconds;
     unsigned started = 0;
     for (unsigned i = 0; i < o->clients; i++) {
-        clients[i] = (struct run_client){
-            .index = i, .device = d, .options = o, .deadline = deadline};
+        clients[i] =
+            (struct run_client){.index = i, .device = d, .options = o, .deadline = deadline};
         if (pthread_create(&clients[i].thread, NULL, client_main, &clients[i]) != 0)
             break;
         started++;
@@ -472,14 +470,12 @@ static void run_clients(vpspin_device *d, const struct run_options *o)
             if (t->status[s] == NO_ERROR)
                 ok = t->count[s];
             else
-                at += (size_t)snprintf(others + at, sizeof others - at, "%s%s %lu",
-                                       at ? ", " : "", run_status_name(t->status[s], buf, sizeof buf),
-                                       t->count[s]);
+                at += (size_t)snprintf(others + at, sizeof others - at, "%s%s %lu", at ? ", " : "",
+                                       run_status_name(t->status[s], buf, sizeof buf), t->count[s]);
         }
         if (t->others != 0)
             snprintf(others + at, sizeof others - at, "%s%lu more", at ? ", " : "", t->others);
-        printf("  %-38s %10lu %10lu%s%s\n", o->ioctls[i].name, t->sent, ok, at ? "  " : "",
-               others);
+        printf("  %-38s %10lu %10lu%s%s\n", o->ioctls[i].name, t->sent, ok, at ? "  " : "", others);
         if (t->overflow != 0) {
             printf("  %-38s %lu answer(s) longer than the buffer\n", "", t->overflow);
             problem("an answer longer than its buffer");
@@ -572,8 +568,8 @@ int main(int argc, char **argv)
             if (leaked != 0)
                 problem("the miniport leaked spin locks");
             /* (Kept where the library has the video port's pool: VideoPortAllocatePool.) */
-            printf("  %-22s %lu block(s), %lu bytes\n", "pool left", (unsigned long)info.PoolAllocations,
-                   (unsigned long)info.PoolBytes);
+            printf("  %-22s %lu block(s), %lu bytes\n", "pool left",
+                   (unsigned long)info.PoolAllocations, (unsigned long)info.PoolBytes);
             if (info.PoolAllocations != 0)
                 problem("the miniport left pool allocated");
         }
