@@ -4,7 +4,10 @@
  * a command ring in BAR1, index/data and FIFO ports in BAR2, legacy ports without a BAR)
  * driven by a miniport written here ("tmp") through every hardware service, under the
  * full checked mode; then each rule of the device accesses fires with its parameters,
- * correct code stays silent, and the API refuses bad arguments.
+ * correct code stays silent, and the API refuses bad arguments. The edges too: misaligned
+ * accesses, a configuration header written whole, a full table of mappings, allocations
+ * and file descriptors that fail; and (in children, first) a page fault that is not the
+ * adapter's reaches the handler the program had, or kills it as it would have.
  *
  * The model executes the ring's commands (each adds its value to a sum) in an event after
  * the doorbell, sets DONE in the status register and raises the interrupt when the mask
@@ -17,11 +20,15 @@
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <vpspin/adapter.h>
@@ -842,6 +849,217 @@ static void test_no_pci_identity(void)
     vpspin_unload_miniport(driver);
 }
 
+/* ---- Edges: misaligned accesses, a whole header written, a full table, failures ------------- */
+
+static int edge_events;
+static void count_edge_event(PVOID Context, vpspin_adapter *Adapter)
+{
+    (void)Context, (void)Adapter;
+    __atomic_add_fetch(&edge_events, 1, __ATOMIC_RELAXED);
+}
+
+static void test_edges(vpspin_driver *driver)
+{
+    vpspin_adapter *a;
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(vpspin_create_adapter(&a), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    CHECK(a == NULL);
+    /* A memory range whose memfd cannot be made (no file descriptor left). */
+    CHECK_EQ(vpspin_create_adapter(&a), NO_ERROR);
+    struct rlimit files;
+    CHECK_EQ(getrlimit(RLIMIT_NOFILE, &files), 0);
+    struct rlimit none = {.rlim_cur = 0, .rlim_max = files.rlim_max};
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &none), 0);
+    vpspin_range bar = {.Start = {.QuadPart = 0xF0000000}, .Length = 0x1000, .Bar = 0};
+    VP_STATUS no_fd = vpspin_add_adapter_range(a, &bar, NULL);
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &files), 0);
+    CHECK_EQ(no_fd, ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_delete_adapter(a);
+
+    struct tdev t;
+    vpspin_device *d;
+    a = tdev_create(&t, PORTS_START);
+    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    PTMP_EXT ext = vpspin_device_extension(d);
+
+    /* Misaligned accesses to memory without hooks (the ring): legal, byte by byte. */
+    PUCHAR ring = (PUCHAR)ext->Ring;
+    const UCHAR *mem = (const UCHAR *)t.ring;
+    VideoPortWriteRegisterUlong((PULONG)(ring + 1), 0x44332211u);
+    VideoPortWriteRegisterUshort((PUSHORT)(ring + 7), 0x6655);
+    CHECK(mem[1] == 0x11 && mem[2] == 0x22 && mem[4] == 0x44 && mem[7] == 0x55 && mem[8] == 0x66);
+    CHECK_EQ(VideoPortReadRegisterUlong((PULONG)(ring + 1)), 0x44332211u);
+    CHECK_EQ(VideoPortReadRegisterUshort((PUSHORT)(ring + 7)), 0x6655);
+    USHORT words[2];
+    VideoPortReadRegisterBufferUshort((PUSHORT)(ring + 1), words, 2);
+    CHECK(words[0] == 0x2211 && words[1] == 0x4433);
+
+    /* The header written whole with 0x5A: the read-only bytes keep their values, the BARs
+     * their sizes and types, the rest takes what was written; past the end, nothing. */
+    PCI_COMMON_CONFIG before, fill, after;
+    CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &before, 0, 64), 64);
+    memset(&fill, 0x5A, sizeof fill);
+    CHECK_EQ(VideoPortSetBusData(ext, PCIConfiguration, 0, &fill, 0, 64), 64);
+    CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &after, 0, 64), 64);
+    CHECK(after.VendorID == TDEV_VENDOR && after.DeviceID == TDEV_DEVICE);
+    CHECK(after.RevisionID == 3 && after.BaseClass == before.BaseClass &&
+          after.SubClass == before.SubClass && after.ProgIf == before.ProgIf &&
+          after.HeaderType == before.HeaderType && after.BIST == before.BIST);
+    CHECK(after.u.type0.SubVendorID == 0x1A2B && after.u.type0.SubSystemID == 0x0001);
+    CHECK(after.u.type0.ROMBaseAddress == 0 && after.u.type0.InterruptPin == 1);
+    CHECK(after.Command == 0x5A5A && after.CacheLineSize == 0x5A && after.LatencyTimer == 0x5A);
+    CHECK(after.u.type0.InterruptLine == 0x5A && after.u.type0.MinimumGrant == 0x5A);
+    CHECK_EQ(after.u.type0.BaseAddresses[0], 0x5A5A5A5Au & ~0xFFu);      /* 256 bytes, memory */
+    CHECK_EQ(after.u.type0.BaseAddresses[2], (0x5A5A5A5Au & ~0xFu) | 1); /* 16 ports */
+    CHECK(after.u.type0.BaseAddresses[3] == 0 && after.u.type0.BaseAddresses[5] == 0);
+    CHECK_EQ(VideoPortSetBusData(ext, PCIConfiguration, 0, &fill, 256, 4), 0);
+    CHECK_EQ(VideoPortSetBusData(ext, PCIConfiguration, 0, &fill, 250, 16), 6); /* clipped */
+    CHECK_EQ(VideoPortSetBusData(ext, Cmos, 0, &fill, 0, 4), 0);
+    CHECK_EQ(VideoPortSetBusData(ext, PCIConfiguration, 0, before.u.type0.BaseAddresses, 0x10,
+                                 sizeof before.u.type0.BaseAddresses),
+             sizeof before.u.type0.BaseAddresses);
+    CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &after, 0, 64), 64);
+    CHECK_EQ(after.u.type0.BaseAddresses[0], before.u.type0.BaseAddresses[0]);
+    CHECK_EQ(vpspin_set_adapter_config(a, 0, NULL, 0), NO_ERROR);
+
+    /* GetAccessRanges: IDs given as 0 match any; too small a list for what is asked. */
+    USHORT any = 0, device = TDEV_DEVICE, wrong = 0x9999;
+    VIDEO_ACCESS_RANGE r[4];
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 0, NULL, 4, r, &any, &any, NULL), NO_ERROR);
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 0, NULL, 4, r, &any, &wrong, NULL), ERROR_DEV_NOT_EXIST);
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 0, NULL, 0, NULL, NULL, &device, NULL), ERROR_MORE_DATA);
+    IO_RESOURCE_DESCRIPTOR want[2] = {{.Type = CmResourceTypeMemory}, {.Type = CmResourceTypePort}};
+    want[0].u.Memory.Length = 0x100;
+    want[0].u.Memory.MinimumAddress.QuadPart = REGS_START;
+    want[1].u.Port.Length = 4;
+    want[1].u.Port.MinimumAddress.QuadPart = PORTS_START;
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 2, want, 1, r, NULL, NULL, NULL), ERROR_MORE_DATA);
+    CHECK(r[0].RangeStart.QuadPart == REGS_START && r[0].RangeLength == 0x100);
+    want[1].u.Port.Length = 0;
+    CHECK_EQ(VideoPortGetAccessRanges(ext, 2, want, 2, r, NULL, NULL, NULL),
+             ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortVerifyAccessRanges(ext, 1, NULL), ERROR_INVALID_PARAMETER);
+    VIDEO_ACCESS_RANGE empty = {.RangeStart = {.QuadPart = REGS_START}, .RangeLength = 0};
+    CHECK_EQ(VideoPortVerifyAccessRanges(ext, 1, &empty), ERROR_INVALID_PARAMETER);
+
+    /* Mappings that cannot be made: no memory for the pages; the table of mappings full. */
+    PHYSICAL_ADDRESS regs = {.QuadPart = REGS_START}, ports = {.QuadPart = PORTS_START};
+    vpspin_fail_allocations(0, 1);
+    CHECK(VideoPortGetDeviceBase(ext, regs, 16, FALSE) == NULL);
+    vpspin_fail_allocations(0, 0);
+    ULONG length = 16, space = VIDEO_MEMORY_SPACE_MEMORY;
+    PVOID va = NULL;
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(VideoPortMapMemory(ext, regs, &length, &space, &va), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    enum { TRIES = 300 };
+    static PVOID held[TRIES];
+    int made = 0;
+    while (made < TRIES && (held[made] = VideoPortGetDeviceBase(ext, regs, 16, FALSE)) != NULL)
+        made++;
+    CHECK(made > 0 && made < TRIES); /* the table holds 256, some taken already */
+    CHECK(VideoPortGetDeviceBase(ext, ports, 4, VIDEO_MEMORY_SPACE_IO) == NULL);
+    for (int i = 0; i < made; i++)
+        VideoPortFreeDeviceBase(ext, held[i]);
+    PVOID again = VideoPortGetDeviceBase(ext, ports, 4, VIDEO_MEMORY_SPACE_IO);
+    CHECK(again != NULL);
+    VideoPortFreeDeviceBase(ext, again);
+
+    /* Events: a later one after an earlier one, a sooner one before both; only that one is
+     * due before the adapter goes. A raise later without memory for its event: refused. */
+    CHECK_EQ(vpspin_schedule_adapter_event(a, 3600u * 1000000u, count_edge_event, NULL), NO_ERROR);
+    CHECK_EQ(vpspin_schedule_adapter_event(a, 4000u * 1000000u, count_edge_event, NULL), NO_ERROR);
+    CHECK_EQ(vpspin_schedule_adapter_event(a, 0, count_edge_event, NULL), NO_ERROR);
+    while (__atomic_load_n(&edge_events, __ATOMIC_RELAXED) == 0)
+        sched_yield();
+    vpspin_fail_allocations(0, 1);
+    CHECK_EQ(vpspin_raise_adapter_interrupt(a, 1000), FALSE);
+    vpspin_fail_allocations(0, 0);
+
+    CHECK_EQ(request(d, IOCTL_TMP_STOP, NULL, 0, NULL, 0), NO_ERROR);
+    CHECK_EQ(vpspin_stop_device(d), 0);
+    vpspin_delete_adapter(a);
+    CHECK_EQ(edge_events, 1);
+}
+
+/* ---- A fault that is not the adapter's goes where it went before ------------------------------
+ */
+
+static sigjmp_buf fault_escape;
+static volatile sig_atomic_t faults_passed;
+
+static void passed_siginfo(int sig, siginfo_t *si, void *context)
+{
+    (void)sig, (void)si, (void)context;
+    faults_passed++;
+    siglongjmp(fault_escape, 1);
+}
+
+static void passed_plain(int sig)
+{
+    (void)sig;
+    faults_passed++;
+    siglongjmp(fault_escape, 1);
+}
+
+/* In a child: a SIGSEGV handler of the program's (mode 0: SA_SIGINFO, 1: plain, 2: none)
+ * installed before the adapter's own goes in, at its first memory mapping; then a fault
+ * on a page that is no mapping's. Exits 0 if that fault reached the program's handler;
+ * mode 2 dies of the signal, as the program would have without vpspin. */
+static void fault_child(int mode)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    if (mode == 0) {
+        sa.sa_sigaction = passed_siginfo;
+        sa.sa_flags = SA_SIGINFO;
+    } else {
+        sa.sa_handler = mode == 1 ? passed_plain : SIG_DFL;
+    }
+    sigaction(SIGSEGV, &sa, NULL);
+    vpspin_set_verify(VPSPIN_VERIFY_FULL);
+    vpspin_driver *driver;
+    struct tdev t;
+    vpspin_device *d;
+    CHECK_EQ(vpspin_load_miniport(tmp_driver_entry, &driver), STATUS_SUCCESS);
+    vpspin_adapter *a = tdev_create(&t, PORTS_START);
+    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    long page = sysconf(_SC_PAGESIZE);
+    volatile UCHAR *own = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(own != MAP_FAILED);
+    volatile int got = -1;
+    if (sigsetjmp(fault_escape, 1) == 0)
+        got = *own; /* (memcheck.supp: this read is on purpose) */
+    CHECK_EQ(got, -1);
+    CHECK_EQ(faults_passed, 1);
+    munmap((void *)own, (size_t)page);
+    CHECK_EQ(request(d, IOCTL_TMP_STOP, NULL, 0, NULL, 0), NO_ERROR);
+    CHECK_EQ(vpspin_stop_device(d), 0);
+    vpspin_delete_adapter(a);
+    vpspin_unload_miniport(driver);
+    CHECK_EQ(vpspin_bugcheck_count(), 0);
+    exit(check_done());
+}
+
+static void test_other_faults(void)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0)
+            fault_child(mode);
+        int status = 0;
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        if (mode < 2)
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        else
+            CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+    }
+}
+
 /* ---- The API's refusals --------------------------------------------------------------------- */
 
 static int events_run;
@@ -1016,11 +1234,13 @@ static void test_api(vpspin_driver *driver)
 int main(void)
 {
     vpspin_driver *driver;
+    test_other_faults(); /* first: in children of a process without threads yet */
     vpspin_set_verify(VPSPIN_VERIFY_FULL);
     CHECK_EQ(vpspin_load_miniport(tmp_driver_entry, &driver), STATUS_SUCCESS);
     test_device_at_work(driver);
     test_api(driver);
     test_no_pci_identity();
+    test_edges(driver);
     CHECK_EQ(vpspin_bugcheck_count(), 0); /* correct code: silent, in the full mode */
     test_rules(driver);
     vpspin_unload_miniport(driver);
