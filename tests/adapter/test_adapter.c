@@ -894,6 +894,9 @@ static void test_edges(vpspin_driver *driver)
     USHORT words[2];
     VideoPortReadRegisterBufferUshort((PUSHORT)(ring + 1), words, 2);
     CHECK(words[0] == 0x2211 && words[1] == 0x4433);
+    VideoPortWriteRegisterUchar(ring + 3, 0x99); /* and a byte of it */
+    CHECK(mem[3] == 0x99 && mem[2] == 0x22 && mem[4] == 0x44);
+    CHECK_EQ(VideoPortReadRegisterUchar(ring + 3), 0x99);
 
     /* The header written whole with 0x5A: the read-only bytes keep their values, the BARs
      * their sizes and types, the rest takes what was written; past the end, nothing. */
