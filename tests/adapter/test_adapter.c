@@ -486,6 +486,13 @@ static VP_STATUS request(vpspin_device *d, ULONG code, PVOID in, ULONG inlen, PV
     return vpspin_send_request(d, code, in, inlen, out, outlen, NULL);
 }
 
+/* tdev's adapter, with the miniport started on it: its extension. */
+static PTMP_EXT tdev_start(vpspin_driver *driver, struct tdev *t, vpspin_device **d)
+{
+    CHECK_EQ(vpspin_start_adapter(driver, tdev_create(t, PORTS_START), d), NO_ERROR);
+    return vpspin_device_extension(*d);
+}
+
 /* ---- The device at work ------------------------------------------------------------------- */
 
 #define CLIENTS    3
@@ -521,10 +528,9 @@ static void *client_main(void *arg)
 static void test_device_at_work(vpspin_driver *driver)
 {
     struct tdev t;
-    vpspin_adapter *a = tdev_create(&t, PORTS_START);
     vpspin_device *d;
-    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
-    PTMP_EXT ext = vpspin_device_extension(d);
+    PTMP_EXT ext = tdev_start(driver, &t, &d);
+    vpspin_adapter *a = t.adapter;
 
     /* What HwFindAdapter saw. */
     CHECK_EQ(ext->Level, TDEV_IRQ);
@@ -664,10 +670,9 @@ static void on_report(const vpspin_bugcheck *r, void *ctx)
 static void test_rules(vpspin_driver *driver)
 {
     struct tdev t;
-    vpspin_adapter *a = tdev_create(&t, PORTS_START);
     vpspin_device *d;
-    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
-    PTMP_EXT ext = vpspin_device_extension(d);
+    PTMP_EXT ext = tdev_start(driver, &t, &d);
+    vpspin_adapter *a = t.adapter;
     vpspin_set_bugcheck_handler(on_report, NULL);
     int n = seen.n;
     uintptr_t regs = (uintptr_t)ext->Regs;
@@ -879,9 +884,8 @@ static void test_edges(vpspin_driver *driver)
 
     struct tdev t;
     vpspin_device *d;
-    a = tdev_create(&t, PORTS_START);
-    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
-    PTMP_EXT ext = vpspin_device_extension(d);
+    PTMP_EXT ext = tdev_start(driver, &t, &d);
+    a = t.adapter;
 
     /* Misaligned accesses to memory without hooks (the ring): legal, byte by byte. */
     PUCHAR ring = (PUCHAR)ext->Ring;
@@ -1027,8 +1031,7 @@ static void fault_child(int mode)
     struct tdev t;
     vpspin_device *d;
     CHECK_EQ(vpspin_load_miniport(tmp_driver_entry, &driver), STATUS_SUCCESS);
-    vpspin_adapter *a = tdev_create(&t, PORTS_START);
-    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    tdev_start(driver, &t, &d);
     long page = sysconf(_SC_PAGESIZE);
     volatile UCHAR *own = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(own != MAP_FAILED);
@@ -1040,7 +1043,7 @@ static void fault_child(int mode)
     munmap((void *)own, (size_t)page);
     CHECK_EQ(request(d, IOCTL_TMP_STOP, NULL, 0, NULL, 0), NO_ERROR);
     CHECK_EQ(vpspin_stop_device(d), 0);
-    vpspin_delete_adapter(a);
+    vpspin_delete_adapter(t.adapter);
     vpspin_unload_miniport(driver);
     CHECK_EQ(vpspin_bugcheck_count(), 0);
     exit(check_done());
