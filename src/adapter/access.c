@@ -90,7 +90,7 @@ void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned
                  "mapped)",
                  what, bytes, (unsigned long)addr, (long)(addr - info->base),
                  (unsigned long)(info->end - info->base));
-    if (detail != NULL && info != NULL && rule != VSP_ACCESS_NEVER)
+    if (detail != NULL && rule != VSP_ACCESS_NEVER)
         vsp_put_mapping(detail, info);
     struct vsp_violation v = {
         .code = VSP_DRIVER_VERIFIER_DETECTED_VIOLATION,

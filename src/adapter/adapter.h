@@ -165,7 +165,8 @@ void vsp_fault_install(void);
 /* ---- access.c ------------------------------------------------------------------------ */
 
 /* Reports a broken rule of an access or an unmapping (the report's parameters are in
- * docs/checked-mode.md). write: 0 read, 1 write, 2 not known (a direct access). */
+ * docs/checked-mode.md). write: 0 read, 1 write, 2 not known (a direct access); info: the
+ * mapping touched (not read for VSP_ACCESS_NEVER). */
 void vsp_report_access(enum vsp_api api, unsigned rule, uintptr_t addr, unsigned write, size_t size,
                        const struct vsp_view_info *info);
 void vsp_report_unmap(enum vsp_api api, PVOID base, bool freed_before, PVOID HwDeviceExtension);

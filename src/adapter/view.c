@@ -137,8 +137,6 @@ static void vsp_view_write(unsigned i, const struct vsp_view *val)
 
 static void vsp_view_info_of(const struct vsp_view *v, struct vsp_view_info *info)
 {
-    if (info == NULL)
-        return;
     *info = (struct vsp_view_info){
         .base = v->base,
         .end = v->end,

@@ -1152,6 +1152,12 @@ static void test_api(vpspin_driver *driver)
     CHECK(d == NULL);
     struct tdev t1, t2;
     vpspin_adapter *x = tdev_create(&t1, PORTS_START), *y = tdev_create(&t2, PORTS_START + 0x100);
+    CHECK_EQ(vpspin_start_adapter(NULL, x, &d), ERROR_INVALID_PARAMETER);
+    CHECK(d == NULL);
+    vpspin_fail_allocations(0, 1); /* the device's own memory: the adapter stays free */
+    CHECK_EQ(vpspin_start_adapter(driver, x, &d), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    CHECK(d == NULL);
     CHECK_EQ(vpspin_start_adapter(driver, x, &d), NO_ERROR);
     CHECK_EQ(vpspin_start_adapter(driver, x, &e), ERROR_INVALID_PARAMETER);
     CHECK(e == NULL);
