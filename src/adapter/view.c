@@ -199,7 +199,7 @@ static void vsp_view_empty(unsigned i)
         vsp_views_freed--;
     struct vsp_view empty = {.state = VSP_VIEW_EMPTY};
     vsp_view_write(i, &empty);
-    if (!v.io && v.hi > v.lo)
+    if (!v.io)
         munmap((void *)v.lo, v.hi - v.lo);
 }
 

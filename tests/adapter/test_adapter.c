@@ -1083,6 +1083,10 @@ static void test_api(vpspin_driver *driver)
     CHECK_EQ(vpspin_set_adapter_ids(NULL, 1, 2, 3, 4, 5), ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_set_adapter_ids(a, 0xFFFF, 2, 3, 4, 5), ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_set_adapter_interrupt(NULL, 5, 5), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_set_adapter_interrupt(a, 0, 9), NO_ERROR); /* level 0: no interrupt */
+    UCHAR line_pin[2] = {0xEE, 0xEE};
+    CHECK_EQ(vpspin_get_adapter_config(a, 0x3C, line_pin, 2), NO_ERROR);
+    CHECK(line_pin[0] == 0 && line_pin[1] == 0);
     UCHAR bytes[8] = {1, 2, 3, 4, 5, 6, 7, 8}, back[8];
     CHECK_EQ(vpspin_set_adapter_config(a, 0x40, bytes, 8), NO_ERROR);
     CHECK_EQ(vpspin_get_adapter_config(a, 0x40, back, 8), NO_ERROR);
@@ -1149,6 +1153,7 @@ static void test_api(vpspin_driver *driver)
     /* Starting: a NULL adapter; one in use; one whose ports overlap a started one's. */
     vpspin_device *d, *e;
     CHECK_EQ(vpspin_start_adapter(driver, NULL, &d), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_start_adapter(driver, NULL, NULL), ERROR_INVALID_PARAMETER);
     CHECK(d == NULL);
     struct tdev t1, t2;
     vpspin_adapter *x = tdev_create(&t1, PORTS_START), *y = tdev_create(&t2, PORTS_START + 0x100);
@@ -1215,6 +1220,8 @@ static void test_api(vpspin_driver *driver)
     ULONG len = 16, space = 0;
     PVOID va;
     CHECK_EQ(VideoPortMapMemory(ext, pa, NULL, &space, &va), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortMapMemory(ext, pa, &len, NULL, &va), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(VideoPortMapMemory(ext, pa, &len, &space, NULL), ERROR_INVALID_PARAMETER);
     CHECK_EQ(VideoPortMapMemory(NULL, pa, &len, &space, &va), ERROR_INVALID_PARAMETER);
     len = 0;
     CHECK_EQ(VideoPortMapMemory(ext, pa, &len, &space, &va), ERROR_INVALID_PARAMETER);
