@@ -1113,6 +1113,7 @@ static void test_api(vpspin_driver *driver)
         {.Start = {.QuadPart = -16}, .Length = 0x20, .Bar = VPSPIN_NO_BAR}, /* wraps */
     };
     CHECK_EQ(vpspin_add_adapter_range(a, NULL, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_add_adapter_range(NULL, &ok, NULL), ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_add_adapter_range(a, &ok, NULL), NO_ERROR);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_EQ(vpspin_add_adapter_range(a, &bad[i], NULL), ERROR_INVALID_PARAMETER);
@@ -1135,6 +1136,8 @@ static void test_api(vpspin_driver *driver)
           got.Bar == VPSPIN_NO_BAR);
     CHECK_EQ(vpspin_get_adapter_range(a, VPSPIN_MAX_RANGES, &got), ERROR_INVALID_PARAMETER);
     CHECK_EQ(vpspin_get_adapter_range(a, 0, NULL), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_get_adapter_range(NULL, 0, &got), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(vpspin_set_range_hooks(NULL, 0, NULL, NULL, NULL), ERROR_INVALID_PARAMETER);
     CHECK(vpspin_adapter_range_memory(a, VPSPIN_MAX_RANGES) == NULL);
     CHECK(vpspin_adapter_range_memory(NULL, 0) == NULL);
     CHECK_EQ(vpspin_set_range_hooks(a, VPSPIN_MAX_RANGES, NULL, NULL, NULL),
