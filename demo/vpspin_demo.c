@@ -1,31 +1,35 @@
 /*
- * vpspin_demo.c - loads the sample miniport (demo/miniport/vpdemo.c) on vpspin's host and
- * runs its adapter for a few seconds under the full checked mode.
+ * vpspin_demo.c - loads the sample miniport (demo/miniport/vpdemo.c) on vpspin's host,
+ * starts it on a simulated adapter whose device model (demo/miniport/vpdemo_model.c)
+ * executes its commands, and runs it for a few seconds under the full checked mode.
  *
- * This program plays the rest of Windows: the display driver's clients and the adapter's
- * interrupt line. Client threads send IOCTL_VPDEMO_SUBMIT requests (HwStartIO runs on
- * them at PASSIVE_LEVEL, one at a time); the host raises the device's interrupt at a
- * steady rate (HwInterrupt at the device's IRQL, which queues the DPC that retires
- * commands at DISPATCH_LEVEL); the miniport's HwTimer watches for hangs once a second.
- * When the time is up, the clients stop, the ring is drained, the miniport's statistics
- * are read and it is shut down, and the device is stopped.
+ * This program plays the rest of Windows: the display driver and its clients. It sets a
+ * mode and maps the frame buffer as a display driver does; then client threads send
+ * IOCTL_VPDEMO_SUBMIT requests (HwStartIO runs on them at PASSIVE_LEVEL, one at a time,
+ * writing each command into the adapter's ring and ringing its doorbell); the device
+ * model executes the commands in batches, at most --rate batches a second, and raises
+ * the interrupt after each (HwInterrupt at the device's IRQL acknowledges it and queues
+ * the DPC that retires commands at DISPATCH_LEVEL); the miniport's HwTimer watches for
+ * hangs once a second. When the time is up, the clients stop, the ring is drained, the
+ * miniport's statistics are read and it is shut down, and the device is stopped.
  *
  * In the full mode it ends with the lock statistics of every lock class and lock.
  *
  * It exits 0 only if every command a client had accepted was executed by the adapter
  * and retired exactly once, in order per client (counts and key sums agree three ways:
- * submitted, executed, completed), every IRQL the routines asserted was right, no spin
- * lock was leaked, and vpspin reported no bug check.
+ * submitted, executed - the adapter's EXECSUM register -, completed), every IRQL the
+ * routines asserted was right, no spin lock was leaked, and vpspin reported no bug check.
  *
  * Usage: vpspin-demo [--seconds N | --commands N] [--clients N] [--rate N]
- *                    [--bug | --bug-dpc | --race].
+ *                    [--bug | --bug-dpc | --bug-register | --race].
  * VPSPIN_VERIFY=0|1|full picks the checking mode; unset, the demo uses full. --bug makes
  * one HwStartIO release RingLock to the wrong IRQL (0xC4/0x20015); --bug-dpc makes one
- * DPC return holding StatsLock (0xC4/0x40009). --race plants a race no checked mode can
- * report (HwStartIO rings the doorbell before it writes the command: the adapter may
- * execute a stale slot), for vpspin-explore(1) to find. --commands N: each client submits
- * N commands and stops, instead of running for a time (a run of fixed work, for the
- * controlled scheduler).
+ * DPC return holding StatsLock (0xC4/0x40009); --bug-register makes one HwInterrupt read a
+ * register past the end of its mapping of BAR0 (0xC4/0xF012). --race plants a race no
+ * checked mode can report (HwStartIO rings the doorbell before it writes the command: the
+ * adapter may execute a stale slot), for vpspin-explore(1) to find. --commands N: each
+ * client submits N commands and stops, instead of running for a time (a run of fixed
+ * work, for the controlled scheduler).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -34,9 +38,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <vpspin/vpspin.h>
+#include <vpspin/adapter.h>
 
 #include "miniport/vpdemo.h"
+#include "miniport/vpdemo_hw.h"
+#include "miniport/vpdemo_model.h"
 
 typedef struct _DEMO_OPTIONS {
     ULONG Seconds;
@@ -92,7 +98,7 @@ static void DemoUsage(void)
 {
     fprintf(stderr,
             "usage: vpspin-demo [--seconds 1..3600 | --commands 1..1000000] [--clients 1..%d] "
-            "[--rate interrupts/s] [--bug | --bug-dpc | --race]\n",
+            "[--rate batches/s] [--bug | --bug-dpc | --bug-register | --race]\n",
             VPDEMO_MAX_CLIENTS);
     exit(2);
 }
@@ -109,6 +115,10 @@ static void DemoParseOptions(int argc, char **argv, DEMO_OPTIONS *Options)
         }
         if (strcmp(argv[i], "--bug-dpc") == 0) {
             Options->Bug = VpDemoBugDpcHoldsLock;
+            continue;
+        }
+        if (strcmp(argv[i], "--bug-register") == 0) {
+            Options->Bug = VpDemoBugRegister;
             continue;
         }
         if (strcmp(argv[i], "--race") == 0) {
@@ -154,11 +164,18 @@ static void DemoCheck(int Ok, const char *What)
 int main(int argc, char **argv)
 {
     static DEMO_CLIENT clients[VPDEMO_MAX_CLIENTS];
-    static const char *const modes[] = {"off", "default", "full"};
+    static const char *const verify_modes[] = {"off", "default", "full"};
     DEMO_OPTIONS options = {.Seconds = 3, .Clients = 4, .Rate = 20000, .Bug = VpDemoBugNone};
     vpspin_driver *driver;
+    vpspin_adapter *adapter;
+    PVPDEMO_MODEL model;
     vpspin_device *device;
     VPDEMO_STATISTICS stats;
+    VIDEO_NUM_MODES modes;
+    VIDEO_MODE mode = {0};
+    VIDEO_MODE_INFORMATION current;
+    VIDEO_MEMORY request = {NULL};
+    VIDEO_MEMORY_INFORMATION frame;
     vpspin_spin_lock_info ring = {0}, statsLock = {0};
     vpspin_device_info info;
 
@@ -172,17 +189,31 @@ int main(int argc, char **argv)
         fprintf(stderr, "vpspin-demo: DriverEntry failed: 0x%08lX\n", (unsigned long)loaded);
         return 1;
     }
-    VP_STATUS started = vpspin_start_device(driver, &device);
+    VP_STATUS started = VpDemoCreateAdapter(0, options.Rate, &adapter, &model);
+    if (started == NO_ERROR)
+        started = vpspin_start_adapter(driver, adapter, &device);
     if (started != NO_ERROR) {
         fprintf(stderr, "vpspin-demo: the device did not start: %ld\n", (long)started);
         return 1;
     }
+    /* As a display driver starts: the modes, the last (largest) one, the frame buffer. */
+    DemoCheck(DemoRequest(device, IOCTL_VIDEO_QUERY_NUM_AVAIL_MODES, NULL, 0, &modes,
+                          sizeof modes) == NO_ERROR &&
+                  modes.NumModes > 0,
+              "IOCTL_VIDEO_QUERY_NUM_AVAIL_MODES failed");
+    mode.RequestedMode = modes.NumModes - 1;
+    DemoCheck(DemoRequest(device, IOCTL_VIDEO_SET_CURRENT_MODE, &mode, sizeof mode, NULL, 0) ==
+                      NO_ERROR &&
+                  DemoRequest(device, IOCTL_VIDEO_QUERY_CURRENT_MODE, NULL, 0, &current,
+                              sizeof current) == NO_ERROR &&
+                  DemoRequest(device, IOCTL_VIDEO_MAP_VIDEO_MEMORY, &request, sizeof request,
+                              &frame, sizeof frame) == NO_ERROR,
+              "the display driver's start failed (mode, frame buffer)");
     if (options.Bug != VpDemoBugNone) {
         ULONG bug = options.Bug;
         DemoRequest(device, IOCTL_VPDEMO_INJECT_BUG, &bug, sizeof bug, NULL, 0);
     }
 
-    vpspin_set_interrupt_rate(device, options.Rate);
     double start = DemoNow();
     for (ULONG i = 0; i < options.Clients; i++) {
         clients[i] = (DEMO_CLIENT){.Device = device,
@@ -213,10 +244,14 @@ int main(int argc, char **argv)
     DemoCheck(vpspin_query_spin_lock(stats.RingLock, &ring) == NO_ERROR &&
                   vpspin_query_spin_lock(stats.StatsLock, &statsLock) == NO_ERROR,
               "vpspin_query_spin_lock failed");
-    DemoCheck(DemoRequest(device, IOCTL_VPDEMO_SHUTDOWN, NULL, 0, NULL, 0) == NO_ERROR,
-              "IOCTL_VPDEMO_SHUTDOWN failed");
+    DemoCheck(DemoRequest(device, IOCTL_VIDEO_UNMAP_VIDEO_MEMORY, &request, sizeof request, NULL,
+                          0) == NO_ERROR &&
+                  DemoRequest(device, IOCTL_VPDEMO_SHUTDOWN, NULL, 0, NULL, 0) == NO_ERROR,
+              "IOCTL_VIDEO_UNMAP_VIDEO_MEMORY or IOCTL_VPDEMO_SHUTDOWN failed");
     vpspin_query_device(device, &info);
     ULONG leaked = vpspin_stop_device(device);
+    ULONGLONG batches = VpDemoModelBatches(model);
+    vpspin_delete_adapter(adapter);
     vpspin_unload_miniport(driver);
 
     /* Every accepted command executed and retired once, in order; nothing else. */
@@ -236,11 +271,17 @@ int main(int argc, char **argv)
 
     printf("vpspin-demo: the sample miniport (demo/miniport/vpdemo.c) on the vpspin host\n");
     printf("  %-22s %s\n", "library version", vpspin_version());
-    printf("  %-22s %s\n", "checking mode", modes[vpspin_get_verify()]);
+    printf("  %-22s %s\n", "checking mode", verify_modes[vpspin_get_verify()]);
+    printf("  %-22s PCI %04X:%04X, registers (BAR0), command ring (BAR1), frame buffer\n",
+           "adapter", VPDEMO_VENDOR_ID, VPDEMO_DEVICE_ID);
+    printf("  %-22s (BAR2), mode ports (BAR3); its model completes up to %lu batches/s\n", "",
+           (unsigned long)options.Rate);
+    printf("  %-22s %lux%lu, 32 bits a pixel, frame buffer of %lu bytes mapped\n", "display mode",
+           (unsigned long)current.VisScreenWidth, (unsigned long)current.VisScreenHeight,
+           (unsigned long)frame.FrameBufferLength);
     printf("  %-22s %lu clients -> HwStartIO (PASSIVE_LEVEL), HwInterrupt (IRQL %u),\n", "contexts",
            (unsigned long)options.Clients, info.DeviceIrql);
-    printf("  %-22s DPC and HwTimer (DISPATCH_LEVEL), %lu interrupts/s\n", "",
-           (unsigned long)options.Rate);
+    printf("  %-22s DPC and HwTimer (DISPATCH_LEVEL)\n", "");
     if (options.Commands != 0)
         printf("  %-22s %.2f s (%lu commands per client, then drain)\n", "duration", elapsed,
                (unsigned long)options.Commands);
@@ -252,6 +293,7 @@ int main(int argc, char **argv)
            stats.Completed);
     printf("  %-22s %12.0f commands/s\n", "throughput", (double)stats.Completed / elapsed);
     printf("  %-22s %12llu\n", "ring full, retried", stats.RingFull);
+    printf("  %-22s %12llu executed by the adapter\n", "batches", batches);
     printf("  %-22s %12lu raised, %lu claimed\n", "interrupts", (unsigned long)info.Interrupts,
            (unsigned long)info.InterruptsClaimed);
     printf("  %-22s %12lu queued, %lu run\n", "DPCs", (unsigned long)info.DpcsQueued,

@@ -29,6 +29,7 @@ pc=$(find "$prefix"/lib* -name vpspin.pc -path '*/pkgconfig/*' | head -1)
 [ -n "$pc" ] || die "no vpspin.pc installed"
 libdir=$(dirname "$(dirname "$pc")")
 for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
+         include/vpspin/adapter.h bin/vpspin-run share/man/man1/vpspin-run.1 \
          include/vpspin/wdk/miniport.h include/vpspin/wdk/video.h include/vpspin/wdk/ntdef.h \
          share/man/man7/vpspin.7 share/man/man3/VideoPortAcquireSpinLock.3; do
     [ -f "$prefix/$f" ] || [ -f "$prefix/$f.gz" ] || die "$f not installed" # (.gz: a package's)
@@ -47,7 +48,7 @@ soname=$(readelf -d "$libdir/libvpspin.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1
 [ "$soname" = libvpspin.so.0 ] || die "SONAME is '$soname', not libvpspin.so.0"
 MANPATH= man -M "$prefix/share/man" -P cat VideoPortReleaseSpinLock 2>&1 | grep '^NAME' >/dev/null ||
     die "man -M $prefix/share/man VideoPortReleaseSpinLock"
-step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, programs, man pages"
+step "installed: headers, $soname, libvpspin.a, vpspin.pc, CMake package, programs (vpspin-run too), man pages"
 
 # Whether exe (run with the environment given after it) loads libvpspin.so.0 from $libdir
 # (the same directory, /lib and /usr/lib being one on a merged-/usr system).
@@ -134,5 +135,22 @@ cmake -S "$work/wdk-cmake" -B "$work/wdk-cmake/build" "${gen[@]}" -DCMAKE_PREFIX
     { cat "$work/cmake.log"; die "configure the vpspin::wdk check"; }
 cmake --build "$work/wdk-cmake/build" >"$work/build.log" || { cat "$work/build.log"; die "build with vpspin::wdk"; }
 run "$work/wdk-cmake/build/wdk"
+
+# A miniport and its device model built as shared objects against the install (the
+# sample's sources), run by the installed vpspin-run on a description of its adapter.
+step "vpspin-run: the sample miniport and its model, built with pkg-config vpspin"
+vp_flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs vpspin)
+# shellcheck disable=SC2086
+cc -shared -fPIC -Wall -Wextra -Werror -o "$work/vpdemo.so" "$root/demo/miniport/vpdemo.c" \
+    "$root/demo/miniport/driver_entry.c" $vp_flags || die "build vpdemo.so"
+# shellcheck disable=SC2086
+cc -shared -fPIC -Wall -Wextra -Werror -o "$work/vpdemo-model.so" \
+    "$root/demo/miniport/vpdemo_model.c" "$root/demo/miniport/vpdemo_plugin.c" $vp_flags ||
+    die "build vpdemo-model.so"
+cp "$root/demo/vpdemo.dev" "$work/"
+LD_LIBRARY_PATH="$libdir" "$prefix/bin/vpspin-run" --device "$work/vpdemo.dev" \
+    --ioctl 0x232000 --final 0x232010 --seconds 1 "$work/vpdemo.so" >"$work/run.log" 2>&1 ||
+    { cat "$work/run.log"; die "the installed vpspin-run on vpdemo.so"; }
+tail -1 "$work/run.log" | grep -qx OK || { cat "$work/run.log"; die "vpspin-run did not say OK"; }
 
 step "OK"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/memcheck.sh BUILD_DIR - runs the main test programs, the fuzz harness's seed corpus,
-# the example and the demo under Valgrind's memcheck (make check-memcheck, part of make
+# the example, the demo and vpspin-run on the sample miniport under Valgrind's memcheck (make check-memcheck, part of make
 # check): no invalid access, no use of uninitialised memory, and no leak of any kind at exit
 # (--errors-for-leak-kinds=all counts still-reachable blocks too). Each program must exit 0;
 # Valgrind makes it exit 99 if it found anything. Forked children are checked as well
@@ -38,9 +38,13 @@ run test_spinlock "$build/tests/test_spinlock"
 run test_rules "$build/tests/test_rules"
 run test_stress "$build/tests/test_stress"
 run test_alloc_failure "$build/tests/test_alloc_failure"
+# (its two direct accesses to a freed mapping and a guard page are on purpose: suppressed)
+run test_adapter --suppressions="$here/tests/adapter/memcheck.supp" "$build/tests/test_adapter"
 run fuzz_corpus "$build/tests/fuzz_replay" --quiet "$here/tests/fuzz/corpus"
 run example_miniport "$build/tests/example_miniport"
 run demo "$build/demo/vpspin-demo" --seconds 1
+run vpspin-run "$build/tools/run/vpspin-run" --device "$build/demo/vpdemo.dev" --ioctl 0x232000 \
+    --final 0x232010 --seconds 1 "$build/demo/vpdemo.so"
 if [ "$failed" != 0 ]; then
     echo "memcheck: FAILED"
     exit 1

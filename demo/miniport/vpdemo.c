@@ -1,76 +1,101 @@
 /*
- * vpdemo.c - a sample video miniport: a simulated display adapter with a command ring,
- * written only against <vpspin/video.h>, the way a Windows XPDM miniport is written.
+ * vpdemo.c - a sample video miniport for a display adapter with a command ring
+ * (vpdemo_hw.h), written only against <vpspin/video.h>, the way a Windows XPDM miniport
+ * is written: it finds its adapter through VideoPortGetAccessRanges and its PCI
+ * configuration space, maps its registers, ring and mode ports with
+ * VideoPortGetDeviceBase, and drives it through registers, a doorbell and an interrupt.
  *
- * The adapter. Commands go into a ring in the device extension (shared with the adapter,
- * as DMA memory would be); the driver rings a doorbell register with the new tail; the
- * adapter executes commands in order, advances its fence register past them and raises
- * an interrupt. Here the adapter is simulated by SimAdapterInterrupt, the one routine
- * that plays hardware: when the device interrupts, it executes up to 64 commands
- * between the fence and the doorbell (summing their keys into ExecutedSum).
+ * The adapter. Commands go into the ring in BAR1; the driver writes the new tail into the
+ * DOORBELL register; the adapter executes commands in order on its own time, advances its
+ * FENCE register past them, sets STATUS.DONE and interrupts. On vpspin the adapter is a
+ * device model (vpdemo_model.c), not code of this file.
  *
  * Who runs where, and what protects what:
  *
  *   HwStartIO (PASSIVE_LEVEL, one at a time)  IOCTL_VPDEMO_SUBMIT: under RingLock (raising
- *       acquire) put the command in the ring, then under StatsLock (nested, AtDpcLevel)
- *       count it; then ring the doorbell with VideoPortSynchronizeExecution(Medium),
- *       because the doorbell is read by the ISR.
- *   HwInterrupt (device IRQL, interrupt lock held)  let the adapter run; if the fence
- *       moved, publish it (AckedFence) and queue the DPC; claim the interrupt.
+ *       acquire) write the command into the ring slot (VideoPortWriteRegisterBufferUlong)
+ *       and its shadow, ring the doorbell (VideoPortWriteRegisterUlong), then under
+ *       StatsLock (nested, AtDpcLevel) count it. The display IOCTLs: modes through the
+ *       mode ports (VideoPortWritePortUshort), the frame buffer through VideoPortMapMemory.
+ *   HwInterrupt (device IRQL, interrupt lock held)  read STATUS; if DONE is not set, not
+ *       ours; else acknowledge it (write 1 to clear), read FENCE, publish it (AckedFence)
+ *       and queue the DPC.
  *   DPC (DISPATCH_LEVEL)  read AckedFence with VideoPortSynchronizeExecution(Medium);
- *       under RingLock (AtDpcLevel) retire the commands up to it, checking each client's
- *       sequence (in order, once each); under StatsLock (nested) count them.
+ *       under RingLock (AtDpcLevel) retire the commands up to it from the shadow ring,
+ *       checking each client's sequence (in order, once each); under StatsLock count them.
  *   HwTimer (DISPATCH_LEVEL, about once a second)  the hang watchdog: with
- *       VideoPortSynchronizeExecution(Medium), if commands are outstanding and the fence
- *       has not moved since the last tick, count a hang.
+ *       VideoPortSynchronizeExecution(Medium), if commands are outstanding (FENCE behind
+ *       the tail HwStartIO published there) and FENCE has not moved since the last tick,
+ *       count a hang. It takes no spin lock of the miniport's: VideoPortStopTimer does
+ *       not wait for a call in flight, so one may run after the shutdown deleted them.
  *
- *   RingLock   the ring slots, Head, Tail, Retired[] (retire order per client)
+ *   RingLock   the shadow ring, Head, Tail, Retired[] (retire order per client), the
+ *              ring's device memory and the doorbell (written in ring order)
  *   StatsLock  Submitted/Completed counts and sums, DpcRuns, the DPC's IRQL checks;
  *              always taken inside RingLock (one lock order)
- *   interrupt lock (Medium synchronize routines and the ISR)  Doorbell, Fence,
- *              AckedFence, InterruptsEnabled, the ISR's and the timer's counters
- *   HwStartIO's serialization  RingFull, the StartIO IRQL checks, the injected bug
+ *   interrupt lock (Medium synchronize routines and the ISR)  AckedFence, Running,
+ *              SubmittedTail, the ISR's and the timer's counters, the watchdog's FENCE
+ *              reads
+ *   HwStartIO's serialization  RingFull, the StartIO IRQL checks, the injected bug, the
+ *              mode and the frame buffer mapping
  *
  * The DPC is counted in DpcsOutstanding (interlocked) from before it is queued to the
  * end of its routine, so that IOCTL_VPDEMO_SHUTDOWN knows when no DPC will touch the
- * spin locks any more and it may delete them.
+ * spin locks any more and it may delete them. Running (under the interrupt lock) keeps
+ * the ISR and the watchdog off the registers once the shutdown has begun, so that their
+ * mappings can be freed.
  */
 #include "vpdemo.h"
+#include "vpdemo_hw.h"
 
-#define RING_MASK     (VPDEMO_RING_CAPACITY - 1)
-#define ADAPTER_BATCH 64
+#define RING_MASK (VPDEMO_RING_CAPACITY - 1)
+#define NUM_MODES 3
 
 typedef struct _HW_DEVICE_EXTENSION {
     PSPIN_LOCK RingLock;
     PSPIN_LOCK StatsLock;
 
+    /* The adapter: its ranges and mappings (set in HwFindAdapter). */
+    VIDEO_ACCESS_RANGE Ranges[VPDEMO_RANGES];
+    PUCHAR Regs;  /* BAR0 */
+    PULONG Ring;  /* BAR1 */
+    PUCHAR Ports; /* BAR3: the port number of the mode ports */
+    ULONG DeviceIrql;
+
     /* Under RingLock. */
-    VPDEMO_COMMAND Ring[VPDEMO_RING_CAPACITY];
+    VPDEMO_COMMAND Shadow[VPDEMO_RING_CAPACITY];
     ULONG Head; /* the next command to retire */
     ULONG Tail; /* the next free slot */
-    ULONG Retired[VPDEMO_MAX_CLIENTS];
+    ULONG Retired[VPDEMO_MAX_CLIENTS + 1];
+    ULONG OwnSequence; /* the next command of VPDEMO_OWN_CLIENT */
     ULONGLONG OrderErrors;
 
     /* Under StatsLock. */
     ULONGLONG Submitted, SubmittedSum, Completed, CompletedSum, DpcRuns;
     ULONGLONG DpcIrqlChecks, DpcIrqlErrors;
 
-    /* "Registers" and ISR state: under the interrupt lock. */
-    ULONG Doorbell;   /* the driver's tail, as the adapter sees it */
-    ULONG Fence;      /* the adapter has executed every command before it */
-    ULONG AckedFence; /* the fence the ISR last saw: what the DPC may retire up to */
-    BOOLEAN InterruptsEnabled;
-    ULONGLONG ExecutedSum, Interrupts, IsrIrqlChecks, IsrIrqlErrors;
-    ULONG WatchdogFence;
+    /* Under the interrupt lock. */
+    ULONG AckedFence;    /* the fence the ISR last saw: what the DPC may retire up to */
+    ULONG SubmittedTail; /* Tail, as HwStartIO last published it (for the watchdog) */
+    BOOLEAN Running;     /* FALSE once shutting down: the ISR and the watchdog keep off */
+    ULONGLONG Interrupts, Spurious, IsrIrqlChecks, IsrIrqlErrors;
+    ULONG WatchdogFence, WatchdogTail;
     ULONGLONG TimerTicks, Hangs, TimerIrqlChecks, TimerIrqlErrors;
 
     /* HwStartIO's own (the port calls it one request at a time). */
     ULONGLONG RingFull, StartIoIrqlChecks, StartIoIrqlErrors;
     VPDEMO_BUG Bug;
+    ULONG CurrentMode;
+    PVOID FrameBuffer; /* mapped by IOCTL_VIDEO_MAP_VIDEO_MEMORY, or NULL */
 
     LONG DpcsOutstanding; /* interlocked */
     LONG DpcBug;          /* interlocked: 1 when the next DPC is to keep StatsLock */
+    LONG IsrBug;          /* interlocked: 1 when the next interrupt is to misread */
 } HW_DEVICE_EXTENSION, *PHW_DEVICE_EXTENSION;
+
+static const struct {
+    USHORT Width, Height;
+} Modes[NUM_MODES] = {{640, 480}, {800, 600}, {1024, 768}};
 
 static ULONGLONG CommandKey(VPDEMO_COMMAND Command)
 {
@@ -85,16 +110,9 @@ static VOID ExpectIrql(KIRQL Expected, ULONGLONG *Checks, ULONGLONG *Errors)
         *Errors += 1;
 }
 
-/* ---- The simulated adapter ----------------------------------------------------------- */
-
-/* Hardware, not driver code: runs when the device interrupts (interrupt lock held). */
-static VOID SimAdapterInterrupt(PHW_DEVICE_EXTENSION Ext)
+static PULONG Register(PHW_DEVICE_EXTENSION Ext, ULONG Offset)
 {
-    ULONG n = 0;
-    while (Ext->Fence != Ext->Doorbell && n++ < ADAPTER_BATCH) {
-        Ext->ExecutedSum += CommandKey(Ext->Ring[Ext->Fence & RING_MASK]);
-        Ext->Fence++;
-    }
+    return (PULONG)(Ext->Regs + Offset);
 }
 
 /* ---- Synchronize routines (device IRQL, interrupt lock held) -------------------------- */
@@ -104,13 +122,6 @@ typedef struct _SYNC_CONTEXT {
     ULONG Value;
 } SYNC_CONTEXT, *PSYNC_CONTEXT;
 
-static BOOLEAN RingDoorbell(PVOID Context)
-{
-    PSYNC_CONTEXT sync = Context;
-    sync->Ext->Doorbell = sync->Value;
-    return TRUE;
-}
-
 static BOOLEAN ReadAckedFence(PVOID Context)
 {
     PSYNC_CONTEXT sync = Context;
@@ -118,10 +129,17 @@ static BOOLEAN ReadAckedFence(PVOID Context)
     return TRUE;
 }
 
-static BOOLEAN DisableInterrupts(PVOID Context)
+static BOOLEAN PublishTail(PVOID Context)
+{
+    PSYNC_CONTEXT sync = Context;
+    sync->Ext->SubmittedTail = sync->Value;
+    return TRUE;
+}
+
+static BOOLEAN StopRunning(PVOID Context)
 {
     PHW_DEVICE_EXTENSION ext = Context;
-    ext->InterruptsEnabled = FALSE;
+    ext->Running = FALSE;
     return TRUE;
 }
 
@@ -134,13 +152,19 @@ static BOOLEAN WatchdogCheck(PVOID Context)
 {
     PWATCHDOG_CONTEXT watchdog = Context;
     PHW_DEVICE_EXTENSION ext = watchdog->Ext;
+    if (!ext->Running)
+        return FALSE;
+    ULONG fence = VideoPortReadRegisterUlong(Register(ext, VPDEMO_REG_FENCE));
     ext->TimerTicks++;
     ext->TimerIrqlChecks++;
     if (watchdog->TimerIrql != DISPATCH_LEVEL)
         ext->TimerIrqlErrors++;
-    if (ext->Fence != ext->Doorbell && ext->Fence == ext->WatchdogFence)
+    /* Outstanding both now and at the last tick, and no progress in between. */
+    if (fence != ext->SubmittedTail && fence == ext->WatchdogFence &&
+        ext->WatchdogFence != ext->WatchdogTail)
         ext->Hangs++;
-    ext->WatchdogFence = ext->Fence;
+    ext->WatchdogFence = fence;
+    ext->WatchdogTail = ext->SubmittedTail;
     return TRUE;
 }
 
@@ -153,8 +177,8 @@ static BOOLEAN QueryInterruptState(PVOID Context)
 {
     PQUERY_CONTEXT query = Context;
     PHW_DEVICE_EXTENSION ext = query->Ext;
-    query->Stats->ExecutedSum = ext->ExecutedSum;
     query->Stats->Interrupts = ext->Interrupts;
+    query->Stats->Spurious = ext->Spurious;
     query->Stats->TimerTicks = ext->TimerTicks;
     query->Stats->Hangs = ext->Hangs;
     query->Stats->IrqlChecks += ext->IsrIrqlChecks + ext->TimerIrqlChecks;
@@ -169,13 +193,18 @@ static VOID VpDemoDpc(PVOID HwDeviceExtension, PVOID Context);
 static BOOLEAN VpDemoInterrupt(PVOID HwDeviceExtension)
 {
     PHW_DEVICE_EXTENSION ext = HwDeviceExtension;
-    ExpectIrql(VPDEMO_DEVICE_IRQL, &ext->IsrIrqlChecks, &ext->IsrIrqlErrors);
-    if (!ext->InterruptsEnabled)
+    ExpectIrql((KIRQL)ext->DeviceIrql, &ext->IsrIrqlChecks, &ext->IsrIrqlErrors);
+    if (!ext->Running)
         return FALSE;
-    SimAdapterInterrupt(ext);
-    if (ext->Fence == ext->AckedFence)
-        return FALSE; /* nothing new: not our interrupt */
-    ext->AckedFence = ext->Fence;
+    if (VideoPortInterlockedExchange(&ext->IsrBug, 0) != 0) /* the injected bug: one register */
+        (void)VideoPortReadRegisterUlong(Register(ext, VPDEMO_REGS_BYTES)); /* past BAR0's */
+    ULONG status = VideoPortReadRegisterUlong(Register(ext, VPDEMO_REG_STATUS));
+    if (!(status & VPDEMO_STATUS_DONE)) {
+        ext->Spurious++;
+        return FALSE; /* not our interrupt */
+    }
+    VideoPortWriteRegisterUlong(Register(ext, VPDEMO_REG_STATUS), VPDEMO_STATUS_DONE);
+    ext->AckedFence = VideoPortReadRegisterUlong(Register(ext, VPDEMO_REG_FENCE));
     ext->Interrupts++;
     /* Counted before queuing, so that it is never 0 while a DPC is pending. */
     VideoPortInterlockedIncrement(&ext->DpcsOutstanding);
@@ -195,10 +224,10 @@ static VOID VpDemoDpc(PVOID HwDeviceExtension, PVOID Context)
     VideoPortSynchronizeExecution(ext, VpMediumPriority, ReadAckedFence, &sync);
 
     VideoPortAcquireSpinLockAtDpcLevel(ext, ext->RingLock);
-    while (ext->Head != sync.Value) {
-        VPDEMO_COMMAND command = ext->Ring[ext->Head & RING_MASK];
-        if (command.Client >= VPDEMO_MAX_CLIENTS ||
-            command.Sequence != ext->Retired[command.Client])
+    /* The fence counts commands executed: never past the tail, never behind the head. */
+    while (ext->Head != sync.Value && ext->Head != ext->Tail) {
+        VPDEMO_COMMAND command = ext->Shadow[ext->Head & RING_MASK];
+        if (command.Client > VPDEMO_OWN_CLIENT || command.Sequence != ext->Retired[command.Client])
             ext->OrderErrors++;
         else
             ext->Retired[command.Client]++;
@@ -229,16 +258,15 @@ static VOID VpDemoTimer(PVOID HwDeviceExtension)
 
 /* ---- Requests (HwStartIO, PASSIVE_LEVEL) ------------------------------------------------ */
 
-/* The planted race (VpDemoBugRace): the slot is reserved and the doorbell rung before the
- * command is written into it. An interrupt in between lets the adapter execute what the
- * slot held before; the keys executed then differ from those submitted. Every lock is
- * taken and released by the rules, so no checked mode can report it: only an interleaving
- * shows it, and natively the window is a few hundred nanoseconds wide. */
+/* The planted race (VpDemoBugRace): the doorbell is rung before the command is written
+ * into the device's ring. If the engine runs in between, the adapter executes what the slot
+ * held before, and its EXECSUM no longer matches the keys submitted. Every lock is taken
+ * and released by the rules, so no checked mode can report it: only an interleaving shows
+ * it, and natively the window is a few hundred nanoseconds wide. */
 static VP_STATUS SubmitRacy(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
 {
     SYNC_CONTEXT sync = {Ext, 0};
     UCHAR oldIrql;
-    ULONG slot;
 
     VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
     ExpectIrql(DISPATCH_LEVEL, &Ext->StartIoIrqlChecks, &Ext->StartIoIrqlErrors);
@@ -247,17 +275,21 @@ static VP_STATUS SubmitRacy(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
         Ext->RingFull++;
         return ERROR_BUSY;
     }
-    slot = Ext->Tail++;
+    ULONG entry[2] = {Command->Client, Command->Sequence};
+    ULONG slot = Ext->Tail & RING_MASK;
+    Ext->Shadow[slot] = *Command;
+    Ext->Tail++;
     sync.Value = Ext->Tail;
+    VideoPortWriteRegisterUlong(Register(Ext, VPDEMO_REG_DOORBELL), Ext->Tail); /* too early */
     VideoPortAcquireSpinLockAtDpcLevel(Ext, Ext->StatsLock);
     Ext->Submitted++;
     Ext->SubmittedSum += CommandKey(*Command);
     VideoPortReleaseSpinLockFromDpcLevel(Ext, Ext->StatsLock);
     VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
-    VideoPortSynchronizeExecution(Ext, VpMediumPriority, RingDoorbell, &sync); /* too early */
     VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
-    Ext->Ring[slot & RING_MASK] = *Command;
+    VideoPortWriteRegisterBufferUlong(Ext->Ring + 2 * slot, entry, 2);
     VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
+    VideoPortSynchronizeExecution(Ext, VpMediumPriority, PublishTail, &sync);
     return NO_ERROR;
 }
 
@@ -267,19 +299,30 @@ static VP_STATUS Submit(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
     BOOLEAN queued = FALSE;
     UCHAR oldIrql;
 
-    if (Command->Client >= VPDEMO_MAX_CLIENTS)
+    if (Command != NULL && Command->Client >= VPDEMO_MAX_CLIENTS)
         return ERROR_INVALID_PARAMETER;
-    if (Ext->Bug == VpDemoBugRace)
+    if (Ext->Bug == VpDemoBugRace && Command != NULL)
         return SubmitRacy(Ext, Command);
     VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
     ExpectIrql(DISPATCH_LEVEL, &Ext->StartIoIrqlChecks, &Ext->StartIoIrqlErrors);
     if (Ext->Tail - Ext->Head < VPDEMO_RING_CAPACITY) {
-        Ext->Ring[Ext->Tail & RING_MASK] = *Command;
+        VPDEMO_COMMAND command = {VPDEMO_OWN_CLIENT, Ext->OwnSequence};
+        if (Command != NULL)
+            command = *Command;
+        else
+            Ext->OwnSequence++;
+        ULONG entry[2] = {command.Client, command.Sequence};
+        ULONG slot = Ext->Tail & RING_MASK;
+        Ext->Shadow[slot] = command;
+        /* The command into the device's ring, then the doorbell: the adapter reads the
+         * slot only once the doorbell says it is there. */
+        VideoPortWriteRegisterBufferUlong(Ext->Ring + 2 * slot, entry, 2);
         Ext->Tail++;
+        VideoPortWriteRegisterUlong(Register(Ext, VPDEMO_REG_DOORBELL), Ext->Tail);
         sync.Value = Ext->Tail;
         VideoPortAcquireSpinLockAtDpcLevel(Ext, Ext->StatsLock);
         Ext->Submitted++;
-        Ext->SubmittedSum += CommandKey(*Command);
+        Ext->SubmittedSum += CommandKey(command);
         VideoPortReleaseSpinLockFromDpcLevel(Ext, Ext->StatsLock);
         queued = TRUE;
     }
@@ -294,9 +337,9 @@ static VP_STATUS Submit(PHW_DEVICE_EXTENSION Ext, PVPDEMO_COMMAND Command)
         Ext->RingFull++;
         return ERROR_BUSY;
     }
-    /* The doorbell is a register the ISR reads: write it under the interrupt lock. It
-     * only grows, as HwStartIO runs one request at a time. */
-    VideoPortSynchronizeExecution(Ext, VpMediumPriority, RingDoorbell, &sync);
+    /* For the watchdog, under the interrupt lock. It only grows: HwStartIO runs one
+     * request at a time. */
+    VideoPortSynchronizeExecution(Ext, VpMediumPriority, PublishTail, &sync);
     return NO_ERROR;
 }
 
@@ -330,7 +373,7 @@ static VP_STATUS Query(PHW_DEVICE_EXTENSION Ext, PVPDEMO_STATISTICS Stats)
     for (ULONG i = 0; i < sizeof *Stats; i++)
         ((PUCHAR)Stats)[i] = 0;
     VideoPortAcquireSpinLock(Ext, Ext->RingLock, &oldIrql);
-    for (ULONG i = 0; i < VPDEMO_MAX_CLIENTS; i++)
+    for (ULONG i = 0; i <= VPDEMO_MAX_CLIENTS; i++)
         Stats->Retired[i] = Ext->Retired[i];
     Stats->OrderErrors = Ext->OrderErrors;
     VideoPortAcquireSpinLockAtDpcLevel(Ext, Ext->StatsLock);
@@ -343,6 +386,10 @@ static VP_STATUS Query(PHW_DEVICE_EXTENSION Ext, PVPDEMO_STATISTICS Stats)
     Stats->IrqlErrors = Ext->DpcIrqlErrors + Ext->StartIoIrqlErrors;
     VideoPortReleaseSpinLockFromDpcLevel(Ext, Ext->StatsLock);
     VideoPortReleaseSpinLock(Ext, Ext->RingLock, oldIrql);
+    /* The adapter's own count: reading the low half latches the high half. */
+    ULONG low = VideoPortReadRegisterUlong(Register(Ext, VPDEMO_REG_EXECSUM_LO));
+    ULONG high = VideoPortReadRegisterUlong(Register(Ext, VPDEMO_REG_EXECSUM_HI));
+    Stats->ExecutedSum = ((ULONGLONG)high << 32) | low;
     Stats->RingFull = Ext->RingFull;
     VideoPortSynchronizeExecution(Ext, VpMediumPriority, QueryInterruptState, &query);
     Stats->RingLock = Ext->RingLock;
@@ -358,19 +405,167 @@ static LONG ReadCounter(PLONG Counter)
     return VideoPortInterlockedDecrement(Counter);
 }
 
+static VOID UnmapFrameBuffer(PHW_DEVICE_EXTENSION Ext)
+{
+    if (Ext->FrameBuffer != NULL) {
+        VideoPortUnmapMemory(Ext, Ext->FrameBuffer, NULL);
+        Ext->FrameBuffer = NULL;
+    }
+}
+
 static VP_STATUS Shutdown(PHW_DEVICE_EXTENSION Ext)
 {
-    /* No new HwTimer call (one in flight uses only the interrupt lock), no new DPC from
-     * the ISR; then wait for the DPC in flight, whose last act is the decrement. After
-     * that nothing but this routine touches the spin locks. */
+    /* No new HwTimer call, no interrupt from the adapter; the ISR and a timer call in
+     * flight keep off the registers once Running is FALSE; then wait for the DPC in
+     * flight, whose last act is the decrement. After that nothing but this routine
+     * touches the spin locks and the mappings. */
     VideoPortStopTimer(Ext);
-    VideoPortSynchronizeExecution(Ext, VpMediumPriority, DisableInterrupts, Ext);
+    VideoPortWriteRegisterUlong(Register(Ext, VPDEMO_REG_INTMASK), 0);
+    VideoPortSynchronizeExecution(Ext, VpMediumPriority, StopRunning, Ext);
     while (ReadCounter(&Ext->DpcsOutstanding) != 0)
         VideoPortStallExecution(10);
     VideoPortDeleteSpinLock(Ext, Ext->StatsLock);
     VideoPortDeleteSpinLock(Ext, Ext->RingLock);
     Ext->StatsLock = Ext->RingLock = NULL;
+    UnmapFrameBuffer(Ext);
+    VideoPortFreeDeviceBase(Ext, Ext->Ports);
+    VideoPortFreeDeviceBase(Ext, Ext->Ring);
+    VideoPortFreeDeviceBase(Ext, Ext->Regs);
+    Ext->Regs = Ext->Ports = NULL;
+    Ext->Ring = NULL;
     return NO_ERROR;
+}
+
+/* ---- The display driver's requests -------------------------------------------------------- */
+
+static VOID FillMode(ULONG Index, PVIDEO_MODE_INFORMATION Info)
+{
+    for (ULONG i = 0; i < sizeof *Info; i++)
+        ((PUCHAR)Info)[i] = 0;
+    Info->Length = sizeof *Info;
+    Info->ModeIndex = Index;
+    Info->VisScreenWidth = Modes[Index].Width;
+    Info->VisScreenHeight = Modes[Index].Height;
+    Info->ScreenStride = Modes[Index].Width * 4;
+    Info->NumberOfPlanes = 1;
+    Info->BitsPerPlane = 32;
+    Info->Frequency = 60;
+    Info->XMillimeter = Modes[Index].Width * 254 / 960;
+    Info->YMillimeter = Modes[Index].Height * 254 / 960;
+    Info->NumberRedBits = Info->NumberGreenBits = Info->NumberBlueBits = 8;
+    Info->RedMask = 0xFF0000;
+    Info->GreenMask = 0x00FF00;
+    Info->BlueMask = 0x0000FF;
+    Info->AttributeFlags = VIDEO_MODE_GRAPHICS | VIDEO_MODE_COLOR;
+    Info->VideoMemoryBitmapWidth = Modes[Index].Width;
+    Info->VideoMemoryBitmapHeight = Modes[Index].Height;
+}
+
+static VOID WriteModeRegister(PHW_DEVICE_EXTENSION Ext, USHORT Index, USHORT Value)
+{
+    VideoPortWritePortUshort((PUSHORT)(Ext->Ports + VPDEMO_PORT_INDEX), Index);
+    VideoPortWritePortUshort((PUSHORT)(Ext->Ports + VPDEMO_PORT_DATA), Value);
+}
+
+static USHORT ReadModeRegister(PHW_DEVICE_EXTENSION Ext, USHORT Index)
+{
+    VideoPortWritePortUshort((PUSHORT)(Ext->Ports + VPDEMO_PORT_INDEX), Index);
+    return VideoPortReadPortUshort((PUSHORT)(Ext->Ports + VPDEMO_PORT_DATA));
+}
+
+static VP_STATUS SetMode(PHW_DEVICE_EXTENSION Ext, ULONG Mode)
+{
+    Mode &= ~(VIDEO_MODE_NO_ZERO_MEMORY | VIDEO_MODE_MAP_MEM_LINEAR);
+    if (Mode >= NUM_MODES)
+        return ERROR_INVALID_PARAMETER;
+    WriteModeRegister(Ext, VPDEMO_MODE_ENABLE, 0);
+    WriteModeRegister(Ext, VPDEMO_MODE_XRES, Modes[Mode].Width);
+    WriteModeRegister(Ext, VPDEMO_MODE_YRES, Modes[Mode].Height);
+    WriteModeRegister(Ext, VPDEMO_MODE_BPP, 32);
+    if (ReadModeRegister(Ext, VPDEMO_MODE_XRES) != Modes[Mode].Width)
+        return ERROR_DEV_NOT_EXIST; /* the adapter did not take it */
+    WriteModeRegister(Ext, VPDEMO_MODE_ENABLE, 1);
+    Ext->CurrentMode = Mode;
+    return NO_ERROR;
+}
+
+static VP_STATUS MapVideoMemory(PHW_DEVICE_EXTENSION Ext, PVIDEO_MEMORY_INFORMATION Info)
+{
+    ULONG length = Modes[Ext->CurrentMode].Width * Modes[Ext->CurrentMode].Height * 4;
+    ULONG space = VIDEO_MEMORY_SPACE_MEMORY;
+    PVOID base = NULL; /* the process to map into: this one */
+    UnmapFrameBuffer(Ext);
+    VP_STATUS status =
+        VideoPortMapMemory(Ext, Ext->Ranges[VPDEMO_RANGE_FRAME].RangeStart, &length, &space, &base);
+    if (status != NO_ERROR)
+        return status;
+    /* A display driver draws through this pointer; clear the top line, as a start. */
+    for (ULONG x = 0; x < Modes[Ext->CurrentMode].Width; x++)
+        ((volatile ULONG *)base)[x] = 0;
+    Ext->FrameBuffer = base;
+    Info->VideoRamBase = Info->FrameBufferBase = base;
+    Info->VideoRamLength = Info->FrameBufferLength = length;
+    return NO_ERROR;
+}
+
+static BOOLEAN DisplayRequest(PHW_DEVICE_EXTENSION Ext, PVIDEO_REQUEST_PACKET Rp)
+{
+    PSTATUS_BLOCK status = Rp->StatusBlock;
+    switch (Rp->IoControlCode) {
+    case IOCTL_VIDEO_QUERY_NUM_AVAIL_MODES:
+        if (Rp->OutputBufferLength < sizeof(VIDEO_NUM_MODES)) {
+            status->Status = ERROR_INSUFFICIENT_BUFFER;
+        } else {
+            PVIDEO_NUM_MODES num = Rp->OutputBuffer;
+            num->NumModes = NUM_MODES;
+            num->ModeInformationLength = sizeof(VIDEO_MODE_INFORMATION);
+            status->Information = sizeof *num;
+            status->Status = NO_ERROR;
+        }
+        return TRUE;
+    case IOCTL_VIDEO_QUERY_AVAIL_MODES:
+        if (Rp->OutputBufferLength < NUM_MODES * sizeof(VIDEO_MODE_INFORMATION)) {
+            status->Status = ERROR_INSUFFICIENT_BUFFER;
+        } else {
+            for (ULONG i = 0; i < NUM_MODES; i++)
+                FillMode(i, (PVIDEO_MODE_INFORMATION)Rp->OutputBuffer + i);
+            status->Information = NUM_MODES * sizeof(VIDEO_MODE_INFORMATION);
+            status->Status = NO_ERROR;
+        }
+        return TRUE;
+    case IOCTL_VIDEO_QUERY_CURRENT_MODE:
+        if (Rp->OutputBufferLength < sizeof(VIDEO_MODE_INFORMATION)) {
+            status->Status = ERROR_INSUFFICIENT_BUFFER;
+        } else {
+            FillMode(Ext->CurrentMode, Rp->OutputBuffer);
+            status->Information = sizeof(VIDEO_MODE_INFORMATION);
+            status->Status = NO_ERROR;
+        }
+        return TRUE;
+    case IOCTL_VIDEO_SET_CURRENT_MODE:
+        status->Status = Rp->InputBufferLength < sizeof(VIDEO_MODE)
+                             ? ERROR_INSUFFICIENT_BUFFER
+                             : SetMode(Ext, ((PVIDEO_MODE)Rp->InputBuffer)->RequestedMode);
+        return TRUE;
+    case IOCTL_VIDEO_MAP_VIDEO_MEMORY:
+        if (Rp->OutputBufferLength < sizeof(VIDEO_MEMORY_INFORMATION)) {
+            status->Status = ERROR_INSUFFICIENT_BUFFER;
+        } else {
+            status->Status = MapVideoMemory(Ext, Rp->OutputBuffer);
+            status->Information = sizeof(VIDEO_MEMORY_INFORMATION);
+        }
+        return TRUE;
+    case IOCTL_VIDEO_UNMAP_VIDEO_MEMORY:
+        UnmapFrameBuffer(Ext);
+        status->Status = NO_ERROR;
+        return TRUE;
+    case IOCTL_VIDEO_RESET_DEVICE:
+        WriteModeRegister(Ext, VPDEMO_MODE_ENABLE, 0);
+        status->Status = NO_ERROR;
+        return TRUE;
+    default:
+        return FALSE; /* not ours: the port answers ERROR_INVALID_FUNCTION */
+    }
 }
 
 static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET RequestPacket)
@@ -386,7 +581,9 @@ static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Requ
     }
     switch (RequestPacket->IoControlCode) {
     case IOCTL_VPDEMO_SUBMIT:
-        if (RequestPacket->InputBufferLength < sizeof(VPDEMO_COMMAND))
+        if (RequestPacket->InputBufferLength == 0)
+            status->Status = Submit(ext, NULL);
+        else if (RequestPacket->InputBufferLength < sizeof(VPDEMO_COMMAND))
             status->Status = ERROR_INSUFFICIENT_BUFFER;
         else
             status->Status = Submit(ext, RequestPacket->InputBuffer);
@@ -409,6 +606,8 @@ static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Requ
             ULONG bug = *(PULONG)RequestPacket->InputBuffer;
             if (bug == VpDemoBugDpcHoldsLock)
                 VideoPortInterlockedExchange(&ext->DpcBug, 1);
+            else if (bug == VpDemoBugRegister)
+                VideoPortInterlockedExchange(&ext->IsrBug, 1);
             else
                 ext->Bug = (VPDEMO_BUG)bug;
             status->Status = NO_ERROR;
@@ -418,7 +617,7 @@ static BOOLEAN VpDemoStartIO(PVOID HwDeviceExtension, PVIDEO_REQUEST_PACKET Requ
         status->Status = Shutdown(ext);
         return TRUE;
     default:
-        return FALSE; /* not ours: the port answers ERROR_INVALID_FUNCTION */
+        return DisplayRequest(ext, RequestPacket);
     }
 }
 
@@ -429,14 +628,37 @@ static VP_STATUS VpDemoFindAdapter(PVOID HwDeviceExtension, PVOID HwContext, PWS
 {
     PHW_DEVICE_EXTENSION ext = HwDeviceExtension;
     ULONGLONG checks = 0, errors = 0;
+    USHORT vendor = VPDEMO_VENDOR_ID, device = VPDEMO_DEVICE_ID;
+    PCI_COMMON_CONFIG config;
     (void)HwContext;
     (void)ArgumentString;
 
     ExpectIrql(PASSIVE_LEVEL, &checks, &errors);
     if (errors != 0 || ConfigInfo->Length < sizeof(VIDEO_PORT_CONFIG_INFO))
         return ERROR_INVALID_PARAMETER;
-    ConfigInfo->BusInterruptLevel = VPDEMO_DEVICE_IRQL;
     *Again = FALSE;
+    /* Our adapter, its ranges, and nobody else's claim on them. */
+    if (VideoPortGetAccessRanges(ext, 0, NULL, VPDEMO_RANGES, ext->Ranges, &vendor, &device,
+                                 NULL) != NO_ERROR ||
+        VideoPortVerifyAccessRanges(ext, VPDEMO_RANGES, ext->Ranges) != NO_ERROR)
+        return ERROR_DEV_NOT_EXIST;
+    if (VideoPortGetBusData(ext, PCIConfiguration, 0, &config, 0, PCI_COMMON_HDR_LENGTH) !=
+            PCI_COMMON_HDR_LENGTH ||
+        config.RevisionID < VPDEMO_REVISION)
+        return ERROR_DEV_NOT_EXIST;
+    /* The port gave the interrupt (BusInterruptLevel); ask for the data sheet's if not. */
+    if (ConfigInfo->BusInterruptLevel == 0)
+        ConfigInfo->BusInterruptLevel = VPDEMO_INTERRUPT_LEVEL;
+    ext->DeviceIrql = ConfigInfo->BusInterruptLevel;
+    ext->Regs = VideoPortGetDeviceBase(ext, ext->Ranges[VPDEMO_RANGE_REGS].RangeStart,
+                                       VPDEMO_REGS_BYTES, VIDEO_MEMORY_SPACE_MEMORY);
+    ext->Ring = VideoPortGetDeviceBase(ext, ext->Ranges[VPDEMO_RANGE_RING].RangeStart,
+                                       VPDEMO_RING_BYTES, VIDEO_MEMORY_SPACE_MEMORY);
+    ext->Ports = VideoPortGetDeviceBase(ext, ext->Ranges[VPDEMO_RANGE_MODE].RangeStart,
+                                        VPDEMO_MODE_PORTS, VIDEO_MEMORY_SPACE_IO);
+    if (ext->Regs == NULL || ext->Ring == NULL || ext->Ports == NULL ||
+        VideoPortReadRegisterUlong(Register(ext, VPDEMO_REG_ID)) != VPDEMO_ID)
+        return ERROR_DEV_NOT_EXIST;
     if (VideoPortCreateSpinLock(ext, &ext->RingLock) != NO_ERROR)
         return ERROR_NOT_ENOUGH_MEMORY;
     if (VideoPortCreateSpinLock(ext, &ext->StatsLock) != NO_ERROR) {
@@ -451,9 +673,11 @@ static BOOLEAN VpDemoInitialize(PVOID HwDeviceExtension)
 {
     PHW_DEVICE_EXTENSION ext = HwDeviceExtension;
     ExpectIrql(PASSIVE_LEVEL, &ext->StartIoIrqlChecks, &ext->StartIoIrqlErrors);
-    ext->InterruptsEnabled = TRUE; /* no interrupt can come before HwInitialize returns */
+    /* No interrupt of ours can come before this: the adapter interrupts once told to. */
+    ext->Running = TRUE;
+    VideoPortWriteRegisterUlong(Register(ext, VPDEMO_REG_INTMASK), VPDEMO_STATUS_DONE);
     VideoPortStartTimer(ext);
-    return TRUE;
+    return SetMode(ext, 0) == NO_ERROR;
 }
 
 ULONG VpDemoDriverEntry(PVOID Argument1, PVOID Argument2)

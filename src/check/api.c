@@ -16,6 +16,8 @@ const char *vsp_api_name(enum vsp_api api)
         return "(none: the thread is exiting)";
     case VSP_API_Watchdog:
         return "(none: found by the watchdog)";
+    case VSP_API_DeviceMemory:
+        return "(none: a direct access to mapped device memory)";
     default:
         return vsp_api_names[api];
     }

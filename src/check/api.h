@@ -27,6 +27,35 @@
     X(VideoPortReleaseSpinLock)                                                          \
     X(VideoPortReleaseSpinLockFromDpcLevel)                                              \
     X(VideoPortQueueDpc)                                                                 \
+    X(DeviceMemory) /* not a function: a direct access to a mapping of device memory */  \
+    X(VideoPortGetDeviceBase)                                                            \
+    X(VideoPortFreeDeviceBase)                                                           \
+    X(VideoPortMapMemory)                                                                \
+    X(VideoPortUnmapMemory)                                                              \
+    X(VideoPortReadRegisterUchar)                                                        \
+    X(VideoPortReadRegisterUshort)                                                       \
+    X(VideoPortReadRegisterUlong)                                                        \
+    X(VideoPortReadRegisterBufferUchar)                                                  \
+    X(VideoPortReadRegisterBufferUshort)                                                 \
+    X(VideoPortReadRegisterBufferUlong)                                                  \
+    X(VideoPortWriteRegisterUchar)                                                       \
+    X(VideoPortWriteRegisterUshort)                                                      \
+    X(VideoPortWriteRegisterUlong)                                                       \
+    X(VideoPortWriteRegisterBufferUchar)                                                 \
+    X(VideoPortWriteRegisterBufferUshort)                                                \
+    X(VideoPortWriteRegisterBufferUlong)                                                 \
+    X(VideoPortReadPortUchar)                                                            \
+    X(VideoPortReadPortUshort)                                                           \
+    X(VideoPortReadPortUlong)                                                            \
+    X(VideoPortReadPortBufferUchar)                                                      \
+    X(VideoPortReadPortBufferUshort)                                                     \
+    X(VideoPortReadPortBufferUlong)                                                      \
+    X(VideoPortWritePortUchar)                                                           \
+    X(VideoPortWritePortUshort)                                                          \
+    X(VideoPortWritePortUlong)                                                           \
+    X(VideoPortWritePortBufferUchar)                                                     \
+    X(VideoPortWritePortBufferUshort)                                                    \
+    X(VideoPortWritePortBufferUlong)                                                     \
     X(DriverEntry)                                                                       \
     X(HwVidFindAdapter)                                                                  \
     X(HwVidInitialize)                                                                   \

@@ -120,7 +120,8 @@ static void vsp_driver_link(struct vpspin_device *d, bool add)
     pthread_mutex_unlock(&drv->devices_mutex);
 }
 
-VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
+VP_STATUS vsp_device_start(struct vpspin_driver *Driver, const struct vsp_device_hw *hw,
+                           void *hw_arg, struct vpspin_device **Device)
 {
     if (Device == NULL)
         return ERROR_INVALID_PARAMETER;
@@ -166,6 +167,15 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     if (pages > 0 && page > 0)
         config.SystemMemorySize = (ULONGLONG)pages * (ULONGLONG)page;
     UCHAR again = FALSE;
+    if (hw != NULL) {
+        VP_STATUS attached = hw->attach(hw_arg, d, &config);
+        if (attached != NO_ERROR) {
+            vpspin_stop_device(d);
+            return attached;
+        }
+        d->hw_ops = hw;
+        d->hw = hw_arg;
+    }
 
     struct vsp_callout c;
     vsp_callout_enter(&c, VSP_CTX_FIND_ADAPTER, (ULONG_PTR)Driver->init.HwFindAdapter, d->ext);
@@ -176,6 +186,8 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
         d->irql = (KIRQL)config.BusInterruptLevel;
 
     if (status == NO_ERROR) {
+        if (d->hw_ops != NULL)
+            d->hw_ops->connect(d->hw, d);
         vsp_callout_enter(&c, VSP_CTX_INITIALIZE, (ULONG_PTR)Driver->init.HwInitialize, d->ext);
         BOOLEAN ok = Driver->init.HwInitialize(d->ext);
         vsp_callout_leave(&c);
@@ -188,6 +200,11 @@ VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
     }
     *Device = d;
     return NO_ERROR;
+}
+
+VP_STATUS vpspin_start_device(vpspin_driver *Driver, vpspin_device **Device)
+{
+    return vsp_device_start(Driver, NULL, NULL, Device);
 }
 
 /* ---- Requests ------------------------------------------------------------------------- */
@@ -332,6 +349,8 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     vsp_host_wake(d);
     pthread_mutex_unlock(&d->m);
     vsp_sched_join(d->dpc_thread, NULL);
+    if (d->hw_ops != NULL)
+        d->hw_ops->detach(d->hw, d); /* nothing of the miniport's runs any more */
     ULONG leaks = vsp_device_leaks(d);
     vsp_device_memory_leaks(d);
     vsp_driver_link(d, false);

@@ -80,6 +80,17 @@ struct vsp_request_queue {
     struct vsp_request *head, **tail;
 };
 
+/* The hardware behind a device, handed down by a higher layer (src/adapter/) at start:
+ * attach is called before HwFindAdapter with the ConfigInfo the port has filled (a status
+ * other than NO_ERROR stops the start), connect once HwFindAdapter has succeeded (its
+ * interrupt may come from then on, as the port connects it before HwInitialize), detach
+ * once the device's threads have stopped. */
+struct vsp_device_hw {
+    VP_STATUS (*attach)(void *hw, struct vpspin_device *d, PVIDEO_PORT_CONFIG_INFO config);
+    void (*connect)(void *hw, struct vpspin_device *d);
+    void (*detach)(void *hw, struct vpspin_device *d);
+};
+
 struct vpspin_device {
     struct vpspin_driver *driver;
     struct vpspin_device *next; /* in driver->devices */
@@ -87,6 +98,8 @@ struct vpspin_device {
     unsigned slot; /* in the registry */
     KIRQL irql;    /* the device's IRQL: HwInterrupt's and VpMediumPriority's */
     KSPIN_LOCK interrupt_lock;
+    const struct vsp_device_hw *hw_ops; /* the hardware behind it, or NULL */
+    void *hw;
 
     pthread_mutex_t start_io; /* one HwStartIO at a time */
 
@@ -100,6 +113,7 @@ struct vpspin_device {
     struct vsp_request_queue isr_requests;
     uint64_t isr_period_ns; /* 0: no rate; 1: back to back */
     uint64_t isr_next_ns;
+    bool isr_raised; /* the device raised its interrupt (vsp_interrupt_raise) */
 
     pthread_t dpc_thread;
     bool dpc_queued, dpc_running;
@@ -126,8 +140,16 @@ struct vpspin_device {
 bool vsp_registry_copy(struct vpspin_device *d);
 void vsp_registry_free(struct vsp_reg_value *v);
 
-/* The port services by name (host/procaddress.c): ConfigInfo->VideoPortGetProcAddress. */
+/* The port services by name (host/procaddress.c): ConfigInfo->VideoPortGetProcAddress.
+ * A layer above hands down its own with vsp_register_services: a table sorted by name, kept
+ * for the life of the process, registered once before any device starts. */
+struct vsp_service {
+    const char *name;
+    uintptr_t address; /* a function's, as an integer: ISO C converts no function pointer to PVOID */
+};
+#define VSP_SERVICE(name) {#name, (uintptr_t)name}
 PVOID vsp_get_proc_address(PVOID HwDeviceExtension, PUCHAR FunctionName);
+void vsp_register_services(const struct vsp_service *services, size_t count);
 
 #define VSP_MAX_DEVICES         64u
 #define VSP_DEFAULT_DEVICE_IRQL 5
@@ -137,6 +159,15 @@ struct vpspin_device *vsp_device_from_ext(PVOID HwDeviceExtension);
 /* Device start and stop (host/extension.c): false if all VSP_MAX_DEVICES slots are taken. */
 bool vsp_extension_add(struct vpspin_device *d);
 void vsp_extension_remove(struct vpspin_device *d);
+
+/* vpspin_start_device with the hardware behind the device (hw and its argument, or NULL). */
+VP_STATUS vsp_device_start(struct vpspin_driver *drv, const struct vsp_device_hw *hw, void *hw_arg,
+                           struct vpspin_device **out);
+
+/* The device raises its interrupt: HwInterrupt is called on the interrupt thread soon,
+ * once for all the raises made before it runs. Never waits. Every interrupt a device
+ * model raises comes through here (host/interrupt.c). */
+void vsp_interrupt_raise(struct vpspin_device *d);
 
 /* Thread bodies and their wake-ups, all under d->m. */
 void *vsp_isr_thread(void *arg);

@@ -22,13 +22,17 @@
  * is not delivered: vpspin_interrupt returns FALSE), VideoPortEnableInterrupt lets it be
  * called again; a call already running finishes. Callers at IRQL <= DISPATCH_LEVEL
  * (0xF003): the port synchronizes with the interrupt, so not from HwInterrupt itself.
+ *
+ * A device model raises the interrupt itself (vsp_interrupt_raise, from src/adapter/):
+ * a flag the interrupt thread serves like a request, except that nobody waits for it and
+ * raises made before HwInterrupt runs are one call, as a level-sensitive line is.
  */
 #include <sys/prctl.h>
 
 #include "host/host.h"
 #include "lock/thread.h"
 
-/* Only for a miniport that has an HwInterrupt: the two ways to raise one check. */
+/* Only for a miniport that has an HwInterrupt: each way to raise one checks. */
 static BOOLEAN vsp_run_isr(struct vpspin_device *d)
 {
     PVIDEO_HW_INTERRUPT isr = d->driver->init.HwInterrupt;
@@ -67,6 +71,13 @@ void *vsp_isr_thread(void *arg)
             vsp_request_complete(d, r, claimed);
             continue;
         }
+        if (d->isr_raised) {
+            d->isr_raised = false;
+            pthread_mutex_unlock(&d->m);
+            vsp_run_isr(d);
+            pthread_mutex_lock(&d->m);
+            continue;
+        }
         if (d->isr_period_ns == 0) {
             vsp_host_wait(d, 0);
             continue;
@@ -89,6 +100,14 @@ void *vsp_isr_thread(void *arg)
         vsp_request_complete(d, r, FALSE);
     pthread_mutex_unlock(&d->m);
     return NULL;
+}
+
+void vsp_interrupt_raise(struct vpspin_device *d)
+{
+    pthread_mutex_lock(&d->m);
+    d->isr_raised = true;
+    vsp_host_wake(d);
+    pthread_mutex_unlock(&d->m);
 }
 
 BOOLEAN vpspin_interrupt(vpspin_device *Device)

@@ -5,24 +5,14 @@
  * they exist; here it knows every VideoPort and Ke service vpspin provides but
  * VideoPortInitialize, which only DriverEntry calls (the table is sorted, and
  * tests/wdk/test_services.c checks it against the library's exports), and returns NULL for
- * any other name. Any IRQL.
+ * any other name. Any IRQL. A layer above the host hands its services down the same way,
+ * with a sorted table of its own (vsp_register_services: the adapter's hardware services).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host.h"
-
-struct vsp_service {
-    const char *name;
-    uintptr_t
-        address; /* a function's, as an integer: ISO C converts no function pointer to PVOID */
-};
-
-#define VSP_SERVICE(name)                                                                          \
-    {                                                                                              \
-#name, (uintptr_t)name                                                                     \
-    }
 
 static const struct vsp_service vsp_services[] = {
     VSP_SERVICE(DbgPrint),
@@ -125,6 +115,15 @@ static int vsp_service_cmp(const void *key, const void *entry)
     return strcmp(key, ((const struct vsp_service *)entry)->name);
 }
 
+static const struct vsp_service *vsp_more_services; /* atomic: set once, before any device */
+static size_t vsp_more_count;
+
+void vsp_register_services(const struct vsp_service *services, size_t count)
+{
+    vsp_more_count = count;
+    __atomic_store_n(&vsp_more_services, services, __ATOMIC_RELEASE);
+}
+
 PVOID vsp_get_proc_address(PVOID HwDeviceExtension, PUCHAR FunctionName)
 {
     (void)HwDeviceExtension;
@@ -133,5 +132,8 @@ PVOID vsp_get_proc_address(PVOID HwDeviceExtension, PUCHAR FunctionName)
     const struct vsp_service *s =
         bsearch(FunctionName, vsp_services, sizeof vsp_services / sizeof vsp_services[0],
                 sizeof vsp_services[0], vsp_service_cmp);
+    const struct vsp_service *more = __atomic_load_n(&vsp_more_services, __ATOMIC_ACQUIRE);
+    if (s == NULL && more != NULL)
+        s = bsearch(FunctionName, more, vsp_more_count, sizeof more[0], vsp_service_cmp);
     return s != NULL ? (PVOID)s->address : NULL;
 }

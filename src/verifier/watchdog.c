@@ -66,6 +66,10 @@ static void *vsp_wd_main(void *arg)
     pthread_setname_np(pthread_self(), "vpspin-watchdog");
     pthread_mutex_lock(&vsp_wd_mutex);
     for (;;) {
+        /* Asked to stop before the first wait (the full mode turned off right after it
+         * was turned on): that signal came before anyone waited for it. */
+        if (vsp_wd_stop)
+            break;
         ULONG threshold = vsp_wd_ms;
         uint64_t period = threshold ? (uint64_t)threshold * 1000000u / 4 : 1000000000u;
         struct timespec until;

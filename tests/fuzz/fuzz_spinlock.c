@@ -31,6 +31,13 @@
  *     pool allocated (nonpaged, paged, zero bytes) and freed (with its tag, any tag,
  *     another tag, twice, at a wild address) - each at the calling thread's IRQL, so every
  *     IRQL and object rule of those services fires when the model says.
+ *   - the hardware services on a device started on a simulated adapter (a memory BAR and
+ *     a port range whose hooks hold its registers): mappings made (VideoPortGetDeviceBase)
+ *     and freed, right and wrong (FreeDeviceBase, UnmapMemory: 0xF013); register and port
+ *     reads and writes, single and Buffer, of each width, inside a live mapping, straddling
+ *     its edges (0xF012), in a freed one (0xF011), through no mapping or the other space
+ *     (0xF010). The model keeps the device's bytes: a read must return them (all ones when
+ *     refused), a write must land (or not), a hook must be called once per element.
  *
  * Why it cannot hang (unless vpspin is wrong): a single call is made only when it cannot
  * wait - a blocking acquire of a lock another thread holds is never issued as one; the
@@ -61,7 +68,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <vpspin/vpspin.h>
+#include <vpspin/adapter.h>
 
 #include "fuzz_spinlock.h"
 
@@ -218,6 +225,17 @@ static struct model {
         PVOID p, stale; /* the live block; the last one freed */
         POOL_TYPE type;
     } pool[NPOOL];
+    /* The device (its bytes, mappings, hook calls), reset when the input starts. */
+    struct {
+        uintptr_t base; /* the last mapping made in this slot */
+        ULONG offset, length;
+        enum slot_state state;
+        bool io;
+    } map[4];
+    unsigned frees;
+    uint8_t mem[0x100], ports[0x20];
+    unsigned long hooks;
+    bool device_used;
 } m;
 
 /* The Ke objects the calls work on, and what their routines count. */
@@ -258,6 +276,136 @@ static uint32_t waiter_half(PKSPIN_LOCK w)
     return (uint32_t)(__atomic_load_n(w, __ATOMIC_RELAXED) >> 32);
 }
 
+/* ---- The device ------------------------------------------------------------------------
+ * One device of a miniport that does nothing, started on an adapter with a memory BAR
+ * (plain memory) and a port range whose hooks keep its bytes and count their calls. Map
+ * slots 0 and 1 map any part of the BAR; slots 2 and 3 each one fixed half of the ports,
+ * far enough apart that an access made through one never touches the other (so the
+ * mapping a report names is known). Each input starts with the device's bytes zeroed and
+ * ends with its mappings freed. Freed mappings stay in quarantine, 64 of them, across
+ * inputs: memory ones are out of every later input's way (their addresses stay theirs),
+ * but a port mapping is its ports, so the model mirrors the quarantine (quarantine[]:
+ * every mapping freed, oldest out first). An input frees at most MAX_FREES mappings, so
+ * none it freed leaves the quarantine before it ends. */
+
+#define DEV_MEM_START  0xF8000000u
+#define DEV_MEM_LEN    0x100u
+#define DEV_PORT_START 0x6000u
+#define DEV_PORT_LEN   0x20u
+#define DEV_HALF       8u  /* ports of slot 2: [0, 8); slot 3: [16, 24) of the range */
+#define DEV_NEAR       64u /* how far outside a memory mapping accesses go (inside its guard) */
+#define MAX_FREES      48
+#define QUARANTINE     64
+
+static struct {
+    uintptr_t base, end;
+    bool io;
+} quarantine[QUARANTINE]; /* the mappings freed, oldest first */
+static unsigned quarantined;
+
+static void quarantine_add(bool io, uintptr_t base, ULONG length)
+{
+    if (quarantined == QUARANTINE) {
+        memmove(&quarantine[0], &quarantine[1], (QUARANTINE - 1) * sizeof quarantine[0]);
+        quarantined--;
+    }
+    quarantine[quarantined].base = base;
+    quarantine[quarantined].end = base + length;
+    quarantine[quarantined].io = io;
+    quarantined++;
+}
+
+static struct {
+    vpspin_driver *driver;
+    vpspin_adapter *adapter;
+    vpspin_device *device;
+    PVOID ext;
+    uint8_t *mem;                /* the BAR's bytes (the device's side) */
+    uint8_t ports[DEV_PORT_LEN]; /* behind the hooks */
+    unsigned long hooks;         /* hook calls (atomic) */
+} dev;
+
+static ULONG dev_port_read(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset,
+                           ULONG Size)
+{
+    (void)Context, (void)Adapter, (void)Range;
+    ULONG v = 0;
+    memcpy(&v, &dev.ports[Offset], Size);
+    __atomic_add_fetch(&dev.hooks, 1, __ATOMIC_RELAXED);
+    return v;
+}
+
+static void dev_port_write(PVOID Context, vpspin_adapter *Adapter, ULONG Range, ULONG Offset,
+                           ULONG Size, ULONG Value)
+{
+    (void)Context, (void)Adapter, (void)Range;
+    memcpy(&dev.ports[Offset], &Value, Size);
+    __atomic_add_fetch(&dev.hooks, 1, __ATOMIC_RELAXED);
+}
+
+static VP_STATUS dev_find_adapter(PVOID Ext, PVOID Ctx, PWSTR Args, PVIDEO_PORT_CONFIG_INFO Info,
+                                  PUCHAR Again)
+{
+    (void)Ext, (void)Ctx, (void)Args, (void)Info, (void)Again;
+    return NO_ERROR;
+}
+static BOOLEAN dev_initialize(PVOID Ext)
+{
+    (void)Ext;
+    return TRUE;
+}
+static BOOLEAN dev_start_io(PVOID Ext, PVIDEO_REQUEST_PACKET Rp)
+{
+    (void)Ext, (void)Rp;
+    return FALSE;
+}
+static ULONG dev_driver_entry(PVOID Argument1, PVOID Argument2)
+{
+    VIDEO_HW_INITIALIZATION_DATA init;
+    memset(&init, 0, sizeof init);
+    init.HwInitDataSize = sizeof init;
+    init.HwFindAdapter = dev_find_adapter;
+    init.HwInitialize = dev_initialize;
+    init.HwStartIO = dev_start_io;
+    return VideoPortInitialize(Argument1, Argument2, &init, NULL);
+}
+
+/* Starts the device (once), with its bytes zeroed and no mapping. */
+static void dev_start(void)
+{
+    if (dev.adapter == NULL) {
+        vpspin_range mem = {.Start = {.QuadPart = DEV_MEM_START}, .Length = DEV_MEM_LEN, .Bar = 0};
+        vpspin_range ports = {.Start = {.QuadPart = DEV_PORT_START},
+                              .Length = DEV_PORT_LEN,
+                              .InIoSpace = TRUE,
+                              .Bar = 1};
+        REQUIRE(vpspin_load_miniport(dev_driver_entry, &dev.driver) == STATUS_SUCCESS &&
+                    vpspin_create_adapter(&dev.adapter) == NO_ERROR &&
+                    vpspin_add_adapter_range(dev.adapter, &mem, NULL) == NO_ERROR &&
+                    vpspin_add_adapter_range(dev.adapter, &ports, NULL) == NO_ERROR &&
+                    vpspin_set_range_hooks(dev.adapter, 1, dev_port_read, dev_port_write, NULL) ==
+                        NO_ERROR,
+                "the device cannot be made");
+        dev.mem = vpspin_adapter_range_memory(dev.adapter, 0);
+    }
+    memset(dev.mem, 0, DEV_MEM_LEN);
+    memset(dev.ports, 0, sizeof dev.ports);
+    __atomic_store_n(&dev.hooks, 0, __ATOMIC_RELAXED);
+    REQUIRE(vpspin_start_adapter(dev.driver, dev.adapter, &dev.device) == NO_ERROR,
+            "the device does not start");
+    dev.ext = vpspin_device_extension(dev.device);
+}
+
+static void dev_stop(void)
+{
+    if (dev.adapter == NULL)
+        return;
+    vpspin_stop_device(dev.device);
+    vpspin_delete_adapter(dev.adapter);
+    vpspin_unload_miniport(dev.driver);
+    memset(&dev, 0, sizeof dev);
+}
+
 /* ---- One call ------------------------------------------------------------------------- */
 
 /* clang-format off */
@@ -271,6 +419,7 @@ enum op {
     OP_TM_INIT, OP_TM_SET, OP_TM_CANCEL, OP_TM_FIRE,
     OP_DPC_INIT, OP_DPC_INSERT, OP_DPC_REMOVE, OP_DPC_FLUSH, OP_DPC_GATE,
     OP_POOL_ALLOC, OP_POOL_FREE,
+    OP_DEV_MAP, OP_DEV_FREE, OP_DEV_READ, OP_DEV_WRITE,
     OP_COUNT
 };
 /* clang-format on */
@@ -288,6 +437,15 @@ struct call {
     unsigned arg;      /* their variant */
     PVOID ptr;         /* a pool call's address */
     int waited;        /* OP_TM_FIRE: what the wait returned */
+    /* The device's: slot (map, free), where (addr: read, write, free), how. */
+    int slot;
+    uintptr_t addr;
+    ULONG offset, length; /* a mapping asked for (of the BAR or the ports) */
+    unsigned size, count; /* element bytes (1, 2, 4); Buffer form: count 0..4, else 0 */
+    bool io, unmap;       /* port forms; VideoPortUnmapMemory instead of FreeDeviceBase */
+    PVOID ext;            /* the HwDeviceExtension a free names */
+    ULONG values[4];      /* written, or read */
+    PVOID mapped;
     /* results */
     int ret; /* IRQL returned as old, BOOLEAN, or VP_STATUS */
     PSPIN_LOCK created;
@@ -375,6 +533,56 @@ static void exec_object_call(struct call *c)
     }
 }
 
+/* One of the 24 register and port functions, as c says. */
+static void exec_device_access(struct call *c)
+{
+    void *a = (void *)c->addr;
+    ULONG *v = c->values;
+    UCHAR b[4];
+    USHORT w[4];
+    bool wr = c->op == OP_DEV_WRITE;
+    for (int i = 0; i < 4; i++) {
+        b[i] = (UCHAR)v[i];
+        w[i] = (USHORT)v[i];
+    }
+#define DEV_ONE(Rd, Wr, T)      (wr ? (Wr((T *)a, (T)v[0]), 0) : (v[0] = Rd((T *)a)))
+#define DEV_BUF(Rd, Wr, T, arr) (wr ? Wr((T *)a, arr, c->count) : Rd((T *)a, arr, c->count))
+    if (c->count == 0) {
+        if (c->io && c->size == 1)
+            DEV_ONE(VideoPortReadPortUchar, VideoPortWritePortUchar, UCHAR);
+        else if (c->io && c->size == 2)
+            DEV_ONE(VideoPortReadPortUshort, VideoPortWritePortUshort, USHORT);
+        else if (c->io)
+            DEV_ONE(VideoPortReadPortUlong, VideoPortWritePortUlong, ULONG);
+        else if (c->size == 1)
+            DEV_ONE(VideoPortReadRegisterUchar, VideoPortWriteRegisterUchar, UCHAR);
+        else if (c->size == 2)
+            DEV_ONE(VideoPortReadRegisterUshort, VideoPortWriteRegisterUshort, USHORT);
+        else
+            DEV_ONE(VideoPortReadRegisterUlong, VideoPortWriteRegisterUlong, ULONG);
+        return;
+    }
+    c->count--; /* count in 1..4 here means Count 0..3 (the Buffer form) */
+    if (c->io && c->size == 1)
+        DEV_BUF(VideoPortReadPortBufferUchar, VideoPortWritePortBufferUchar, UCHAR, b);
+    else if (c->io && c->size == 2)
+        DEV_BUF(VideoPortReadPortBufferUshort, VideoPortWritePortBufferUshort, USHORT, w);
+    else if (c->io)
+        DEV_BUF(VideoPortReadPortBufferUlong, VideoPortWritePortBufferUlong, ULONG, v);
+    else if (c->size == 1)
+        DEV_BUF(VideoPortReadRegisterBufferUchar, VideoPortWriteRegisterBufferUchar, UCHAR, b);
+    else if (c->size == 2)
+        DEV_BUF(VideoPortReadRegisterBufferUshort, VideoPortWriteRegisterBufferUshort, USHORT, w);
+    else
+        DEV_BUF(VideoPortReadRegisterBufferUlong, VideoPortWriteRegisterBufferUlong, ULONG, v);
+    c->count++;
+    if (!wr && c->size != 4)
+        for (int i = 0; i < 4; i++)
+            v[i] = c->size == 1 ? b[i] : w[i];
+#undef DEV_ONE
+#undef DEV_BUF
+}
+
 static void exec_call(struct call *c)
 {
     KIRQL o = 0xEE;
@@ -448,6 +656,22 @@ static void exec_call(struct call *c)
         break;
     case OP_VP_REL_DPC:
         VideoPortReleaseSpinLockFromDpcLevel(&devext[0], c->handle);
+        break;
+    case OP_DEV_MAP: {
+        PHYSICAL_ADDRESS pa = {.QuadPart = (c->io ? DEV_PORT_START : DEV_MEM_START) + c->offset};
+        c->mapped =
+            VideoPortGetDeviceBase(dev.ext, pa, c->length, c->io ? VIDEO_MEMORY_SPACE_IO : 0);
+        break;
+    }
+    case OP_DEV_FREE:
+        if (c->unmap)
+            c->ret = (int)VideoPortUnmapMemory(c->ext, (PVOID)c->addr, NULL);
+        else
+            VideoPortFreeDeviceBase(c->ext, (PVOID)c->addr);
+        break;
+    case OP_DEV_READ:
+    case OP_DEV_WRITE:
+        exec_device_access(c);
         break;
     default:
         exec_object_call(c);
@@ -535,12 +759,14 @@ static void start_workers(void)
     sem_init(&gate, 0, 0);
     vpspin_set_bugcheck_handler(on_report, NULL);
     trace = getenv("FUZZ_TRACE") != NULL && *getenv("FUZZ_TRACE") != '\0';
+    dev_start();
 }
 
 void fuzz_spinlock_shutdown(void)
 {
     if (!started)
         return;
+    dev_stop();
     for (int t = 1; t < NTHREADS; t++) {
         post(t, NULL, NULL);
         pthread_join(workers[t].thread, NULL);
@@ -561,8 +787,10 @@ struct expect {
     bool skip;     /* the call must not be made (it would wait forever, or mode 0) */
     uint32_t rule; /* 0: silent; else Parameter1 (RULE_POOL_ZERO for 0x00) */
     ULONG_PTR p2, p3, p4;
-    bool p3_word; /* p3 is a lock word: compare its owner half */
-    bool p2_any;  /* p2 is the address of the rule's text: any, but not 0 */
+    bool p3_word;     /* p3 is a lock word: compare its owner half */
+    bool p2_any;      /* p2 is the address of the rule's text: any, but not 0 */
+    uint32_t verdict; /* the device's: the rule the call breaks, reported or not (mode 0) */
+    int hit;          /* the device's: the slot an access goes through, or -1 */
     const char *api;
 };
 
@@ -817,8 +1045,114 @@ static struct expect expect_checked(const struct call *c)
     return e;
 }
 
+/* The register and port functions by [io][write][buffer][size 1, 2, 4]. */
+static const char *const dev_api[2][2][2][3] = {
+    {{{"VideoPortReadRegisterUchar", "VideoPortReadRegisterUshort", "VideoPortReadRegisterUlong"},
+      {"VideoPortReadRegisterBufferUchar", "VideoPortReadRegisterBufferUshort",
+       "VideoPortReadRegisterBufferUlong"}},
+     {{"VideoPortWriteRegisterUchar", "VideoPortWriteRegisterUshort",
+       "VideoPortWriteRegisterUlong"},
+      {"VideoPortWriteRegisterBufferUchar", "VideoPortWriteRegisterBufferUshort",
+       "VideoPortWriteRegisterBufferUlong"}}},
+    {{{"VideoPortReadPortUchar", "VideoPortReadPortUshort", "VideoPortReadPortUlong"},
+      {"VideoPortReadPortBufferUchar", "VideoPortReadPortBufferUshort",
+       "VideoPortReadPortBufferUlong"}},
+     {{"VideoPortWritePortUchar", "VideoPortWritePortUshort", "VideoPortWritePortUlong"},
+      {"VideoPortWritePortBufferUchar", "VideoPortWritePortBufferUshort",
+       "VideoPortWritePortBufferUlong"}}},
+};
+
+static unsigned size_index(unsigned size) { return size == 1 ? 0 : size == 2 ? 1 : 2; }
+
+/* The bytes an access looks up: the Buffer register forms Count elements, else one. */
+static size_t dev_bytes(const struct call *c)
+{
+    return c->count > 1 && !c->io ? (size_t)(c->count - 1) * c->size : c->size;
+}
+
+/* The verdict on an access (docs/checked-mode.md, src/adapter/view.c). Memory mappings
+ * have addresses of their own with a guard page either side, so an address near slot s's
+ * mapping touches s's pages only; port mappings are the ports, so an access touches the
+ * slots whose ports it overlaps. */
+static struct expect expect_device_access(const struct call *c)
+{
+    struct expect e = {.hit = -1};
+    e.api = dev_api[c->io][c->op == OP_DEV_WRITE][c->count > 0][size_index(c->size)];
+    if (c->count == 1)
+        return e; /* a Buffer form with Count 0: nothing */
+    uintptr_t a = c->addr;
+    size_t n = dev_bytes(c);
+    ULONG_PTR wr = c->op == OP_DEV_WRITE;
+    for (int s = c->io ? 2 : 0; s < (c->io ? 4 : 2); s++) {
+        uintptr_t base = m.map[s].base, end = base + m.map[s].length;
+        /* Memory: within DEV_NEAR (+ a ULONG) of the mapping is inside its guard pages. */
+        bool mine = c->io ? (a < end && a + n > base)
+                          : a + n > base - DEV_NEAR - 4 && a < end + DEV_NEAR + 4;
+        if (!mine || m.map[s].state == SLOT_NONE)
+            continue;
+        if (m.map[s].state == SLOT_LIVE && a >= base && a < end && n <= end - a) {
+            e.hit = s;
+            return e;
+        }
+        if (m.map[s].state == SLOT_LIVE)
+            e = (struct expect){
+                .rule = 0xF012, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
+        else if (e.rule == 0 && !c->io)
+            e = (struct expect){
+                .rule = 0xF011, .p2 = a, .p3 = wr, .p4 = base, .api = e.api, .hit = -1};
+    }
+    for (unsigned q = 0; c->io && e.rule == 0 && q < quarantined; q++)
+        if (quarantine[q].io && a < quarantine[q].end && a + n > quarantine[q].base)
+            e = (struct expect){.rule = 0xF011,
+                                .p2 = a,
+                                .p3 = wr,
+                                .p4 = quarantine[q].base,
+                                .api = e.api,
+                                .hit = -1};
+    if (e.rule == 0)
+        e = (struct expect){.rule = 0xF010, .p2 = a, .p3 = wr, .p4 = n, .api = e.api, .hit = -1};
+    return e;
+}
+
+static struct expect expect_device(const struct call *c)
+{
+    struct expect e = {.hit = -1};
+    switch (c->op) {
+    case OP_DEV_MAP:
+        e.api = "VideoPortGetDeviceBase";
+        return e;
+    case OP_DEV_FREE: {
+        e.api = c->unmap ? "VideoPortUnmapMemory" : "VideoPortFreeDeviceBase";
+        bool freed_before = false;
+        for (int s = 0; s < 4 && c->ext == dev.ext; s++) {
+            if (m.map[s].base == c->addr && m.map[s].state == SLOT_LIVE) {
+                e.hit = s;
+                return e;
+            }
+        }
+        for (unsigned q = 0; q < quarantined && c->ext == dev.ext; q++)
+            freed_before = freed_before || quarantine[q].base == c->addr;
+        e.rule = 0xF013;
+        e.p2 = c->addr;
+        e.p3 = freed_before;
+        e.p4 = (ULONG_PTR)c->ext;
+        return e;
+    }
+    default:
+        return expect_device_access(c);
+    }
+}
+
 static struct expect expect_call(const struct call *c)
 {
+    if (c->op >= OP_DEV_MAP) {
+        /* The device's refusals are made in every mode; reported only when checking. */
+        struct expect e = expect_device(c);
+        e.verdict = e.rule;
+        if (m.mode == VPSPIN_VERIFY_OFF)
+            e.rule = 0;
+        return e;
+    }
     struct expect e = expect_checked(c);
     if (m.mode == VPSPIN_VERIFY_OFF && e.rule != 0) {
         /* Unchecked, only correct calls - and the delete of a bad handle, which the
@@ -841,7 +1175,7 @@ static struct expect expect_call(const struct call *c)
  * build counts, per call, the model's view of it - operation, verdict, the caller's IRQL,
  * how the lock is held, how the IRQL passed compares - in extra counters that libFuzzer
  * treats as coverage: an input that reaches a new combination is kept. */
-enum { F_RULES = 14, F_IRQL = 4, F_HOLD = 5, F_NEW = 4 };
+enum { F_RULES = 18, F_IRQL = 4, F_HOLD = 5, F_NEW = 4 };
 #ifdef VPSPIN_LIBFUZZER
 __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
     features[OP_COUNT][F_RULES][F_IRQL][F_HOLD][F_NEW];
@@ -850,11 +1184,12 @@ __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
 static void count_feature(const struct call *c, const struct expect *e)
 {
 #ifdef VPSPIN_LIBFUZZER
-    static const uint32_t rules[F_RULES] = {0,      0x30,   0x31,   0x32,   0x40,
-                                            0x41,   0x42,   0x1000, 0x1002, 0x1004,
-                                            0x1007, 0x1009, 0x100B, 0x20015};
+    static const uint32_t rules[F_RULES] = {0,      0x30,   0x31,   0x32,   0x40,   0x41,
+                                            0x42,   0x1000, 0x1002, 0x1004, 0x1007, 0x1009,
+                                            0x100B, 0xF010, 0xF011, 0xF012, 0xF013, 0x20015};
     int r = 0;
-    while (r < F_RULES - 1 && rules[r] != e->rule)
+    uint32_t rule = e->rule != 0 ? e->rule : e->verdict; /* (the device's refusals, mode 0) */
+    while (r < F_RULES - 1 && rules[r] != rule)
         r++;
     KIRQL cur = m.thread[c->t].irql;
     int irql = cur < DISPATCH_LEVEL ? cur : cur == DISPATCH_LEVEL ? 2 : 3;
@@ -935,6 +1270,12 @@ static void check_state(void)
         REQUIRE(__atomic_load_n(&dpc_ran[o], __ATOMIC_ACQUIRE) == m.dpc[o].runs,
                 "DPC %d ran %ld times, model %ld", o, dpc_ran[o], m.dpc[o].runs);
     }
+    REQUIRE(dev.mem == NULL || (memcmp(dev.mem, m.mem, sizeof m.mem) == 0 &&
+                                memcmp(dev.ports, m.ports, sizeof m.ports) == 0),
+            "the device's bytes are not the model's");
+    REQUIRE(__atomic_load_n(&dev.hooks, __ATOMIC_RELAXED) == m.hooks,
+            "the port hooks were called %lu times, the model says %lu",
+            __atomic_load_n(&dev.hooks, __ATOMIC_RELAXED), m.hooks);
 }
 
 /* An object call's effect: its return value, then the model moved on (a refused call,
@@ -1024,6 +1365,38 @@ static void check_object_call(const struct call *c, bool ok)
         break;
     default:
         break;
+    }
+}
+
+/* A device access's effect: a read returns the model's bytes (all ones if refused), a write
+ * stores them (nothing if refused), and the port hooks were called once per element. */
+static void check_device_access(const struct call *c, const struct expect *e)
+{
+    bool wr = c->op == OP_DEV_WRITE;
+    unsigned elements = c->count == 0 ? 1 : c->count - 1;
+    ULONG mask = c->size == 4 ? 0xFFFFFFFFu : (1u << (8 * c->size)) - 1u;
+    for (unsigned i = 0; i < elements; i++) {
+        if (e->verdict != 0 || e->hit < 0) {
+            REQUIRE(wr || c->values[i] == mask, "refused read %u gave 0x%lX, not all ones", i,
+                    (unsigned long)c->values[i]);
+            continue;
+        }
+        uint8_t *bytes = c->io ? m.ports : m.mem;
+        ULONG off = c->io ? (ULONG)(c->addr - DEV_PORT_START)
+                          : m.map[e->hit].offset + (ULONG)(c->addr - m.map[e->hit].base);
+        if (!c->io)
+            off += i * c->size;
+        if (wr) {
+            ULONG v = c->values[i] & mask;
+            memcpy(&bytes[off], &v, c->size);
+        } else {
+            ULONG v = 0;
+            memcpy(&v, &bytes[off], c->size);
+            REQUIRE(c->values[i] == v, "read %u at 0x%lX gave 0x%lX, the device holds 0x%lX", i,
+                    (unsigned long)c->addr, (unsigned long)c->values[i], (unsigned long)v);
+        }
+        if (c->io)
+            m.hooks++;
     }
 }
 
@@ -1135,6 +1508,35 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
         }
         break;
     }
+    case OP_DEV_MAP: {
+        ULONG range = c->io ? DEV_PORT_LEN : DEV_MEM_LEN;
+        bool fits = c->length != 0 && c->offset <= range && c->length <= range - c->offset;
+        REQUIRE((c->mapped != NULL) == fits, "GetDeviceBase of 0x%lX bytes at 0x%lX gave %p",
+                (unsigned long)c->length, (unsigned long)c->offset, c->mapped);
+        REQUIRE(!fits || !c->io || (uintptr_t)c->mapped == DEV_PORT_START + c->offset,
+                "a port mapping is not the port number: %p", c->mapped);
+        if (fits) {
+            m.map[c->slot].base = (uintptr_t)c->mapped;
+            m.map[c->slot].offset = c->offset;
+            m.map[c->slot].length = c->length;
+            m.map[c->slot].state = SLOT_LIVE;
+            m.map[c->slot].io = c->io;
+        }
+        break;
+    }
+    case OP_DEV_FREE:
+        if (e->hit >= 0) {
+            m.map[e->hit].state = SLOT_DELETED;
+            m.frees++;
+            quarantine_add(m.map[e->hit].io, m.map[e->hit].base, m.map[e->hit].length);
+        }
+        REQUIRE(!c->unmap || c->ret == (e->hit >= 0 ? NO_ERROR : ERROR_INVALID_PARAMETER),
+                "VideoPortUnmapMemory returned %d", c->ret);
+        break;
+    case OP_DEV_READ:
+    case OP_DEV_WRITE:
+        check_device_access(c, e);
+        break;
     case OP_VP_DELETE:
         if (ok && c->lock >= 0) {
             REQUIRE(c->ret == NO_ERROR, "delete of a free live lock returned %d", c->ret);
@@ -1161,10 +1563,22 @@ static const char *const op_name[OP_COUNT] = {
     "ev-reset",   "ev-wait",   "tm-init",     "tm-set",     "tm-cancel",  "tm-fire",
     "dpc-init",   "dpc-insert", "dpc-remove", "dpc-flush",  "dpc-gate",   "pool-alloc",
     "pool-free",
+    "dev-map",    "dev-free",  "dev-read",    "dev-write",
 };
 
 static void describe(const struct call *c)
 {
+    if (c->op >= OP_DEV_MAP) {
+        snprintf(op_text, sizeof op_text,
+                 "%s on thread %d, slot %d, %s 0x%lX, size %u, count %d, offset 0x%lX, length "
+                 "0x%lX%s",
+                 op_name[c->op], c->t, c->slot, c->io ? "port" : "address", (unsigned long)c->addr,
+                 c->size, (int)c->count - 1, (unsigned long)c->offset, (unsigned long)c->length,
+                 c->unmap ? " (UnmapMemory)" : "");
+        if (trace)
+            dprintf(msg_fd, "op %u: %s\n", op_index, op_text);
+        return;
+    }
     snprintf(op_text, sizeof op_text,
              "%s on thread %d at IRQL %d, lock %d, handle %p, irql %d%s, object %d, variant %u",
              op_name[c->op], c->t, m.thread[c->t].irql, c->lock, (void *)c->handle, c->irql,
@@ -1473,6 +1887,57 @@ static void gate_toggle(void)
     check_state();
 }
 
+/* The device call the input asks for (false: none to make). */
+static bool pick_device_call(struct call *c, unsigned b, struct input *in)
+{
+    c->slot = (int)(b % 4);
+    c->io = c->slot >= 2;
+    unsigned how = next(in);
+    uintptr_t fixed = DEV_PORT_START + (c->slot == 2 ? 0 : 2 * DEV_HALF);
+    uintptr_t base = m.map[c->slot].state != SLOT_NONE ? m.map[c->slot].base
+                     : c->io                           ? fixed
+                                                       : (uintptr_t)&foreign;
+    switch (c->op) {
+    case OP_DEV_MAP:
+        if (m.map[c->slot].state == SLOT_LIVE)
+            return false; /* one live mapping a slot */
+        if (c->io) {
+            c->offset = (ULONG)(fixed - DEV_PORT_START);
+            c->length = DEV_HALF;
+        } else {
+            c->offset = next(in) % (DEV_MEM_LEN - 8);
+            c->length = 1 + next(in) % (DEV_MEM_LEN - c->offset);
+        }
+        if (how & 1) /* past the end of the range: no mapping */
+            c->length = (c->io ? DEV_PORT_LEN : DEV_MEM_LEN) - c->offset + 1 + how % 8;
+        return true;
+    case OP_DEV_FREE:
+        c->unmap = how & 1;
+        c->ext = how & 2 ? (PVOID)&devext[1] : dev.ext; /* not a device's */
+        c->addr = base + ((how & 4) ? 1 : 0);           /* inside, not the base */
+        if (m.map[c->slot].state == SLOT_LIVE && c->ext == dev.ext && !(how & 4) &&
+            m.frees >= MAX_FREES)
+            return false; /* it would free: keep the input's frees in quarantine */
+        return true;
+    default: {
+        c->size = 1u << (how % 3);
+        c->count = (how >> 2) % 3 == 0 ? (how >> 4) % 5 : 0; /* 0 one; 1..4 Count 0..3 */
+        unsigned where = next(in);
+        ULONG length = m.map[c->slot].state != SLOT_NONE ? m.map[c->slot].length : DEV_HALF;
+        long near = c->io ? 4 : DEV_NEAR;
+        if (where < 200) /* inside, or up to near before or after */
+            c->addr = base + (uintptr_t)((long)(where % (length + 2 * near)) - near);
+        else if (where < 230) /* the other space: a mapping's address through the wrong forms */
+            c->addr = c->io ? m.map[where % 2].base : fixed;
+        else
+            c->addr = c->io ? 0x80 : (uintptr_t)&foreign + 64;
+        for (int i = 0; i < 4; i++)
+            c->values[i] = (ULONG)next(in) * 0x01010101u ^ (ULONG)i;
+        return true;
+    }
+    }
+}
+
 static void one_op(struct input *in)
 {
     enum op op = (enum op)(next(in) % OP_COUNT);
@@ -1599,6 +2064,13 @@ static void one_op(struct input *in)
                 return; /* the address was handed out again: not a second free */
         break;
     }
+    case OP_DEV_MAP:
+    case OP_DEV_FREE:
+    case OP_DEV_READ:
+    case OP_DEV_WRITE:
+        if (!pick_device_call(&c, b, in))
+            return;
+        break;
     case OP_SET_MODE:
         for (int id = 0; id < NLOCKS; id++)
             if (m.lock[id].holder >= 0 && (id < NKE || m.slot[id - NKE].state == SLOT_LIVE))
@@ -1656,6 +2128,18 @@ static void cleanup(void)
         struct call c = {.op = OP_POOL_FREE, .t = 0, .lock = -1, .obj = s, .ptr = m.pool[s].p};
         REQUIRE(m.pool[s].p == NULL || do_call(&c), "cleanup: cannot free pool slot %d", s);
     }
+    for (int s = 0; s < 4; s++) {
+        if (m.map[s].state != SLOT_LIVE)
+            continue;
+        struct call c = {.op = OP_DEV_FREE,
+                         .t = 0,
+                         .lock = -1,
+                         .slot = s,
+                         .io = m.map[s].io,
+                         .ext = dev.ext,
+                         .addr = m.map[s].base};
+        REQUIRE(do_call(&c), "cleanup: cannot free mapping %d", s);
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -1676,6 +2160,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ULONG last_serial = m.last_serial;
     memset(&m, 0, sizeof m);
     m.last_serial = last_serial;
+    memset(dev.mem, 0, DEV_MEM_LEN); /* (no mapping is live: the last input freed them) */
+    memset(dev.ports, 0, sizeof dev.ports);
+    __atomic_store_n(&dev.hooks, 0, __ATOMIC_RELAXED);
     m.mode = (int)(next(&in) % 3);
     REQUIRE(vpspin_set_verify((vpspin_verify_mode)m.mode) == 0, "vpspin_set_verify");
     vpspin_fail_allocations(0, 0);

@@ -14,7 +14,8 @@ import os
  KQ_ACQ_DPC, KQ_REL_DPC, VP_CREATE, VP_DELETE, VP_ACQ, VP_REL, VP_ACQ_DPC, VP_REL_DPC,
  HANDOVER, BURST, FAIL_CREATE, SET_MODE,
  EV_INIT, EV_SET, EV_RESET, EV_WAIT, TM_INIT, TM_SET, TM_CANCEL, TM_FIRE,
- DPC_INIT, DPC_INSERT, DPC_REMOVE, DPC_FLUSH, DPC_GATE, POOL_ALLOC, POOL_FREE) = range(37)
+ DPC_INIT, DPC_INSERT, DPC_REMOVE, DPC_FLUSH, DPC_GATE, POOL_ALLOC, POOL_FREE,
+ DEV_MAP, DEV_FREE, DEV_READ, DEV_WRITE) = range(41)
 
 RIGHT = 0    # a release's NewIrql selector below 160: the IRQL the acquire returned
 def wrong(irql): return 160 + irql   # ...at or above 160: this IRQL instead
@@ -105,6 +106,37 @@ objects = (
     + op(POOL_ALLOC, 3, 2, 8) + op(LOWER, 3, 0) + op(POOL_ALLOC, 1, 2, 24) + op(DPC_GATE, 0))
 for mode in range(3):
     seeds["ke-objects-mode%d" % mode] = [mode] + objects
+
+# The device: mappings of the BAR (slots 0, 1) and of the ports (slots 2, 3), made, used
+# inside and across their edges, through the other space and through nothing, freed right
+# and wrong. A read or write is [op, thread, slot, how, where, 4 value bytes]: the size is
+# 1 << (how % 3); a Buffer form with Count c when (how >> 2) % 3 == 0 and (how >> 4) % 5 is
+# c + 1, else a single access; where < 200 is an offset from the mapping (minus 64 for the
+# BAR, 4 for ports), 200..229 the other space, 230.. an address of nothing.
+def access(op_, t, slot, how, where, value=0x5A): return [op_, t, slot, how, where, value, 1, 2, 3]
+ONE4, ONE2, ONE1 = 2, 1, 0          # a single access of 4, 2, 1 bytes
+def buf(size, count):               # the Buffer form of size bytes, Count count
+    return next(h for h in range(256) if 1 << (h % 3) == size and (h >> 2) % 3 == 0
+                and (h >> 4) % 5 == count + 1)
+device = (op(DEV_MAP, 0, 0, 0, 0x10, 0x20) + op(DEV_MAP, 1, 2, 0) + op(DEV_MAP, 0, 1, 1, 0x80, 0)
+          + access(DEV_WRITE, 0, 0, ONE4, 64) + access(DEV_READ, 2, 0, ONE4, 64)
+          + access(DEV_READ, 1, 0, ONE2, 64 + 0x21 - 1)           # straddles the end: 0xF012
+          + access(DEV_WRITE, 3, 0, ONE1, 60)                     # before the start: 0xF012
+          + access(DEV_WRITE, 0, 0, buf(4, 3), 64 + 4) + access(DEV_READ, 0, 0, buf(4, 3), 64 + 4)
+          + access(DEV_READ, 0, 0, buf(2, 3), 64 + 0x21 - 4)      # runs off the end: 0xF012
+          + access(DEV_READ, 0, 0, buf(1, 0), 64)                 # Count 0: nothing
+          + access(DEV_WRITE, 1, 2, ONE2, 4 + 2) + access(DEV_READ, 1, 2, ONE2, 4 + 2)
+          + access(DEV_WRITE, 2, 2, buf(1, 3), 4 + 4) + access(DEV_READ, 2, 2, buf(1, 3), 4 + 4)
+          + access(DEV_READ, 0, 2, ONE4, 4 + 6) + access(DEV_READ, 0, 2, ONE1, 1)   # 0xF012, 0xF010
+          + access(DEV_READ, 0, 3, ONE4, 210) + access(DEV_READ, 0, 0, ONE4, 210)   # other space
+          + access(DEV_WRITE, 0, 1, ONE4, 240)                    # nothing there: 0xF010
+          + op(DEV_FREE, 0, 0, 0) + access(DEV_READ, 0, 0, ONE4, 64)              # 0xF011
+          + op(DEV_FREE, 0, 0, 0) + op(DEV_FREE, 0, 2, 4) + op(DEV_FREE, 0, 2, 2)  # 0xF013 x3
+          + op(DEV_FREE, 0, 2, 1) + access(DEV_WRITE, 1, 2, ONE1, 4)  # UnmapMemory, then 0xF011
+          + op(DEV_MAP, 0, 2, 0) + access(DEV_READ, 1, 2, ONE2, 4 + 2)  # mapped again: the bytes
+          + op(DEV_FREE, 0, 3, 0))                                # never mapped: 0xF013
+for mode in range(3):
+    seeds["device-mode%d" % mode] = [mode] + device
 
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(os.path.join(here, "corpus"), exist_ok=True)

@@ -1,12 +1,14 @@
 /*
  * torture_miniport.c - the sample miniport (demo/miniport/vpdemo.c) under load: two
- * devices of one driver at once, many clients each, one device interrupted back to back
- * and the other at a rate, and a thread per device that also raises interrupts and fires
- * the timer (the hang watchdog) on demand, all the time. Then each device is drained,
- * checked and shut down: every command a client had accepted was executed and retired
- * exactly once, in order per client; the routines saw the right IRQL; no spin lock
- * leaked; no bug check. Finally the watchdog itself: with interrupts stopped and work
- * outstanding, two timer ticks must count a hang, and none once the work is done.
+ * devices of one driver at once, each on a simulated adapter of its own whose device
+ * model (vpdemo_model.c) executes the commands - one as fast as it can, the other at a
+ * rate -, many clients each; device 0 also gets spurious interrupts back to back, and a
+ * thread per device raises more and fires the timer (the hang watchdog) on demand, all
+ * the time. Then each device is drained, checked and shut down: every command a client
+ * had accepted was executed by the adapter and retired exactly once, in order per client;
+ * the routines saw the right IRQL; no spin lock leaked; no bug check. Finally the
+ * watchdog itself: with the adapter stalled and work outstanding, two timer ticks must
+ * count a hang, and none once the work is done.
  *
  * Usage: vpspin-torture-miniport [--seconds N] [--clients N]  (exit 0: SUCCESS)
  */
@@ -18,9 +20,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <vpspin/vpspin.h>
+#include <vpspin/adapter.h>
 
 #include "miniport/vpdemo.h"
+#include "miniport/vpdemo_model.h"
 #include "check.h"
 
 #define DEVICES 2
@@ -80,30 +83,35 @@ static VP_STATUS request(vpspin_device *d, ULONG code, PVOID in, ULONG inlen, PV
     return vpspin_send_request(d, code, in, inlen, out, outlen, NULL);
 }
 
-/* The hang watchdog: work outstanding and no interrupt for two ticks is a hang. */
+/* The hang watchdog: work outstanding and no progress for two ticks is a hang. */
 static void test_watchdog(vpspin_driver *driver)
 {
+    vpspin_adapter *a;
+    PVPDEMO_MODEL model;
     vpspin_device *d;
     VPDEMO_STATISTICS stats;
-    VPDEMO_COMMAND cmd = {0, 0};
 
-    CHECK_EQ(vpspin_start_device(driver, &d), NO_ERROR);
-    CHECK_EQ(request(d, IOCTL_VPDEMO_SUBMIT, &cmd, sizeof cmd, NULL, 0), NO_ERROR);
+    CHECK_EQ(VpDemoCreateAdapter(DEVICES, 0, &a, &model), NO_ERROR);
+    CHECK_EQ(vpspin_start_adapter(driver, a, &d), NO_ERROR);
+    VpDemoStallModel(model, TRUE);                                         /* the adapter hangs */
+    CHECK_EQ(request(d, IOCTL_VPDEMO_SUBMIT, NULL, 0, NULL, 0), NO_ERROR); /* its own client */
     CHECK_EQ(vpspin_fire_timer(d), TRUE); /* sees the fence where it is */
     CHECK_EQ(vpspin_fire_timer(d), TRUE); /* and it has not moved: a hang */
     CHECK_EQ(request(d, IOCTL_VPDEMO_QUERY, NULL, 0, &stats, sizeof stats), NO_ERROR);
     CHECK(stats.Hangs >= 1);
     ULONGLONG hangs = stats.Hangs;
-    CHECK_EQ(vpspin_interrupt(d), TRUE); /* the adapter completes it */
-    vpspin_flush_dpcs(d);
+    VpDemoStallModel(model, FALSE); /* the adapter completes it and interrupts */
     CHECK_EQ(request(d, IOCTL_VPDEMO_DRAIN, NULL, 0, NULL, 0), NO_ERROR);
     CHECK_EQ(vpspin_fire_timer(d), TRUE);
     CHECK_EQ(vpspin_fire_timer(d), TRUE);
     CHECK_EQ(request(d, IOCTL_VPDEMO_QUERY, NULL, 0, &stats, sizeof stats), NO_ERROR);
     CHECK_EQ(stats.Hangs, hangs); /* nothing outstanding: no hang */
     CHECK_EQ(stats.Completed, 1);
+    CHECK_EQ(stats.Retired[VPDEMO_OWN_CLIENT], 1);
+    CHECK_EQ(stats.ExecutedSum, (ULONGLONG)VPDEMO_OWN_CLIENT << 32);
     CHECK_EQ(request(d, IOCTL_VPDEMO_SHUTDOWN, NULL, 0, NULL, 0), NO_ERROR);
     CHECK_EQ(vpspin_stop_device(d), 0);
+    vpspin_delete_adapter(a);
 }
 
 int main(int argc, char **argv)
@@ -113,6 +121,7 @@ int main(int argc, char **argv)
     ULONG seconds = 1, nclients = 8;
     volatile int stop = 0;
     vpspin_driver *driver;
+    vpspin_adapter *adapters[DEVICES];
     vpspin_device *devices[DEVICES];
 
     bool bad = false;
@@ -137,8 +146,10 @@ int main(int argc, char **argv)
 
     CHECK_EQ(vpspin_load_miniport(VpDemoDriverEntry, &driver), STATUS_SUCCESS);
     for (int d = 0; d < DEVICES; d++) {
-        CHECK_EQ(vpspin_start_device(driver, &devices[d]), NO_ERROR);
-        vpspin_set_interrupt_rate(devices[d], d == 0 ? VPSPIN_INTERRUPT_RATE_MAX : 50000);
+        CHECK_EQ(VpDemoCreateAdapter((ULONG)d, d == 0 ? 0 : 50000, &adapters[d], NULL), NO_ERROR);
+        CHECK_EQ(vpspin_start_adapter(driver, adapters[d], &devices[d]), NO_ERROR);
+        if (d == 0) /* the ISR must tell these from the adapter's */
+            vpspin_set_interrupt_rate(devices[d], VPSPIN_INTERRUPT_RATE_MAX);
         storms[d] = (struct storm){.device = devices[d], .stop = &stop};
         pthread_create(&storms[d].thread, NULL, storm_main, &storms[d]);
         for (ULONG c = 0; c < nclients; c++) {
@@ -177,6 +188,7 @@ int main(int argc, char **argv)
         CHECK(stats.TimerTicks > 0);
         CHECK_EQ(request(devices[d], IOCTL_VPDEMO_SHUTDOWN, NULL, 0, NULL, 0), NO_ERROR);
         CHECK_EQ(vpspin_stop_device(devices[d]), 0);
+        vpspin_delete_adapter(adapters[d]);
         printf("device %d: %llu commands, %llu interrupts claimed, %llu DPCs, %llu timer ticks, "
                "%lu storm rounds\n",
                d, stats.Completed, stats.Interrupts, stats.DpcRuns, stats.TimerTicks,
