@@ -815,9 +815,10 @@ VIDEOPORT_API VP_STATUS VideoPortSetRegistryParameters(IN PVOID HwDeviceExtensio
 VIDEOPORT_API VP_STATUS VideoPortFlushRegistry(PVOID HwDeviceExtension);
 
 /* ---- The hardware: access ranges, ports, registers, memory, bus data
- * ------------------------------ Declared with the WDK's prototypes so that a display miniport
- * compiles; a simulated adapter behind them is the next step (issue 13). Until then, calling one
- * fails to link. */
+ * ------------------------------ The WDK's prototypes. The simulated adapter (vpspin/adapter.h)
+ * is behind most of them; the ones it does not model (banked memory, device data: see
+ * docs/compatibility.md) are declared so that a miniport compiles, and calling one fails to
+ * link. */
 
 VIDEOPORT_API VP_STATUS VideoPortGetAccessRanges(
     IN PVOID HwDeviceExtension, IN ULONG NumRequestedResources,
