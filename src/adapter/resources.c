@@ -15,11 +15,16 @@
  * ranges, and only by the device started on it; anything else fails (NULL,
  * ERROR_INVALID_PARAMETER), as on Windows there would be no hardware there. What a mapping is and
  * how accesses through it are checked is view.c's and access.c's.
+ *
+ * All of them want PASSIVE_LEVEL, as the WDK documents (they may block, and read pageable
+ * state): a call above it is reported (0xF003, the checked modes) and refused with the
+ * service's failure, before anything else is looked at.
  */
 #include <string.h>
 
 #include "adapter/adapter.h"
 #include "base/slow.h"
+#include "check/verify.h"
 
 static void vsp_access_range_of(const struct vsp_range *r, uint64_t start, ULONG length,
                                 PVIDEO_ACCESS_RANGE out)
@@ -29,6 +34,12 @@ static void vsp_access_range_of(const struct vsp_range *r, uint64_t start, ULONG
     out->RangeLength = length;
     out->RangeInIoSpace = r->desc.InIoSpace;
     out->RangeShareable = r->desc.Shareable;
+}
+
+/* False, reported, if the caller is above PASSIVE_LEVEL. */
+static bool vsp_passive(enum vsp_api api, PVOID HwDeviceExtension)
+{
+    return vsp_irql_allows(api, VSP_RULE_IRQL, PASSIVE_LEVEL, (ULONG_PTR)HwDeviceExtension, 0);
 }
 
 static bool vsp_id_matches(PVOID Id, USHORT actual)
@@ -41,6 +52,8 @@ VP_STATUS VideoPortGetAccessRanges(PVOID HwDeviceExtension, ULONG NumRequestedRe
                                    ULONG NumAccessRanges, PVIDEO_ACCESS_RANGE AccessRanges,
                                    PVOID VendorId, PVOID DeviceId, PULONG Slot)
 {
+    if (!vsp_passive(VSP_API_VideoPortGetAccessRanges, HwDeviceExtension))
+        return ERROR_INVALID_PARAMETER;
     struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
     if (a == NULL || !vsp_id_matches(VendorId, a->config.VendorID) ||
         !vsp_id_matches(DeviceId, a->config.DeviceID))
@@ -84,6 +97,8 @@ VP_STATUS VideoPortGetAccessRanges(PVOID HwDeviceExtension, ULONG NumRequestedRe
 VP_STATUS VideoPortVerifyAccessRanges(PVOID HwDeviceExtension, ULONG NumAccessRanges,
                                       PVIDEO_ACCESS_RANGE AccessRanges)
 {
+    if (!vsp_passive(VSP_API_VideoPortVerifyAccessRanges, HwDeviceExtension))
+        return ERROR_INVALID_PARAMETER;
     struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
     if (a == NULL || (AccessRanges == NULL && NumAccessRanges != 0))
         return ERROR_INVALID_PARAMETER;
@@ -103,6 +118,8 @@ BOOLEAN VideoPortCheckForDeviceExistence(PVOID HwDeviceExtension, USHORT VendorI
                                          UCHAR RevisionId, USHORT SubVendorId, USHORT SubSystemId,
                                          ULONG Flags)
 {
+    if (!vsp_passive(VSP_API_VideoPortCheckForDeviceExistence, HwDeviceExtension))
+        return FALSE;
     /* The bus has one device: the adapter. The revision and the subsystem IDs count only
      * when Flags say so. */
     struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
@@ -146,12 +163,16 @@ static bool vsp_unmap(PVOID HwDeviceExtension, PVOID base, enum vsp_api api, con
 PVOID VideoPortGetDeviceBase(PVOID HwDeviceExtension, PHYSICAL_ADDRESS IoAddress,
                              ULONG NumberOfUchars, UCHAR InIoSpace)
 {
+    if (!vsp_passive(VSP_API_VideoPortGetDeviceBase, HwDeviceExtension))
+        return NULL;
     return vsp_map(vsp_adapter_of(HwDeviceExtension), (uint64_t)IoAddress.QuadPart, NumberOfUchars,
                    InIoSpace, VSP_API_VideoPortGetDeviceBase, __builtin_return_address(0));
 }
 
 VOID VideoPortFreeDeviceBase(PVOID HwDeviceExtension, PVOID MappedAddress)
 {
+    if (!vsp_passive(VSP_API_VideoPortFreeDeviceBase, HwDeviceExtension))
+        return;
     vsp_unmap(HwDeviceExtension, MappedAddress, VSP_API_VideoPortFreeDeviceBase,
               __builtin_return_address(0));
 }
@@ -159,6 +180,8 @@ VOID VideoPortFreeDeviceBase(PVOID HwDeviceExtension, PVOID MappedAddress)
 VP_STATUS VideoPortMapMemory(PVOID HwDeviceExtension, PHYSICAL_ADDRESS PhysicalAddress,
                              PULONG Length, PULONG InIoSpace, PVOID *VirtualAddress)
 {
+    if (!vsp_passive(VSP_API_VideoPortMapMemory, HwDeviceExtension))
+        return ERROR_INVALID_PARAMETER;
     if (Length == NULL || InIoSpace == NULL || VirtualAddress == NULL)
         return ERROR_INVALID_PARAMETER;
     struct vpspin_adapter *a = vsp_adapter_of(HwDeviceExtension);
@@ -177,6 +200,8 @@ VP_STATUS VideoPortMapMemory(PVOID HwDeviceExtension, PHYSICAL_ADDRESS PhysicalA
 
 VP_STATUS VideoPortUnmapMemory(PVOID HwDeviceExtension, PVOID VirtualAddress, HANDLE ProcessHandle)
 {
+    if (!vsp_passive(VSP_API_VideoPortUnmapMemory, HwDeviceExtension))
+        return ERROR_INVALID_PARAMETER;
     (void)ProcessHandle;
     return vsp_unmap(HwDeviceExtension, VirtualAddress, VSP_API_VideoPortUnmapMemory,
                      __builtin_return_address(0))
@@ -198,6 +223,8 @@ static struct vpspin_adapter *vsp_bus_adapter(PVOID HwDeviceExtension, BUS_DATA_
 ULONG VideoPortGetBusData(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType, ULONG SlotNumber,
                           PVOID Buffer, ULONG Offset, ULONG Length)
 {
+    if (!vsp_passive(VSP_API_VideoPortGetBusData, HwDeviceExtension))
+        return 0;
     (void)SlotNumber;
     struct vpspin_adapter *a = vsp_bus_adapter(HwDeviceExtension, BusDataType, Buffer);
     return a != NULL ? vsp_config_read(a, Buffer, Offset, Length) : 0;
@@ -206,6 +233,8 @@ ULONG VideoPortGetBusData(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType, UL
 ULONG VideoPortSetBusData(PVOID HwDeviceExtension, BUS_DATA_TYPE BusDataType, ULONG SlotNumber,
                           PVOID Buffer, ULONG Offset, ULONG Length)
 {
+    if (!vsp_passive(VSP_API_VideoPortSetBusData, HwDeviceExtension))
+        return 0;
     (void)SlotNumber;
     struct vpspin_adapter *a = vsp_bus_adapter(HwDeviceExtension, BusDataType, Buffer);
     return a != NULL ? vsp_config_write(a, Buffer, Offset, Length) : 0;

@@ -32,6 +32,11 @@
     X(VideoPortFreeDeviceBase)                                                           \
     X(VideoPortMapMemory)                                                                \
     X(VideoPortUnmapMemory)                                                              \
+    X(VideoPortGetAccessRanges)                                                      \
+    X(VideoPortVerifyAccessRanges)                                                   \
+    X(VideoPortCheckForDeviceExistence)                                              \
+    X(VideoPortGetBusData)                                                           \
+    X(VideoPortSetBusData)                                                           \
     X(VideoPortReadRegisterUchar)                                                        \
     X(VideoPortReadRegisterUshort)                                                       \
     X(VideoPortReadRegisterUlong)                                                        \

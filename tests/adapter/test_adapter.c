@@ -1253,6 +1253,96 @@ static void test_api(vpspin_driver *driver)
     CHECK_EQ(events_run, 0);
 }
 
+/* ---- The PASSIVE_LEVEL services, called above it ------------------------------------------ */
+
+/* Each resource, mapping and bus-data service at DISPATCH_LEVEL: 0xF003 (P2 the IRQL, P3
+ * PASSIVE_LEVEL, P4 the extension), refused with its failure; at PASSIVE_LEVEL the same calls
+ * are silent and work. */
+static void test_irql_rules(vpspin_driver *driver)
+{
+    struct tdev t;
+    vpspin_device *d;
+    PTMP_EXT ext = tdev_start(driver, &t, &d);
+    vpspin_set_bugcheck_handler(on_report, NULL);
+    VIDEO_ACCESS_RANGE r[4];
+    ULONG slot, id, length, io;
+    PVOID base;
+    ULONG command = 0;
+    CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &id, 0, sizeof id), sizeof id);
+    CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &command, 4, 2), 2);
+    USHORT vendor = (USHORT)id, device = (USHORT)(id >> 16);
+    PHYSICAL_ADDRESS bar = ext->Ranges[0].RangeStart;
+    ULONG bar_length = ext->Ranges[0].RangeLength;
+
+    for (int pass = 0; pass < 2; pass++) {
+        bool high = pass == 0;
+        KIRQL old = PASSIVE_LEVEL;
+        if (high)
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+        int n = seen.n;
+#define CHECK_IRQL(api_name)                                                                       \
+    do {                                                                                           \
+        if (high) {                                                                                \
+            CHECK_REPORT(n, 0xF003, DISPATCH_LEVEL, PASSIVE_LEVEL, (uintptr_t)ext, api_name);      \
+            n = seen.n;                                                                            \
+        } else {                                                                                   \
+            CHECK_EQ(seen.n, n);                                                                   \
+        }                                                                                          \
+    } while (0)
+        VP_STATUS want = high ? ERROR_INVALID_PARAMETER : NO_ERROR;
+        CHECK_EQ(VideoPortGetAccessRanges(ext, 0, NULL, 4, r, NULL, NULL, &slot), want);
+        CHECK_IRQL("VideoPortGetAccessRanges");
+        CHECK_EQ(VideoPortVerifyAccessRanges(ext, 1, ext->Ranges), want);
+        CHECK_IRQL("VideoPortVerifyAccessRanges");
+        CHECK_EQ(VideoPortCheckForDeviceExistence(ext, vendor, device, 0, 0, 0, 0), !high);
+        CHECK_IRQL("VideoPortCheckForDeviceExistence");
+        CHECK_EQ(VideoPortGetBusData(ext, PCIConfiguration, 0, &id, 0, sizeof id),
+                 high ? 0 : sizeof id);
+        CHECK_IRQL("VideoPortGetBusData");
+        CHECK_EQ(VideoPortSetBusData(ext, PCIConfiguration, 0, &command, 4, 2), high ? 0 : 2);
+        CHECK_IRQL("VideoPortSetBusData");
+        base = VideoPortGetDeviceBase(ext, bar, bar_length, FALSE);
+        CHECK_EQ(base == NULL, high);
+        CHECK_IRQL("VideoPortGetDeviceBase");
+        PVOID mapped = base;
+        if (high) {
+            KeLowerIrql(old);
+            mapped = VideoPortGetDeviceBase(ext, bar, bar_length, FALSE);
+            CHECK(mapped != NULL);
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+        }
+        VideoPortFreeDeviceBase(ext, mapped);
+        CHECK_IRQL("VideoPortFreeDeviceBase");
+        if (high) { /* refused: still mapped */
+            KeLowerIrql(old);
+            VideoPortFreeDeviceBase(ext, mapped);
+            CHECK_EQ(seen.n, n);
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+        }
+        length = bar_length, io = VIDEO_MEMORY_SPACE_MEMORY, base = NULL;
+        CHECK_EQ(VideoPortMapMemory(ext, bar, &length, &io, &base), want);
+        CHECK_IRQL("VideoPortMapMemory");
+        CHECK_EQ(base == NULL, high);
+        if (high) {
+            KeLowerIrql(old);
+            CHECK_EQ(VideoPortMapMemory(ext, bar, &length, &io, &base), NO_ERROR);
+            KeRaiseIrql(DISPATCH_LEVEL, &old);
+        }
+        CHECK_EQ(VideoPortUnmapMemory(ext, base, NULL), want);
+        CHECK_IRQL("VideoPortUnmapMemory");
+        if (high) {
+            KeLowerIrql(old);
+            CHECK_EQ(VideoPortUnmapMemory(ext, base, NULL), NO_ERROR);
+            CHECK_EQ(seen.n, n);
+        }
+#undef CHECK_IRQL
+    }
+    CHECK_EQ(request(d, IOCTL_TMP_STOP, NULL, 0, NULL, 0), NO_ERROR);
+    vpspin_set_bugcheck_handler(NULL, NULL);
+    CHECK_EQ(vpspin_stop_device(d), 0);
+    vpspin_delete_adapter(t.adapter);
+}
+
 int main(void)
 {
     vpspin_driver *driver;
@@ -1265,6 +1355,7 @@ int main(void)
     test_edges(driver);
     CHECK_EQ(vpspin_bugcheck_count(), 0); /* correct code: silent, in the full mode */
     test_rules(driver);
+    test_irql_rules(driver);
     vpspin_unload_miniport(driver);
     return check_done();
 }
