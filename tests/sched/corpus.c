@@ -25,6 +25,11 @@
  *                        DPC ran first, the clear throws its signal away and the wait never
  *                        ends - the scheduler reports every thread blocked (fixed: the event
  *                        is cleared before the DPC is queued)
+ *   reset-after-check 2  a waiter reads a flag under a spin lock and, finding it clear, resets
+ *                        a synchronization event (to drop a stale signal) and waits; the
+ *                        publisher sets the flag under the lock, then the event: when both
+ *                        come between the waiter's read and its reset, the reset erases the
+ *                        signal and the wait never ends (fixed: reset before the read)
  *
  * "steps N" is no bug: two threads take and release a lock until about N scheduling points
  * have been made, for the cost benchmark (bench/sched.sh). Three more check the mode itself:
@@ -282,6 +287,38 @@ static void *TakeSlot(void *unused)
     return NULL;
 }
 
+/* reset-after-check: a flag under Lock, and a synchronization event that tells of it. */
+static KEVENT Wake;
+static int Ready;
+
+static void *WaitReady(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    if (Fixed)
+        KeResetEvent(&Wake); /* drop a stale signal before looking: a new one stays */
+    KeAcquireSpinLock(&Lock, &old);
+    int ready = Ready;
+    KeReleaseSpinLock(&Lock, old);
+    if (!ready) {
+        if (!Fixed)
+            KeResetEvent(&Wake); /* after looking: erases a signal that came meanwhile */
+        KeWaitForSingleObject(&Wake, Executive, KernelMode, FALSE, NULL);
+    }
+    return NULL;
+}
+
+static void *Publish(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    KeAcquireSpinLock(&Lock, &old);
+    Ready = 1;
+    KeReleaseSpinLock(&Lock, old);
+    KeSetEvent(&Wake, IO_NO_INCREMENT, FALSE);
+    return NULL;
+}
+
 static void *Opener(void *unused)
 {
     (void)unused;
@@ -420,10 +457,11 @@ static int Api(void)
 
 static void Usage(void)
 {
-    fprintf(stderr, "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
-                    "three-step|lost-wakeup bug|fixed\n       sched-corpus steps N\n"
-                    "       sched-corpus api|stall|yield|masked -\n"
-                    "       sched-corpus raised N\n");
+    fprintf(stderr,
+            "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
+            "three-step|lost-wakeup|reset-after-check bug|fixed\n       sched-corpus steps N\n"
+            "       sched-corpus api|stall|yield|masked -\n"
+            "       sched-corpus raised N\n");
     exit(2);
 }
 
@@ -506,6 +544,11 @@ int main(int argc, char **argv)
         KeFlushQueuedDpcs();
         if (Completed != 2)
             Fail("lost-wakeup: a request was not completed");
+    } else if (strcmp(Case, "reset-after-check") == 0) {
+        KeInitializeEvent(&Wake, SynchronizationEvent, TRUE); /* a stale signal */
+        pthread_t a = Start(WaitReady, NULL), b = Start(Publish, NULL);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
     } else if (strcmp(Case, "three-step") == 0) {
         pthread_t a = Start(Opener, NULL), b = Start(Looker, NULL), c = Start(Checker, NULL);
         pthread_join(a, NULL);
