@@ -165,10 +165,13 @@ VPSPIN_API void vpspin_fail_allocations(ULONG Skip, ULONG Count);
 /* ---- The controlled scheduler -----------------------------------------------------------
  * Runs every thread that uses vpspin one at a time, switching only at vpspin's scheduling
  * points (spin lock acquire and release, IRQL changes, Interlocked operations, DPC queueing
- * and delivery, interrupts, timers, the host's waits, thread start, exit and join, and
- * vpspin_sched_yield), with Strategy choosing each switch: "random", "pct" or "pct:D"
- * (depth D, 1..16), "pb:B" (one schedule of a bounded search; vpspin-explore(1) runs the
- * search) or "replay:FILE" (a schedule file that vpspin-explore wrote). Seed seeds the
+ * and delivery, interrupts, timers, the host's waits, thread start, exit and join, every
+ * KEVENT and KTIMER operation and wait, KDPC queueing, removal, flush and delivery, KTIMER
+ * setting, cancelling and expiry, KeDelayExecutionThread, and vpspin_sched_yield; timeouts
+ * and the Ke clocks run on virtual time), with Strategy choosing each switch: "random",
+ * "pct" or "pct:D" (depth D, 1..16), "pb:B" (one schedule of a bounded search;
+ * vpspin-explore(1) runs the search) or "replay:FILE" (a schedule file that vpspin-explore
+ * wrote). Seed seeds the
  * strategy; Cpus is the number of virtual processors (1..64; 0: 2): at most that many
  * threads are at DISPATCH_LEVEL or above at once. The same as VPSPIN_SCHED, VPSPIN_SEED and
  * VPSPIN_SCHED_CPUS. Call it once, on the thread that is to be thread 0, before any other

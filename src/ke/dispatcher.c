@@ -14,6 +14,15 @@
  * bucket's count includes the waiters of other objects that share it, which costs those
  * signals a wake-up call that finds nobody: futex waiters (these, glibc's) take spurious
  * wake-ups.
+ *
+ * The controlled mode (sched/sched.h) runs one thread at a time, so a waiter there does
+ * not sleep on the futex: its wait's point makes it the token's holder, it looks at
+ * SignalState, and if it must wait, it blocks in the scheduler on h's address, which no
+ * signal can slip between (the signaler cannot run until the waiter has blocked). The
+ * signal's point, after the store, wakes it, as a spin lock's release wakes the threads
+ * blocked on the lock; each woken waiter looks again, so a synchronization object still
+ * goes to one of them. Deadlines are virtual time there: a timed wait ends when the
+ * scheduler lets time pass to its deadline.
  */
 #include "ke/dispatcher.h"
 
@@ -26,6 +35,7 @@
 
 #include "base/clock.h"
 #include "check/verify.h"
+#include "sched/sched.h"
 
 #define VSP_WAITER_BUCKETS 64 /* a power of two */
 static ULONG_PTR vsp_waiter_counts[VSP_WAITER_BUCKETS];
@@ -52,7 +62,7 @@ void vsp_dispatcher_init(DISPATCHER_HEADER *h, UCHAR type, UCHAR size, LONG stat
     __atomic_store_n(&h->SignalState, state, __ATOMIC_RELEASE);
 }
 
-LONG vsp_dispatcher_signal(DISPATCHER_HEADER *h)
+LONG vsp_dispatcher_signal(DISPATCHER_HEADER *h, const void *site)
 {
     int wake = vsp_is_synchronization(h) ? 1 : INT_MAX;
     ULONG_PTR *waiters = vsp_waiters(h);
@@ -60,7 +70,26 @@ LONG vsp_dispatcher_signal(DISPATCHER_HEADER *h)
     /* h may have ended by now: only its address from here on. */
     if (old == 0 && __atomic_load_n(waiters, __ATOMIC_SEQ_CST) != 0)
         syscall(SYS_futex, &h->SignalState, FUTEX_WAKE_PRIVATE, wake, NULL, NULL, 0);
+    if (site != NULL)
+        vsp_sched_point(VSP_SP_EVENT_SET, h, VSP_SCHED_SAME_IRQL, site);
+    else if (vsp_sched_on() && vsp_sched_controlled())
+        vsp_sched_signal(h);
     return old;
+}
+
+LONG vsp_dispatcher_reset(DISPATCHER_HEADER *h, const void *site)
+{
+    vsp_sched_point(VSP_SP_EVENT_CLEAR, h, VSP_SCHED_SAME_IRQL, site);
+    return __atomic_exchange_n(&h->SignalState, 0, __ATOMIC_ACQ_REL);
+}
+
+LONG vsp_dispatcher_read(DISPATCHER_HEADER *h, const void *site)
+{
+    vsp_sched_point(VSP_SP_READ_STATE, h, VSP_SCHED_SAME_IRQL, site);
+    LONG state = __atomic_load_n(&h->SignalState, __ATOMIC_ACQUIRE);
+    if (state == 0)
+        vsp_sched_point(VSP_SP_YIELD, h, VSP_SCHED_SAME_IRQL, site);
+    return state;
 }
 
 /* Takes the signal: a synchronization object's is consumed, a notification object's stays. */
@@ -77,8 +106,31 @@ static bool vsp_take(DISPATCHER_HEADER *h)
     return false;
 }
 
-bool vsp_dispatcher_wait(DISPATCHER_HEADER *h, uint64_t deadline_ns)
+/* The controlled mode's wait, after its point: this thread holds the token. */
+static bool vsp_wait_controlled(DISPATCHER_HEADER *h, uint64_t deadline_ns, const void *site)
 {
+    bool blocked = false;
+    for (;;) {
+        if (vsp_take(h))
+            return true;
+        if (vsp_sched_now_ns() >= deadline_ns)
+            break;
+        vsp_sched_wait(VSP_SP_EVENT_WAIT, h, 0, deadline_ns == VSP_WAIT_FOREVER ? 0 : deadline_ns,
+                       site);
+        blocked = true;
+    }
+    if (!blocked) /* a poll that failed: a loop of them must let the signaler run */
+        vsp_sched_point(VSP_SP_YIELD, h, VSP_SCHED_SAME_IRQL, site);
+    return false;
+}
+
+bool vsp_dispatcher_wait(DISPATCHER_HEADER *h, uint64_t deadline_ns, const void *site)
+{
+    if (__builtin_expect(vsp_sched_on(), 0)) {
+        vsp_sched_point(VSP_SP_WAIT, h, VSP_SCHED_SAME_IRQL, site);
+        if (vsp_sched_controlled())
+            return vsp_wait_controlled(h, deadline_ns, site);
+    }
     if (vsp_take(h))
         return true;
     bool signaled = false;
@@ -108,7 +160,7 @@ uint64_t vsp_deadline(const LARGE_INTEGER *timeout)
 {
     if (timeout == NULL)
         return VSP_WAIT_FOREVER;
-    uint64_t now = vsp_mono_ns();
+    uint64_t now = vsp_sched_now_ns();
     LONGLONG t = timeout->QuadPart;
     if (t <= 0) /* relative (0: now) */
         return t < -(LONGLONG)((UINT64_MAX - now) / 100u) ? VSP_WAIT_FOREVER
@@ -121,8 +173,18 @@ uint64_t vsp_deadline(const LARGE_INTEGER *timeout)
     return ahead > (UINT64_MAX - now) / 100u ? VSP_WAIT_FOREVER : now + ahead * 100u;
 }
 
-void vsp_sleep_until(uint64_t deadline_ns)
+/* What a delay blocks on in the controlled mode: nothing signals it. */
+static const char vsp_delay_object;
+
+void vsp_sleep_until(uint64_t deadline_ns, const void *site)
 {
+    if (__builtin_expect(vsp_sched_on(), 0) && vsp_sched_controlled()) {
+        /* Blocked until virtual time reaches the deadline (never 0, which would be none: the
+         * clock starts at the real one's reading); one already passed makes it a yield. */
+        vsp_sched_wait(VSP_SP_DELAY, &vsp_delay_object, 0,
+                       deadline_ns == VSP_WAIT_FOREVER ? 0 : deadline_ns, site);
+        return;
+    }
     struct timespec ts = {.tv_sec = (time_t)(deadline_ns / 1000000000u),
                           .tv_nsec = (long)(deadline_ns % 1000000000u)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)

@@ -13,6 +13,12 @@
  * DpcListEntry links it in. Under vsp_dpc_mutex. KeFlushQueuedDpcs waits by counting: every
  * insertion draws a ticket (queued), every DPC that leaves the queue (run or removed) is
  * done; a flush waits until done reaches the queued of its call, since the queue is FIFO.
+ *
+ * In the controlled mode (sched/sched.h) the DPC thread is a controlled thread, its waits
+ * and a flush's are scheduler waits, and KeInsertQueueDpc, KeRemoveQueueDpc and
+ * KeFlushQueuedDpcs are scheduling points made before the mutex is taken; a DPC's
+ * delivery is one (DPC_RUN) that raises the thread to DISPATCH_LEVEL on a virtual
+ * processor, and its return one that lowers it. No point is made with the mutex held.
  */
 #include <pthread.h>
 #include <time.h>
@@ -23,6 +29,7 @@
 #include "check/verify.h"
 #include "ke/dispatcher.h"
 #include "ke/objects.h"
+#include "sched/sched.h"
 #include "verifier/track.h"
 
 static pthread_mutex_t vsp_dpc_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -49,6 +56,8 @@ static void vsp_dpc_run(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID context, P
 {
     struct vsp_thread *t = vsp_self();
     KIRQL old = t->irql;
+    const void *site = (const void *)(ULONG_PTR)routine;
+    vsp_sched_point(VSP_SP_DPC_RUN, dpc, DISPATCH_LEVEL, site); /* may wait for a processor */
     t->irql = DISPATCH_LEVEL; /* the port's own change, not a driver's raise: no rule */
     if (vsp_tracking())
         vsp_track_irql(t);
@@ -59,15 +68,18 @@ static void vsp_dpc_run(PRKDPC dpc, PKDEFERRED_ROUTINE routine, PVOID context, P
     t->irql = old;
     if (vsp_tracking())
         vsp_track_irql(t);
+    vsp_sched_point(VSP_SP_LOWER, dpc, old, site);
 }
 
 static void *vsp_dpc_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "vp-kdpc");
+    vsp_sched_enter(NULL); /* its first step, before it looks at the queue */
     pthread_mutex_lock(&vsp_dpc_mutex);
     while (!vsp_dpc_stop || !IsListEmpty(&vsp_dpc_queue)) {
         if (IsListEmpty(&vsp_dpc_queue)) {
-            pthread_cond_wait(&vsp_dpc_wake, &vsp_dpc_mutex);
+            vsp_sched_cond_wait(&vsp_dpc_wake, &vsp_dpc_mutex, 0);
             continue;
         }
         PRKDPC dpc = CONTAINING_RECORD(RemoveHeadList(&vsp_dpc_queue), KDPC, DpcListEntry);
@@ -80,7 +92,7 @@ static void *vsp_dpc_main(void *arg)
         pthread_mutex_lock(&vsp_dpc_mutex);
         vsp_dpc_running = false;
         vsp_dpc_finished++;
-        pthread_cond_broadcast(&vsp_dpc_done);
+        vsp_sched_cond_broadcast(&vsp_dpc_done);
     }
     pthread_mutex_unlock(&vsp_dpc_mutex);
     return NULL;
@@ -99,7 +111,7 @@ static void vsp_dpc_atfork_child(void)
 static pthread_once_t vsp_dpc_once = PTHREAD_ONCE_INIT;
 static void vsp_dpc_once_init(void) { pthread_atfork(NULL, NULL, vsp_dpc_atfork_child); }
 
-BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
+BOOLEAN vsp_dpc_insert(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
 {
     if (Dpc == NULL || Dpc->Type != VSP_DPC_OBJECT || Dpc->DeferredRoutine == NULL) {
         if (vsp_checking())
@@ -112,9 +124,7 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
     if (Dpc->DpcData == NULL && (vsp_dpc_started || !vsp_dpc_stop)) {
         if (!vsp_dpc_started) {
             pthread_once(&vsp_dpc_once, vsp_dpc_once_init);
-            vsp_dpc_started = pthread_create(&vsp_dpc_thread, NULL, vsp_dpc_main, NULL) == 0;
-            if (vsp_dpc_started)
-                pthread_setname_np(vsp_dpc_thread, "vp-kdpc");
+            vsp_dpc_started = vsp_sched_create(&vsp_dpc_thread, vsp_dpc_main, NULL) == 0;
         }
         if (vsp_dpc_started) {
             Dpc->SystemArgument1 = SystemArgument1;
@@ -122,12 +132,18 @@ BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument
             __atomic_store_n(&Dpc->DpcData, (PVOID)&vsp_dpc_queue, __ATOMIC_RELEASE);
             InsertTailList(&vsp_dpc_queue, &Dpc->DpcListEntry);
             vsp_dpc_queued++;
-            pthread_cond_signal(&vsp_dpc_wake);
+            vsp_sched_cond_broadcast(&vsp_dpc_wake);
             queued = TRUE;
         }
     }
     pthread_mutex_unlock(&vsp_dpc_mutex);
     return queued;
+}
+
+BOOLEAN KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    vsp_sched_point(VSP_SP_DPC_QUEUE, Dpc, VSP_SCHED_SAME_IRQL, __builtin_return_address(0));
+    return vsp_dpc_insert(Dpc, SystemArgument1, SystemArgument2);
 }
 
 /* Takes a queued DPC off the queue; under vsp_dpc_mutex. */
@@ -136,12 +152,13 @@ static void vsp_dpc_unqueue(PRKDPC dpc)
     RemoveEntryList(&dpc->DpcListEntry);
     __atomic_store_n(&dpc->DpcData, NULL, __ATOMIC_RELEASE);
     vsp_dpc_finished++;
-    pthread_cond_broadcast(&vsp_dpc_done);
+    vsp_sched_cond_broadcast(&vsp_dpc_done);
 }
 
 BOOLEAN KeRemoveQueueDpc(PRKDPC Dpc)
 {
     BOOLEAN removed = FALSE;
+    vsp_sched_point(VSP_SP_DPC_REMOVE, Dpc, VSP_SCHED_SAME_IRQL, __builtin_return_address(0));
     pthread_mutex_lock(&vsp_dpc_mutex);
     if (Dpc != NULL && Dpc->DpcData == (PVOID)&vsp_dpc_queue) {
         vsp_dpc_unqueue(Dpc);
@@ -155,12 +172,14 @@ VOID KeFlushQueuedDpcs(VOID)
 {
     if (!vsp_irql_allows(VSP_API_KeFlushQueuedDpcs, VSP_RULE_IRQL, PASSIVE_LEVEL, 0, 0))
         return;
+    vsp_sched_point(VSP_SP_DPC_FLUSH, &vsp_dpc_queue, VSP_SCHED_SAME_IRQL,
+                    __builtin_return_address(0));
     pthread_mutex_lock(&vsp_dpc_mutex);
     /* From the DPC thread itself it would wait for itself. */
     if (!vsp_dpc_started || !pthread_equal(pthread_self(), vsp_dpc_thread)) {
         unsigned long long ticket = vsp_dpc_queued;
         while (vsp_dpc_finished < ticket)
-            pthread_cond_wait(&vsp_dpc_done, &vsp_dpc_mutex);
+            vsp_sched_cond_wait(&vsp_dpc_done, &vsp_dpc_mutex, 0);
     }
     pthread_mutex_unlock(&vsp_dpc_mutex);
 }
@@ -202,8 +221,8 @@ __attribute__((destructor)) static void vsp_dpc_exit(void)
                    !vsp_dpc_running && IsListEmpty(&vsp_dpc_queue);
     if (started)
         vsp_dpc_stop = true;
-    pthread_cond_signal(&vsp_dpc_wake);
+    vsp_sched_cond_broadcast(&vsp_dpc_wake);
     pthread_mutex_unlock(&vsp_dpc_mutex);
     if (started)
-        pthread_join(vsp_dpc_thread, NULL);
+        vsp_sched_join(vsp_dpc_thread, NULL);
 }

@@ -30,38 +30,47 @@ bool vsp_event_usable(enum vsp_api api, PRKEVENT Event)
                               Event != NULL ? (ULONG_PTR)(ULONG)Event->Header.Lock : 0, 0);
 }
 
-LONG vsp_event_set(enum vsp_api api, PRKEVENT Event, BOOLEAN Wait)
+LONG vsp_event_set(enum vsp_api api, PRKEVENT Event, BOOLEAN Wait, const void *site)
 {
     if (!vsp_irql_allows(api, VSP_RULE_SET_EVENT, Wait ? APC_LEVEL : DISPATCH_LEVEL, 0, 0) ||
         !vsp_event_usable(api, Event))
         return 0;
-    return vsp_dispatcher_signal(&Event->Header);
+    return vsp_dispatcher_signal(&Event->Header, site);
 }
 
-LONG vsp_event_reset(enum vsp_api api, PRKEVENT Event)
+LONG vsp_event_reset(enum vsp_api api, PRKEVENT Event, const void *site)
 {
     if (!vsp_irql_allows(api, VSP_RULE_DISPATCH_LTE, DISPATCH_LEVEL, 0, 0) ||
         !vsp_event_usable(api, Event))
         return 0;
-    return __atomic_exchange_n(&Event->Header.SignalState, 0, __ATOMIC_ACQ_REL);
+    return vsp_dispatcher_reset(&Event->Header, site);
 }
 
-LONG vsp_event_read(enum vsp_api api, PRKEVENT Event)
+LONG vsp_event_read(enum vsp_api api, PRKEVENT Event, const void *site)
 {
     if (!vsp_irql_allows(api, VSP_RULE_DISPATCH_LTE, DISPATCH_LEVEL, 0, 0) ||
         !vsp_event_usable(api, Event))
         return 0;
-    return __atomic_load_n(&Event->Header.SignalState, __ATOMIC_ACQUIRE);
+    return vsp_dispatcher_read(&Event->Header, site);
 }
 
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
 {
     (void)Increment;
-    return vsp_event_set(VSP_API_KeSetEvent, Event, Wait);
+    return vsp_event_set(VSP_API_KeSetEvent, Event, Wait, __builtin_return_address(0));
 }
 
-LONG KeResetEvent(PRKEVENT Event) { return vsp_event_reset(VSP_API_KeResetEvent, Event); }
+LONG KeResetEvent(PRKEVENT Event)
+{
+    return vsp_event_reset(VSP_API_KeResetEvent, Event, __builtin_return_address(0));
+}
 
-VOID KeClearEvent(PRKEVENT Event) { vsp_event_reset(VSP_API_KeClearEvent, Event); }
+VOID KeClearEvent(PRKEVENT Event)
+{
+    vsp_event_reset(VSP_API_KeClearEvent, Event, __builtin_return_address(0));
+}
 
-LONG KeReadStateEvent(PRKEVENT Event) { return vsp_event_read(VSP_API_KeReadStateEvent, Event); }
+LONG KeReadStateEvent(PRKEVENT Event)
+{
+    return vsp_event_read(VSP_API_KeReadStateEvent, Event, __builtin_return_address(0));
+}

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <vpspin/wdm.h>
+
 /* A set KTIMER / queued KDPC inside [p, p + size), or NULL. */
 const void *vsp_timer_within(const void *p, size_t size);
 const void *vsp_dpc_within(const void *p, size_t size);
@@ -16,6 +18,9 @@ const void *vsp_dpc_within(const void *p, size_t size);
 /* Cancels every timer and dequeues every DPC inside [p, p + size); returns how many. */
 size_t vsp_timers_cancel_within(const void *p, size_t size);
 size_t vsp_dpcs_remove_within(const void *p, size_t size);
+
+/* KeInsertQueueDpc without its scheduling point: for the timer's expiry, a point of its own. */
+BOOLEAN vsp_dpc_insert(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2);
 
 /* Whether the object at o starts inside [p, p + size). */
 static inline bool vsp_inside(const void *o, const void *p, size_t size)

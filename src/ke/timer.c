@@ -10,16 +10,23 @@
  * queues its DPC, with the expiry's system time as SystemArgument1 (low half) and 2
  * (high half), as Windows does. Setting a timer resets its signal. Under vsp_timer_mutex.
  * The IRQL rule is the DDI rule IrqlKeDispatchLte (0x20011).
+ *
+ * In the controlled mode (sched/sched.h) the timer thread is a controlled thread and its
+ * clock virtual time: KeSetTimer, KeCancelTimer and KeReadStateTimer are scheduling points
+ * made before the mutex is taken, and so is each expiry (the thread lets the mutex go for
+ * it, then looks at the list again: a timer may have been cancelled or set meanwhile); the
+ * expiry's signal and its DPC's queueing, under the mutex, are part of that step. No point
+ * is ever made with the mutex held, so no controlled thread waits for it.
  */
 #include <pthread.h>
 #include <time.h>
 
 #include <vpspin/wdm.h>
 
-#include "base/clock.h"
 #include "check/verify.h"
 #include "ke/dispatcher.h"
 #include "ke/objects.h"
+#include "sched/sched.h"
 
 static pthread_mutex_t vsp_timer_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vsp_timer_wake; /* CLOCK_MONOTONIC, set up with the thread */
@@ -89,31 +96,40 @@ static void vsp_timer_expire(PKTIMER t)
         RemoveEntryList(&t->TimerListEntry);
         t->Header.Inserted = 0;
     }
-    vsp_dispatcher_signal(&t->Header);
+    vsp_dispatcher_signal(&t->Header, NULL);
     if (dpc != NULL) {
         LARGE_INTEGER now;
         KeQuerySystemTime(&now);
-        KeInsertQueueDpc(dpc, (PVOID)(ULONG_PTR)now.LowPart, (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
+        vsp_dpc_insert(dpc, (PVOID)(ULONG_PTR)now.LowPart, (PVOID)(ULONG_PTR)(ULONG)now.HighPart);
     }
 }
 
 static void *vsp_timer_main(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "vp-ktimer");
+    vsp_sched_enter(NULL); /* its first step, before it looks at the list */
     pthread_mutex_lock(&vsp_timer_mutex);
+    bool announced = false; /* the controlled mode's point for the next expiry was made */
     while (!vsp_timer_stop) {
         PKTIMER first = vsp_timer_first();
-        if (first == NULL) {
-            pthread_cond_wait(&vsp_timer_wake, &vsp_timer_mutex);
+        uint64_t due_ns = first != NULL ? first->DueTime.QuadPart * 100u : 0;
+        if (first == NULL || vsp_sched_now_ns() < due_ns) {
+            announced = false;
+            vsp_sched_cond_wait(&vsp_timer_wake, &vsp_timer_mutex, due_ns);
             continue;
         }
-        uint64_t due_ns = first->DueTime.QuadPart * 100u;
-        if (vsp_mono_ns() < due_ns) {
-            struct timespec ts = {.tv_sec = (time_t)(due_ns / 1000000000u),
-                                  .tv_nsec = (long)(due_ns % 1000000000u)};
-            pthread_cond_timedwait(&vsp_timer_wake, &vsp_timer_mutex, &ts);
+        if (vsp_sched_on() && !announced) {
+            /* The call site the trace shows: the routine of its DPC. */
+            const void *site =
+                first->Dpc != NULL ? (const void *)(ULONG_PTR)first->Dpc->DeferredRoutine : NULL;
+            pthread_mutex_unlock(&vsp_timer_mutex);
+            vsp_sched_point(VSP_SP_TIMER, first, VSP_SCHED_SAME_IRQL, site);
+            pthread_mutex_lock(&vsp_timer_mutex);
+            announced = true;
             continue;
         }
+        announced = false;
         vsp_timer_expire(first);
     }
     pthread_mutex_unlock(&vsp_timer_mutex);
@@ -145,19 +161,18 @@ static bool vsp_timer_thread_start(void)
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&vsp_timer_wake, &attr);
     pthread_condattr_destroy(&attr);
-    vsp_timer_started = pthread_create(&vsp_timer_thread, NULL, vsp_timer_main, NULL) == 0;
-    if (vsp_timer_started)
-        pthread_setname_np(vsp_timer_thread, "vp-ktimer");
-    else
+    vsp_timer_started = vsp_sched_create(&vsp_timer_thread, vsp_timer_main, NULL) == 0;
+    if (!vsp_timer_started)
         pthread_cond_destroy(&vsp_timer_wake);
     return vsp_timer_started;
 }
 
 static BOOLEAN vsp_timer_set(enum vsp_api api, PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period,
-                             PKDPC Dpc)
+                             PKDPC Dpc, const void *site)
 {
     if (!vsp_timer_usable(api, Timer))
         return FALSE;
+    vsp_sched_point(VSP_SP_TIMER_SET, Timer, VSP_SCHED_SAME_IRQL, site);
     uint64_t deadline = vsp_deadline(&DueTime);
     pthread_mutex_lock(&vsp_timer_mutex);
     BOOLEAN was = Timer->Header.Inserted ? TRUE : FALSE;
@@ -172,7 +187,7 @@ static BOOLEAN vsp_timer_set(enum vsp_api api, PKTIMER Timer, LARGE_INTEGER DueT
         Timer->Dpc = Dpc;
         Timer->Header.Inserted = 1;
         InsertTailList(&vsp_timers, &Timer->TimerListEntry);
-        pthread_cond_signal(&vsp_timer_wake);
+        vsp_sched_cond_broadcast(&vsp_timer_wake);
     }
     pthread_mutex_unlock(&vsp_timer_mutex);
     return was;
@@ -180,18 +195,20 @@ static BOOLEAN vsp_timer_set(enum vsp_api api, PKTIMER Timer, LARGE_INTEGER DueT
 
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc)
 {
-    return vsp_timer_set(VSP_API_KeSetTimer, Timer, DueTime, 0, Dpc);
+    return vsp_timer_set(VSP_API_KeSetTimer, Timer, DueTime, 0, Dpc, __builtin_return_address(0));
 }
 
 BOOLEAN KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
 {
-    return vsp_timer_set(VSP_API_KeSetTimerEx, Timer, DueTime, Period, Dpc);
+    return vsp_timer_set(VSP_API_KeSetTimerEx, Timer, DueTime, Period, Dpc,
+                         __builtin_return_address(0));
 }
 
 BOOLEAN KeCancelTimer(PKTIMER Timer)
 {
     if (!vsp_timer_usable(VSP_API_KeCancelTimer, Timer))
         return FALSE;
+    vsp_sched_point(VSP_SP_TIMER_CANCEL, Timer, VSP_SCHED_SAME_IRQL, __builtin_return_address(0));
     pthread_mutex_lock(&vsp_timer_mutex);
     BOOLEAN was = Timer->Header.Inserted ? TRUE : FALSE;
     if (was) {
@@ -206,7 +223,7 @@ BOOLEAN KeReadStateTimer(PKTIMER Timer)
 {
     if (!vsp_timer_usable(VSP_API_KeReadStateTimer, Timer))
         return FALSE;
-    return __atomic_load_n(&Timer->Header.SignalState, __ATOMIC_ACQUIRE) != 0;
+    return vsp_dispatcher_read(&Timer->Header, __builtin_return_address(0)) != 0;
 }
 
 const void *vsp_timer_within(const void *p, size_t size)
@@ -243,8 +260,8 @@ __attribute__((destructor)) static void vsp_timer_exit(void)
     vsp_timer_stop = true;
     bool started = vsp_timer_started && !pthread_equal(pthread_self(), vsp_timer_thread);
     if (vsp_timer_started)
-        pthread_cond_signal(&vsp_timer_wake);
+        vsp_sched_cond_broadcast(&vsp_timer_wake);
     pthread_mutex_unlock(&vsp_timer_mutex);
     if (started)
-        pthread_join(vsp_timer_thread, NULL);
+        vsp_sched_join(vsp_timer_thread, NULL);
 }

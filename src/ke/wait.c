@@ -12,7 +12,7 @@
 #include "check/verify.h"
 #include "ke/dispatcher.h"
 
-NTSTATUS vsp_wait_object(enum vsp_api api, PVOID Object, PLARGE_INTEGER Timeout)
+NTSTATUS vsp_wait_object(enum vsp_api api, PVOID Object, PLARGE_INTEGER Timeout, const void *site)
 {
     KIRQL max = Timeout != NULL && Timeout->QuadPart == 0 ? DISPATCH_LEVEL : APC_LEVEL;
     if (!vsp_irql_allows(api, VSP_RULE_IRQL, max, (ULONG_PTR)Object, 0))
@@ -24,14 +24,15 @@ NTSTATUS vsp_wait_object(enum vsp_api api, PVOID Object, PLARGE_INTEGER Timeout)
                                h != NULL ? (ULONG_PTR)(ULONG)h->Lock : 0, 0);
         return STATUS_INVALID_PARAMETER;
     }
-    return vsp_dispatcher_wait(h, vsp_deadline(Timeout)) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    return vsp_dispatcher_wait(h, vsp_deadline(Timeout), site) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
 NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                                BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
     (void)WaitReason, (void)WaitMode, (void)Alertable;
-    return vsp_wait_object(VSP_API_KeWaitForSingleObject, Object, Timeout);
+    return vsp_wait_object(VSP_API_KeWaitForSingleObject, Object, Timeout,
+                           __builtin_return_address(0));
 }
 
 NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
@@ -42,6 +43,6 @@ NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
         return STATUS_INVALID_PARAMETER;
     if (Interval == NULL)
         return STATUS_INVALID_PARAMETER;
-    vsp_sleep_until(vsp_deadline(Interval));
+    vsp_sleep_until(vsp_deadline(Interval), __builtin_return_address(0));
     return STATUS_SUCCESS;
 }

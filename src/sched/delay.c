@@ -2,12 +2,14 @@
  * sched/delay.c - delay injection: VPSPIN_DELAY=MAX_US[:RATIO] (with VPSPIN_SEED).
  *
  * Driver Verifier's old delay fuzzing, at vpspin's points: before an acquire, a release,
- * an IRQL change, an interlocked operation, a DPC's queueing or delivery, an interrupt or
- * a timer, one point in RATIO (8 by default) sleeps a random 1..MAX_US microseconds, so
- * that the OS scheduler interleaves the threads in ways it would rarely choose. Every
- * thread keeps running as it would, controlled or not, which is the point: it works where
- * the controlled mode cannot see every thread. But the OS still decides the rest, so a
- * failure it provokes does not replay: the seed only makes the delays the same.
+ * an IRQL change, an interlocked operation, a DPC's queueing, removal or delivery, an
+ * interrupt, a timer's setting, cancelling or expiry, an event's set or reset, a read of a
+ * dispatcher object's state or a wait's attempt, one point in RATIO (8 by default)
+ * sleeps a random 1..MAX_US microseconds, so that the OS scheduler interleaves the threads
+ * in ways it would rarely choose. Every thread keeps running as it would, controlled or not, which
+ * is the point: it works where the controlled mode cannot see every thread. But the OS still
+ * decides the rest, so a failure it provokes does not replay: the seed only makes the delays the
+ * same.
  */
 #include "sched/delay.h"
 
@@ -41,6 +43,13 @@ void vsp_delay(unsigned kind)
     case VSP_SP_DPC_RUN:
     case VSP_SP_INTERRUPT:
     case VSP_SP_TIMER:
+    case VSP_SP_EVENT_SET:
+    case VSP_SP_EVENT_CLEAR:
+    case VSP_SP_WAIT:
+    case VSP_SP_READ_STATE:
+    case VSP_SP_TIMER_SET:
+    case VSP_SP_TIMER_CANCEL:
+    case VSP_SP_DPC_REMOVE:
         break;
     default:
         return;

@@ -130,10 +130,9 @@ int vsp_sched_mode;
 VSP_NOTSAN static void vsp_came_back(struct vsp_sthread *t);
 static __thread struct vsp_sthread *vsp_me __attribute__((tls_model("initial-exec")));
 
-static const char *const vsp_kind_names[VSP_SP_KINDS] = {
-    "start",     "exit",       "acquire",    "lock-wait", "release",   "raise",
-    "lower",     "interlock",  "dpc-queue",  "dpc-run",   "interrupt", "timer",
-    "event-set", "event-wait", "mutex-wait", "join",      "yield",     "stall"};
+static const char *const vsp_kind_names[] = VSP_SP_NAMES;
+_Static_assert(sizeof vsp_kind_names / sizeof vsp_kind_names[0] == VSP_SP_KINDS,
+               "one name per kind of sched/point.h");
 
 /* ---- The internal lock and the token ------------------------------------------------- */
 

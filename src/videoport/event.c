@@ -69,7 +69,9 @@ LONG VideoPortSetEvent(PVOID HwDeviceExtension, PEVENT pEvent)
 {
     (void)HwDeviceExtension;
     PRKEVENT e = vsp_vp_event(VSP_API_VideoPortSetEvent, pEvent);
-    return e != NULL ? vsp_event_set(VSP_API_VideoPortSetEvent, e, FALSE) : 0;
+    return e != NULL
+               ? vsp_event_set(VSP_API_VideoPortSetEvent, e, FALSE, __builtin_return_address(0))
+               : 0;
 }
 
 VOID VideoPortClearEvent(PVOID HwDeviceExtension, PEVENT pEvent)
@@ -77,14 +79,16 @@ VOID VideoPortClearEvent(PVOID HwDeviceExtension, PEVENT pEvent)
     (void)HwDeviceExtension;
     PRKEVENT e = vsp_vp_event(VSP_API_VideoPortClearEvent, pEvent);
     if (e != NULL)
-        vsp_event_reset(VSP_API_VideoPortClearEvent, e);
+        vsp_event_reset(VSP_API_VideoPortClearEvent, e, __builtin_return_address(0));
 }
 
 LONG VideoPortReadStateEvent(PVOID HwDeviceExtension, PEVENT pEvent)
 {
     (void)HwDeviceExtension;
     PRKEVENT e = vsp_vp_event(VSP_API_VideoPortReadStateEvent, pEvent);
-    return e != NULL ? vsp_event_read(VSP_API_VideoPortReadStateEvent, e) : 0;
+    return e != NULL
+               ? vsp_event_read(VSP_API_VideoPortReadStateEvent, e, __builtin_return_address(0))
+               : 0;
 }
 
 VP_STATUS VideoPortWaitForSingleObject(PVOID HwDeviceExtension, PVOID Object,
@@ -94,7 +98,8 @@ VP_STATUS VideoPortWaitForSingleObject(PVOID HwDeviceExtension, PVOID Object,
     PVOID target = Object;
     if (vsp_pool_is(Object, VSP_POOL_EVENT))
         target = &((struct vsp_vp_event *)Object)->event;
-    NTSTATUS status = vsp_wait_object(VSP_API_VideoPortWaitForSingleObject, target, Timeout);
+    NTSTATUS status = vsp_wait_object(VSP_API_VideoPortWaitForSingleObject, target, Timeout,
+                                      __builtin_return_address(0));
     return status == STATUS_SUCCESS   ? NO_ERROR
            : status == STATUS_TIMEOUT ? WAIT_TIMEOUT
                                       : ERROR_INVALID_PARAMETER;

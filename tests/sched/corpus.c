@@ -20,6 +20,16 @@
  *   three-step        3  A opens a window and closes it again in two critical sections; B
  *                        must look while it is open, and C after it closed (fixed: A's two
  *                        steps in one critical section)
+ *   lost-wakeup       1  a requester queues a KDPC that completes its work with KeSetEvent
+ *                        on a notification event, then clears the event and waits: when the
+ *                        DPC ran first, the clear throws its signal away and the wait never
+ *                        ends - the scheduler reports every thread blocked (fixed: the event
+ *                        is cleared before the DPC is queued)
+ *   reset-after-check 2  a waiter reads a flag under a spin lock and, finding it clear, resets
+ *                        a synchronization event (to drop a stale signal) and waits; the
+ *                        publisher sets the flag under the lock, then the event: when both
+ *                        come between the waiter's read and its reset, the reset erases the
+ *                        signal and the wait never ends (fixed: reset before the read)
  *
  * "steps N" is no bug: two threads take and release a lock until about N scheduling points
  * have been made, for the cost benchmark (bench/sched.sh). Three more check the mode itself:
@@ -230,6 +240,32 @@ static void HostCase(ULONG code)
 
 /* ---- The cases without the host --------------------------------------------------------- */
 
+/* lost-wakeup: a request completed by a KDPC, waited for on a notification KEVENT. */
+static KEVENT Done;
+static KDPC CompleteDpc;
+static ULONG Completed;
+
+static VOID CompleteRequest(PKDPC Dpc, PVOID Context, PVOID Arg1, PVOID Arg2)
+{
+    (void)Dpc, (void)Context, (void)Arg1, (void)Arg2;
+    Completed++;
+    KeSetEvent(&Done, IO_NO_INCREMENT, FALSE);
+}
+
+static void *Requester(void *unused)
+{
+    (void)unused;
+    for (int i = 0; i < 2; i++) { /* the event is reused for each request */
+        if (Fixed)
+            KeClearEvent(&Done); /* ready for this request's signal before it can come */
+        KeInsertQueueDpc(&CompleteDpc, NULL, NULL);
+        if (!Fixed)
+            KeClearEvent(&Done); /* "reset for this request": erases it if it came already */
+        KeWaitForSingleObject(&Done, Executive, KernelMode, FALSE, NULL);
+    }
+    return NULL;
+}
+
 static KSPIN_LOCK Lock;
 static int Slots = 1, Used;
 static int Window, Saw, Late;
@@ -248,6 +284,38 @@ static void *TakeSlot(void *unused)
         Used++;
         KeReleaseSpinLock(&Lock, old);
     }
+    return NULL;
+}
+
+/* reset-after-check: a flag under Lock, and a synchronization event that tells of it. */
+static KEVENT Wake;
+static int Ready;
+
+static void *WaitReady(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    if (Fixed)
+        KeResetEvent(&Wake); /* drop a stale signal before looking: a new one stays */
+    KeAcquireSpinLock(&Lock, &old);
+    int ready = Ready;
+    KeReleaseSpinLock(&Lock, old);
+    if (!ready) {
+        if (!Fixed)
+            KeResetEvent(&Wake); /* after looking: erases a signal that came meanwhile */
+        KeWaitForSingleObject(&Wake, Executive, KernelMode, FALSE, NULL);
+    }
+    return NULL;
+}
+
+static void *Publish(void *unused)
+{
+    (void)unused;
+    KIRQL old;
+    KeAcquireSpinLock(&Lock, &old);
+    Ready = 1;
+    KeReleaseSpinLock(&Lock, old);
+    KeSetEvent(&Wake, IO_NO_INCREMENT, FALSE);
     return NULL;
 }
 
@@ -389,10 +457,11 @@ static int Api(void)
 
 static void Usage(void)
 {
-    fprintf(stderr, "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
-                    "three-step bug|fixed\n       sched-corpus steps N\n"
-                    "       sched-corpus api|stall|yield|masked -\n"
-                    "       sched-corpus raised N\n");
+    fprintf(stderr,
+            "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
+            "three-step|lost-wakeup|reset-after-check bug|fixed\n       sched-corpus steps N\n"
+            "       sched-corpus api|stall|yield|masked -\n"
+            "       sched-corpus raised N\n");
     exit(2);
 }
 
@@ -467,6 +536,19 @@ int main(int argc, char **argv)
         pthread_join(b, NULL);
         if (Used > Slots)
             Fail("check-then-act: both threads took the one free slot");
+    } else if (strcmp(Case, "lost-wakeup") == 0) {
+        KeInitializeEvent(&Done, NotificationEvent, FALSE);
+        KeInitializeDpc(&CompleteDpc, CompleteRequest, NULL);
+        pthread_t a = Start(Requester, NULL);
+        pthread_join(a, NULL);
+        KeFlushQueuedDpcs();
+        if (Completed != 2)
+            Fail("lost-wakeup: a request was not completed");
+    } else if (strcmp(Case, "reset-after-check") == 0) {
+        KeInitializeEvent(&Wake, SynchronizationEvent, TRUE); /* a stale signal */
+        pthread_t a = Start(WaitReady, NULL), b = Start(Publish, NULL);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
     } else if (strcmp(Case, "three-step") == 0) {
         pthread_t a = Start(Opener, NULL), b = Start(Looker, NULL), c = Start(Checker, NULL);
         pthread_join(a, NULL);

@@ -9,8 +9,8 @@
 #   - the fixed twin stays clean over the same RUNS runs;
 #   - db:d (d <= 2) finds the bug: the delay-bounded search at the bug's own bound, and so
 #     does pb:d where the preemption-bounded space is small enough (no host threads);
-#   - db:d on the fixed twin of a depth-1 and a depth-2 bug runs every schedule of its
-#     space and says it exhausted it;
+#   - db:d on the fixed twin of two depth-1 bugs and two depth-2 ones runs every schedule of
+#     its space and says it exhausted it;
 #   - natively (no controlled mode), NATIVE_RUNS runs: the rate is printed beside PCT's
 #     (README's table; make sched-rates runs more).
 # Prints one row per bug and exits 1 if any check fails.
@@ -22,8 +22,9 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 num() { sed -n "$1" "$2" | head -n 1; }
 
-printf '%-16s %5s %12s %8s %8s %12s %12s\n' bug depth pct-hits rate bound "db:d runs" native-hits
-for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-step:3; do
+printf '%-18s %5s %12s %8s %8s %12s %12s\n' bug depth pct-hits rate bound "db:d runs" native-hits
+for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-step:3 \
+    lost-wakeup:1 reset-after-check:2; do
     case=${spec%:*} d=${spec#*:}
     out=$work/$case
     mkdir -p "$out"
@@ -49,6 +50,11 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
         grep -q 'lock-order-inversion' "$out/pct" || # ThreadSanitizer reports it first
             fail "$case: the deadlock report has no wait-for cycle"
     fi
+    # A lost wake-up hangs: the report must show the waiter blocked on the event.
+    case $case in lost-wakeup | reset-after-check)
+        grep -Eq '^  event-wait .* at (Requester|WaitReady)' "$out/pct" ||
+            fail "$case: the deadlock report does not show the wait on the event"
+    esac
     replay=$(sed -n 's/^replay:     //p' "$out/pct")
     if [ -n "$replay" ] && sh -c "$replay" >"$out/replay" 2>&1; then
         fail "$case: the replay command passed: $replay"
@@ -78,7 +84,7 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
         done
         db=$(num 's/^vpspin-explore: \([0-9]*\) run.*/\1/p' "$out/db")
     fi
-    case $case in dpc-before-init | check-then-act)
+    case $case in dpc-before-init | check-then-act | lost-wakeup | reset-after-check)
         "$explore" --strategy "db:$d" --runs 20000 --trace 0 --out "$out" -- "$corpus" "$case" \
             fixed >"$out/space" 2>&1 && grep -q 'the space is exhausted' "$out/space" ||
             fail "$case: db:$d on the twin: $(tail -n 2 "$out/space" | tr '\n' ' ')"
@@ -91,7 +97,7 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
             --out "$out" -- "$corpus" "$case" bug >"$out/native" 2>&1 || true
         native="$(num 's/.*: \([0-9]*\) failed.*/\1/p' "$out/native")/$native_runs"
     fi
-    printf '%-16s %5s %12s %8s %8s %12s %12s\n' "$case" "$d" "$failed/$n" "$rate" "$bound" \
+    printf '%-18s %5s %12s %8s %8s %12s %12s\n' "$case" "$d" "$failed/$n" "$rate" "$bound" \
         "$db" "$native"
 done
 [ $status = 0 ] && echo "corpus: every bug found at its depth, at or above its bound, replayed; every twin clean"

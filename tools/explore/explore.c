@@ -44,10 +44,7 @@
 #include "sched/log.h"
 #include "sched/point.h"
 
-static const char *const kind_names[] = {
-    "start",     "exit",       "acquire",    "lock-wait", "release",   "raise",
-    "lower",     "interlock",  "dpc-queue",  "dpc-run",   "interrupt", "timer",
-    "event-set", "event-wait", "mutex-wait", "join",      "yield",     "stall"};
+static const char *const kind_names[] = VSP_SP_NAMES;
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == VSP_SP_KINDS,
                "one name per kind of sched/point.h");
 
