@@ -50,6 +50,11 @@ static bool vsp_vplock_describe(const void *lock, struct vsp_lock_info *info)
     return true;
 }
 
+void vsp_vplock_refuse(enum vsp_api api, PSPIN_LOCK SpinLock)
+{
+    vsp_report(api, vsp_rule_vplock(false), SpinLock, 0, 0, -1, 0);
+}
+
 static bool vsp_arena_reserve(void)
 {
     if (vsp_arena != NULL)
