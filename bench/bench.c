@@ -29,8 +29,11 @@
  * stamp (median reported).
  *
  * How: locks.h reduces every lock to a shim; INSTANTIATE below stamps the loops out
- * once per shim, so inline locks are inlined and no function pointer is called inside
- * a timed loop. The vpspin shims run twice, after vpspin_set_verify(OFF) and
+ * once per shim, twice: loops that call the lock inline (--call inline: an inline lock
+ * is inlined), and loops that call it through a function pointer to a small wrapper
+ * (--call pointer, the default: every lock pays the same call, as in issue 16's
+ * side-by-side benchmark; vpspin and pthread are then called from the wrapper). The
+ * header line of the output says which. The vpspin shims run twice, after vpspin_set_verify(OFF) and
  * (DEFAULT), set between cells while no lock is held. Stamps: timing.h; histograms:
  * hist.h; tables, CSV and plot: report.c.
  */
