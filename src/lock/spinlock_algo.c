@@ -21,20 +21,23 @@
  *   (HANDOFF_SLEEPER, *) the same, for a waiter that has been to sleep
  *   (*, PARKED)        a waiter may sleep on the waiter-half futex; the next release wakes one
  *   (*, WANT)          a waiter has waited past its patience; the next release hands over
- *   (*, SPINNER)       one waiter spins; the others sleep after VSP_EXTRA_SPIN_NS
+ *   (*, SPINNER)       one waiter spins for long; the others sleep after VSP_EXTRA_SPIN_NS
  *
  * Transitions:
  *   lock, fast        (0, *) -> (R, *)              one CAS on the owner half, acquire
  *   lock, waiting     (0, *) -> (R, *)              after backoff; any waiter may barge
  *                     (HANDOFF, *) -> (R, *)        only a waiter past its patience, or parked
  *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
+ *                     (*, f) -> (*, f|SPINNER)      after VSP_EXTRA_SPIN_NS, if no one spins
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
- *   unlock, fast      (R, 0) -> (0, 0)              one plain store, release
+ *   unlock, fast      (R, f) -> (0, f)              f without WANT: one plain store, release;
+ *                                                   then if PARKED, wake (below)
  *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT)
  *                     (R, WANT|PARKED|f) -> (HANDOFF_SLEEPER, f); wake one (and if nobody
  *                     was asleep after all: HANDOFF_SLEEPER -> HANDOFF)
- *   unlock, wake      (R, PARKED) -> (0, 0); FUTEX_WAKE one
+ *   unlock, wake      (0, PARKED|f) -> (0, f)       after the store, if it sees PARKED:
+ *                                                   FUTEX_WAKE one
  *
  * Fairness. A waiter that has waited longer than its patience (VSP_PATIENCE_NS for plain
  * locks) sets WANT; the holder's next release does not free the lock but hands it to such a
@@ -44,12 +47,20 @@
  * the unfairness, each thread's share evens out. In-stack queued locks have no patience: a
  * waiter asks for the handoff at once, so two contending threads strictly alternate.
  *
+ * Waiting. A waiter looks at the owner half with a plain load, then pauses: first about
+ * 100 ns, so that it takes a lock freed by a short critical section soon after the release,
+ * then twice as long after every look that finds the lock held, up to 24 us, so that a
+ * holder that keeps re-taking the lock is not robbed of its cache line (each look moves
+ * the line to the waiter, and the holder's next write must take it back). For its first
+ * VSP_EXTRA_SPIN_NS a waiter writes nothing to the word: a short wait costs the holder
+ * no more than those looks, and a spinner alone never sends the release off its fast path.
+ *
  * Preemption. A holder that is preempted delays everyone, as in the kernel with interrupts;
  * waiters must not make it worse. Only one waiter at a time, the one holding SPINNER, spins
  * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds. With more threads
  * than cores the cores then go to the holder and to threads with work to do, and the
  * scheduler has few runnable threads to share them among. When the spinner takes the lock
- * or goes to sleep, another waiter takes its place.
+ * or goes to sleep, the next waiter due to sleep takes its place instead.
  *
  * Sleepers. The release that sees PARKED wakes one sleeper, in the futex queue's FIFO order.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
@@ -92,6 +103,7 @@
 
 #include "base/cpu.h"
 #include "base/slow.h"
+#include "lock/profile.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -104,11 +116,12 @@
 #define VSP_SPIN_NS 100000u    /* the spinner sleeps after spinning 100 us, */
 #define VSP_RESPIN_NS 20000u   /* a woken waiter after 20 us, */
 #define VSP_EXTRA_SPIN_NS 2000u /* and another waiter after 2 us */
-/* Pauses between two looks at a held lock: the first wait is already long enough for a
- * holder to take and release the lock many times without losing its cache line to us,
- * then it doubles (a pause is 24 ns on this project's AMD EPYC machine, about 1.5 us to
+/* Pauses between two looks at a held lock: short at first, so that a waiter sees the
+ * release of a short critical section soon after it happens, then doubling with every look
+ * that finds the lock held, so that a holder that keeps re-taking the lock keeps its cache
+ * line (a pause is 24 ns on this project's AMD EPYC machine: about 100 ns, then up to
  * 24 us; 10 to 40 ns on other x86 cores). */
-#define VSP_BACKOFF_MIN 64u
+#define VSP_BACKOFF_MIN 4u
 #define VSP_BACKOFF_MAX 1024u
 
 static bool vsp_unlock_needs_fence;
@@ -139,7 +152,16 @@ static uint64_t vsp_now_ns(void)
 
 static long vsp_futex(vsp_half *addr, int op, uint32_t val)
 {
+    VSP_PROF(wakes, op == FUTEX_WAKE_PRIVATE);
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+/* A waiter's CAS of the waiter half (flags only: relaxed). */
+static bool vsp_waiter_cas(vsp_half *wh, uint32_t *expected, uint32_t desired)
+{
+    VSP_PROF(waiter_rmw, 1);
+    return __atomic_compare_exchange_n(wh, expected, desired, false, __ATOMIC_RELAXED,
+                                       __ATOMIC_RELAXED);
 }
 
 /* One waiter's state while it waits. */
@@ -161,8 +183,7 @@ static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
 {
     vsp_half *wh = vsp_waiter_half(s->w);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    if (!(h & VSP_SPINNER) && __atomic_compare_exchange_n(wh, &h, h | VSP_SPINNER, false,
-                                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    if (!(h & VSP_SPINNER) && vsp_waiter_cas(wh, &h, h | VSP_SPINNER)) {
         s->spinner = true;
         s->sleep_after = now + VSP_SPIN_NS;
     } else {
@@ -173,6 +194,7 @@ static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
 static void vsp_stop_spinning(struct vsp_waiter *s)
 {
     if (s->spinner) {
+        VSP_PROF(waiter_rmw, 1);
         __atomic_fetch_and(vsp_waiter_half(s->w), ~VSP_SPINNER, __ATOMIC_RELAXED);
         s->spinner = false;
     }
@@ -189,10 +211,13 @@ static bool vsp_may_take(const struct vsp_waiter *s, uint32_t owner)
 
 static bool vsp_try_take(struct vsp_waiter *s, uint32_t owner)
 {
+    VSP_PROF(looks, 1);
     if (!vsp_may_take(s, owner))
         return false;
-    return __atomic_compare_exchange_n(vsp_owner_half(s->w), &owner, s->rec, false,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    bool took = __atomic_compare_exchange_n(vsp_owner_half(s->w), &owner, s->rec, false,
+                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    VSP_PROF(lost, !took);
+    return took;
 }
 
 /* Just acquired: withdraw our WANT, and after a sleep re-arm PARKED for the others. */
@@ -202,9 +227,7 @@ static void vsp_took(struct vsp_waiter *s)
     uint32_t set = s->slept ? VSP_PARKED : 0;
     uint32_t clear = (s->eligible ? VSP_WANT : 0) | (s->spinner ? VSP_SPINNER : 0);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    while (((h | set) & ~clear) != h &&
-           !__atomic_compare_exchange_n(wh, &h, (h | set) & ~clear, false, __ATOMIC_RELAXED,
-                                        __ATOMIC_RELAXED))
+    while (((h | set) & ~clear) != h && !vsp_waiter_cas(wh, &h, (h | set) & ~clear))
         ;
 }
 
@@ -215,6 +238,7 @@ static void vsp_park(struct vsp_waiter *s)
     vsp_stop_spinning(s);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
     if (!(h & VSP_PARKED)) {
+        VSP_PROF(waiter_rmw, 1);
         if (!__atomic_compare_exchange_n(wh, &h, h | VSP_PARKED, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_RELAXED))
             return; /* the flags moved: look at the lock again */
@@ -228,7 +252,12 @@ static void vsp_park(struct vsp_waiter *s)
         syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
     if (vsp_may_take(s, __atomic_load_n(vsp_owner_half(s->w), __ATOMIC_RELAXED)))
         return;
+#ifdef VSP_LOCK_PROFILE
+    uint64_t t0 = vsp_now_ns();
+#endif
     vsp_futex(wh, FUTEX_WAIT_PRIVATE, h);
+    VSP_PROF(sleeps, 1);
+    VSP_PROF(sleep_ns, vsp_now_ns() - t0);
     s->slept = true;
     s->backoff = VSP_BACKOFF_MIN;
     vsp_spin_or_queue(s, vsp_now_ns());
@@ -239,23 +268,32 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
     struct vsp_waiter s = {.w = w, .rec = rec, .backoff = VSP_BACKOFF_MIN};
     s.start = vsp_now_ns();
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
-    vsp_spin_or_queue(&s, s.start);
+    /* A new waiter takes no role: for VSP_EXTRA_SPIN_NS it only looks, and writes nothing
+     * to the line the holder is using (most waits are that short). */
+    s.sleep_after = s.start + VSP_EXTRA_SPIN_NS;
 
+    VSP_PROF(slow, 1);
     for (;;) {
         if (vsp_try_take(&s, __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED))) {
             vsp_took(&s);
+            VSP_PROF(wait_ns, vsp_now_ns() - s.start);
             return true;
         }
         uint64_t now = vsp_now_ns();
         if (!s.eligible && now - s.start >= s.patience)
             s.eligible = true;
         uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
-        if (s.eligible && !(h & VSP_WANT))
+        if (s.eligible && !(h & VSP_WANT)) {
+            VSP_PROF(waiter_rmw, 1);
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
-        if (!s.spinner && !(h & VSP_SPINNER))
-            vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
+        }
         if (now >= s.sleep_after) {
-            vsp_park(&s);
+            /* Time to sleep; but if nobody spins (none yet, or the spinner got the lock),
+             * become the spinner instead. */
+            if (!s.spinner && !(h & VSP_SPINNER))
+                vsp_spin_or_queue(&s, now);
+            else
+                vsp_park(&s);
             continue;
         }
         /* Look again after a pause: soon if a handoff may come our way, else later and
@@ -263,6 +301,7 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         unsigned pauses = s.eligible ? 1 : s.backoff;
         for (unsigned i = 0; i < pauses; i++)
             vsp_cpu_relax();
+        VSP_PROF(pauses, pauses);
         if (s.backoff < VSP_BACKOFF_MAX)
             s.backoff *= 2;
     }
@@ -279,7 +318,9 @@ void vsp_unlock(PKSPIN_LOCK w)
 {
     vsp_half *wh = vsp_waiter_half(w);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
+    VSP_PROF(full_unlocks, 1);
     if (h & VSP_WANT) {
+        VSP_PROF(handoffs, 1);
         /* Hand over: the lock stays taken until a waiter claims it; a sleeper if any. */
         uint32_t to = h & VSP_PARKED ? VSP_W_HANDOFF_SLEEPER : VSP_W_HANDOFF;
         __atomic_store_n(vsp_owner_half(w), to, __ATOMIC_RELEASE);

@@ -18,13 +18,13 @@
 /* One cache line per lock, so two locks never share a line. The Ke lock word comes
  * first: a PSPIN_LOCK and the address of its word are the same number. */
 struct _VIDEO_PORT_SPIN_LOCK {
-    KSPIN_LOCK Lock;             /* the lock itself (lockword.h) */
-    uint32_t state;              /* enum vsp_vplock_state; atomic */
-    ULONG Serial;                /* creation number, for reports */
+    KSPIN_LOCK Lock;                  /* the lock itself (lockword.h) */
+    uint32_t state;                   /* enum vsp_vplock_state; atomic */
+    ULONG Serial;                     /* creation number, for reports */
     struct vsp_acquire_counts Counts; /* kept by the Ke layer's acquire */
-    PVOID HwDeviceExtension;     /* as given at creation */
-    const void *Creator;         /* return address in the code that created it */
-    uint32_t NextFree;           /* free-queue link: slot index + 1, 0 for none */
+    PVOID HwDeviceExtension;          /* as given at creation */
+    const void *Creator;              /* return address in the code that created it */
+    uint32_t NextFree;                /* free-queue link: slot index + 1, 0 for none */
 } __attribute__((aligned(64)));
 
 _Static_assert(offsetof(struct _VIDEO_PORT_SPIN_LOCK, Lock) == 0, "a handle is its word");
@@ -56,8 +56,7 @@ static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
 {
     struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
     uintptr_t off = (uintptr_t)w - (uintptr_t)base;
-    if (base == NULL || off >= (uintptr_t)VSP_ARENA_SLOTS * sizeof *base ||
-        off % sizeof *base != 0)
+    if (base == NULL || off >= (uintptr_t)VSP_ARENA_SLOTS * sizeof *base || off % sizeof *base != 0)
         return NULL;
     return &base[off / sizeof *base];
 }
@@ -73,20 +72,34 @@ static inline enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
 
 /* The lock word of a handle: the same address (Lock is the first member), computed
  * without touching the handle, which may not be a lock at all. */
-static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock) { return (PKSPIN_LOCK)(void *)SpinLock; }
+static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock)
+{
+    return (PKSPIN_LOCK)(void *)SpinLock;
+}
 
 /* ---- The handle rules (check/verify.h), tested here, reported by check/verify.c ------ */
 
+/* Reports a call of api on a handle that is not a live lock (0x1002). Out of line and
+ * called last, so that the fast paths make no call of their own and need no stack frame. */
+__attribute__((cold, noinline)) void vsp_vplock_refuse(enum vsp_api api, PSPIN_LOCK SpinLock);
+
+/* Whether a call must refuse SpinLock: checking is on (slow: the flag word the caller read)
+ * and it is not a live lock (0x1002). The call then reports it with vsp_vplock_refuse
+ * and, if the report's handler returns, returns without effect. */
+static inline bool vsp_vplock_refused(unsigned slow, PSPIN_LOCK SpinLock)
+{
+    return (slow & VSP_SLOW_CHECK) &&
+           __builtin_expect(vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE) != 0, 0);
+}
+
 /* Whether SpinLock may be used by api: always with checking off; else a live lock, or
- * the handler of the report (0x1002) returned and the call must return without effect. */
+ * the handler of the report returned and the call must return without effect. */
 static inline bool vsp_vplock_usable(enum vsp_api api, PSPIN_LOCK SpinLock)
 {
-    if (!vsp_checking())
+    if (!vsp_vplock_refused(vsp_slow(), SpinLock))
         return true;
-    uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE);
-    if (__builtin_expect(rule != 0, 0))
-        vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
-    return rule == 0;
+    vsp_vplock_refuse(api, SpinLock);
+    return false;
 }
 
 /* A live lock that is about to be deleted: not held (0x100B). */
