@@ -47,21 +47,23 @@ static inline void vsp_acquire_count(struct vsp_acquire_counts *c, bool waited)
 /* The fast paths take the uncontended case, checks included (each rule is an inline
  * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
  * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
- * lock, waiters to wake) the full path does, checking again. */
-__attribute__((always_inline)) static inline bool
-vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, KIRQL cur, uint32_t tag)
+ * lock, waiters to wake) the full path does, checking again.
+ *
+ * The acquire checks only the IRQL before its CAS: a CAS that finds the lock free proves
+ * that the caller does not hold it (0x1000), and one that fails goes to the full path,
+ * which looks at the holder. The release compares the owner half with the one record
+ * the caller's acquire can have stored. */
+__attribute__((always_inline)) static inline bool vsp_acquire_ok(enum vsp_kind kind, KIRQL cur)
 {
-    return vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
-                            tag) == 0;
+    return vsp_rule_acquire_irql(kind, cur) == 0;
 }
 
 __attribute__((always_inline)) static inline bool
 vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, int new_irql, const struct vsp_thread *t)
 {
-    return t->owner != 0 &&
-           vsp_rule_release(kind, t->irql,
-                            __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
-                            new_irql) == 0;
+    return vsp_rule_release_ok(kind, t->irql,
+                               __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
+                               t->owner, new_irql);
 }
 
 /* What a fast path reads once per call: the calling thread, the flag word and the IRQL on
@@ -87,7 +89,7 @@ vsp_acquire_in(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum
 {
     uint32_t tag = c.t->owner;
     if (__builtin_expect(tag == 0, 0) || (c.slow & (VSP_SLOW_TRACK | VSP_SLOW_SCHED)) ||
-        ((c.slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, c.irql, tag)) ||
+        ((c.slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(kind, c.irql)) ||
         __builtin_expect(
             !vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : c.irql)), 0))
         return vsp_acquire_full(SpinLock, kind, api, counts, __builtin_return_address(0));
