@@ -51,23 +51,31 @@ size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max);
 #define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
 extern struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
 
-/* The lock slot whose word is at w, or NULL if w is not the start of a slot. */
-static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
+/* Whether w is the start of a lock slot. The offset rotated right by log2 of the slot
+ * size is the slot's index if w starts a slot; any other offset has a low bit rotated to
+ * the top, so one comparison tests both the range and the alignment. */
+#define VSP_SLOT_SHIFT 6
+_Static_assert(sizeof(struct _VIDEO_PORT_SPIN_LOCK) == 1u << VSP_SLOT_SHIFT, "slot size");
+static inline bool vsp_vplock_is_slot(const void *w)
 {
     struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
     uintptr_t off = (uintptr_t)w - (uintptr_t)base;
-    if (base == NULL || off >= (uintptr_t)VSP_ARENA_SLOTS * sizeof *base || off % sizeof *base != 0)
-        return NULL;
-    return &base[off / sizeof *base];
+    uintptr_t index = off >> VSP_SLOT_SHIFT | off << (sizeof off * 8 - VSP_SLOT_SHIFT);
+    return base != NULL && index < VSP_ARENA_SLOTS;
+}
+
+/* The lock slot whose word is at w, or NULL if w is not the start of a slot. */
+static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
+{
+    return vsp_vplock_is_slot(w) ? (PSPIN_LOCK)(uintptr_t)w : NULL;
 }
 
 /* What SpinLock is, without dereferencing anything that is not a lock slot. */
 static inline enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
 {
-    PSPIN_LOCK s = vsp_vplock_from_word(SpinLock);
-    if (s == NULL)
+    if (!vsp_vplock_is_slot(SpinLock))
         return VSP_VPLOCK_UNKNOWN;
-    return (enum vsp_vplock_state)__atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+    return (enum vsp_vplock_state)__atomic_load_n(&SpinLock->state, __ATOMIC_ACQUIRE);
 }
 
 /* The lock word of a handle: the same address (Lock is the first member), computed
