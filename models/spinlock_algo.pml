@@ -23,7 +23,7 @@
  * Each goes into the releaser's store buffer (pend, pendv) and becomes visible later, at a
  * moment of the store_buffer process's choosing, while the releaser goes on loading and
  * updating the waiter half. That is the reordering the "No lost wake-up" argument of
- * lock/spinlock_algo.c (lines 74-82) must defeat: the store buffer on x86, and on Arm or POWER a
+ * lock/spinlock_algo.c (lines 63-71) must defeat: the store buffer on x86, and on Arm or POWER a
  * store-release followed by a relaxed load or RMW of another location. The releaser's own
  * next atomic access to the owner half drains its buffer (coherence). A parker's
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) does not return before every other running
@@ -138,7 +138,7 @@ byte hval;                 /* the value that release decided on: who is entitled
  * anyone (all asleep or stopped). */
 #define LOST (owner == 0 && pend == 0 && ANY(ASLEEP) && ALL(STOPPED))
 
-/* lock/spinlock_algo.c vsp_may_take(), lines 204-210 */
+/* lock/spinlock_algo.c vsp_may_take(), lines 182-188 */
 #ifdef OLD_HANDOFF_RULE
 #define HANDOFF_OK ELIGIBLE                /* the rule before bug 1 was fixed */
 #else
@@ -170,7 +170,7 @@ byte hval;                 /* the value that release decided on: who is entitled
 #define LEAVE(i) if :: trying[i] && rank[i] > rank[me] -> rank[i]-- :: else fi
 #endif
 
-/* Line 290: may the waiter be late (now >= sleep_after)? A spinner has spun VSP_SPIN_NS
+/* Line 251: may the waiter be late (now >= sleep_after)? A spinner has spun VSP_SPIN_NS
  * (100 us) by then, more than its patience (VSP_PATIENCE_NS 50 us, or 0): it is eligible.
  * For the progress check, not while an earlier waiter can claim a pending handoff. */
 #ifdef LOOSE_TIME
@@ -221,29 +221,29 @@ inline futex_wake1()
     }
 }
 
-/* lock/spinlock_algo.c vsp_unlock_wake(), lines 310-315, called after a load of the waiter half
- * that saw PARKED (lock/spinlock_algo.h lines 68-69, lock/spinlock_algo.c lines 346-347). The load and
+/* lock/spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
+ * that saw PARKED (lock/spinlock_algo.h lines 67-68, lock/spinlock_algo.c lines 305-306). The load and
  * fetch_and are one step: when the load saw PARKED and the fetch_and does not, nothing
  * happens, as if the load had come at the fetch_and's time. */
 inline unlock_end()
 {
     if
-    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 313: fetch_and */
-        futex_wake1(); n = 0                           /* line 314: FUTEX_WAKE 1 */
+    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 275: fetch_and */
+        futex_wake1(); n = 0                           /* line 276: FUTEX_WAKE 1 */
     :: atomic { !(wh & PARKED) }
     fi
 }
 
-/* lock/spinlock_algo.c vsp_spin_or_queue(), lines 182-192 (what its sleep_after means: line 290) */
+/* lock/spinlock_algo.c vsp_spin_or_queue(), lines 160-172 (what its sleep_after means: line 258) */
 inline spin_or_queue()
 {
     if
-    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 185 */
-        if                                             /* line 186: CAS h -> h | SPINNER */
+    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 164 */
+        if                                             /* lines 165-168: CAS h -> h | SPINNER */
         :: atomic { wh == h -> wh = h | SPINNER; spinner = true; h = 0 }
         :: atomic { wh != h -> h = 0 }
         fi
-    :: atomic { wh & SPINNER }                         /* lines 189-190: not the spinner */
+    :: atomic { wh & SPINNER }                         /* line 170: not the spinner */
     fi
 }
 
@@ -266,7 +266,7 @@ active [N] proctype thread()
     bit n;           /* what FUTEX_WAKE returned */
 
 idle:
-    /* ---- acquire: ke/spinlock.h vsp_acquire_in(), lines 84-100
+    /* ---- acquire: ke/spinlock.h vsp_acquire(), lines 69-87
      *      -> lock/spinlock_algo.h vsp_lock(), lines 39-44
      *      -> lock/spinlock_algo.h vsp_trylock(), lines 31-37: one CAS 0 -> record
      * (or stop for good) ---- */
@@ -281,15 +281,15 @@ idle:
                 trying[me] = true }
     fi;
 
-    /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 266-308 ---- */
-    /* lines 271-273: no role yet (sleep_after = start + VSP_EXTRA_SPIN_NS) */
+    /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
+    spin_or_queue();                                   /* lines 240-243 */
 wait:
-    /* line 277: vsp_try_take(), lines 212-221: load the owner half, vsp_may_take, CAS */
+    /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
     if
     :: atomic { MAY_TAKE(owner) -> o = owner }
         if
         :: atomic { owner == o -> claim(o); owner = REC; o = 0 }
-            /* line 278: vsp_took(), lines 224-232 (its CAS loop is one RMW) */
+            /* line 247: vsp_took(), lines 199-210 (its CAS loop is one RMW) */
             atomic {
                 wh = (wh | (slept -> PARKED : 0)) & ~((ELIGIBLE -> WANT : 0) | (spinner -> SPINNER : 0));
                 slept = false; spinner = false; ELIGIBLE = false; PARKEDW = false;
@@ -303,7 +303,7 @@ wait:
         fi
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* lines 282-284: past the patience yet? line 285: load the waiter half */
+    /* lines 250-252: past the patience yet? line 253: load the waiter half */
     atomic {
 #ifdef LIVE
         /* time passes: eligible at the second turn or after a park at the latest */
@@ -319,59 +319,58 @@ wait:
 #endif
         h = wh
     }
-    /* lines 286-289: ask for a handoff */
+    /* lines 254-255: ask for a handoff */
     if
     :: ELIGIBLE && !(h & WANT) -> atomic { wh = wh | WANT }
     :: else
     fi;
-    /* line 291: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
-     * than its patience (VSP_PATIENCE_NS 50 us, or 0): it is eligible. Lines 299-306: else
+    /* lines 256-257: the spinner got the lock: take its place */
+    if
+    :: !spinner && !(h & SPINNER) -> h = 0; spin_or_queue()
+    :: else -> h = 0
+    fi;
+    /* line 258: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
+     * than its patience (VSP_PATIENCE_NS 50 us, or 0): it is eligible. Lines 255-261: else
      * pause and look again. */
     if
     :: PARK_OK ->
-        /* lines 291-294: nobody spins (none yet, or the spinner got the lock): become the
-         * spinner instead of sleeping */
-        if
-        :: !spinner && !(h & SPINNER) -> h = 0; spin_or_queue(); goto wait
-        :: else -> h = 0
-        fi;
 #ifdef LIVE
         turns = 0; naps = 1
-    :: turns == 0 -> h = 0; turns = 1; goto wait
-    :: turns == 1 && !PARK_OK -> h = 0; goto wait
+    :: turns == 0 -> turns = 1; goto wait
+    :: turns == 1 && !PARK_OK -> goto wait
 #else
         skip
-    :: h = 0; goto wait
+    :: goto wait
 #endif
     fi;
 
-    /* ---- line 296: vsp_park(), lines 235-264 ---- */
-    /* line 238: vsp_stop_spinning(), lines 194-201 */
+    /* ---- line 259: vsp_park(), lines 212-236 ---- */
+    /* line 216: vsp_stop_spinning(), lines 173-179 */
     if
     :: spinner -> atomic { wh = wh & ~SPINNER; spinner = false }
     :: else
     fi;
-    /* lines 239-247: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
+    /* lines 217-224: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
     if
     :: atomic { !(wh & PARKED) -> h = wh }
         if
         :: atomic { wh == h -> wh = h | PARKED; h = h | PARKED; PARKEDW = true }
-        :: atomic { wh != h -> h = 0 }; goto wait      /* line 244: the flags moved */
+        :: atomic { wh != h -> h = 0 }; goto wait      /* line 221: the flags moved */
         fi
     :: atomic { wh & PARKED -> h = wh; PARKEDW = true }
     fi;
-    /* lines 248-252: the barrier between PARKED and the re-check */
+    /* lines 225-229: the barrier between PARKED and the re-check */
 #if defined(BUG_NO_MEMBARRIER) || defined(FENCE_MODE)
     /* no membarrier: a fence orders only this thread's own accesses */
 #else
     atomic { DRAIN_OTHERS };
 #endif
-    /* lines 253-254: re-check the owner half */
+    /* lines 230-231: re-check the owner half */
     if
     :: atomic { MAY_TAKE(owner) -> h = 0 }; goto wait
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* line 258: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
+    /* line 232: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
     atomic {
         if
         :: wh == h -> fq ! me; asleep[me] = true
@@ -385,7 +384,7 @@ wait:
     :: skip
     fi;
 #endif
-    /* lines 261-263: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
+    /* lines 233-235: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
     if
     :: atomic { !asleep[me] && !(wh & SPINNER) -> slept = true; h = wh }
         if
@@ -397,32 +396,32 @@ wait:
     goto wait;
 
 locked:
-    /* ---- the critical section, then the release: ke/spinlock.h vsp_release_in(), lines 103-117
+    /* ---- the critical section, then the release: ke/spinlock.h vsp_release(), lines 92-106
      * (default mode: membarrier, checks pass) ---- */
 #ifndef FENCE_MODE
-    /* lock/spinlock_algo.h vsp_unlock_begin(), lines 50-61: line 54, load the waiter half */
+    /* lock/spinlock_algo.h vsp_unlock_begin(), lines 50-59: line 53, load the waiter half */
     if
-    :: atomic { !(wh & WANT) -> incs[me] = false }
-        atomic { STORE_OWNER(0) }                      /* lock/spinlock_algo.h line 59 */
-        /* lock/spinlock_algo.h vsp_unlock_end(), lines 63-70: line 67 is a compiler barrier */
+    :: atomic { wh == 0 -> incs[me] = false }
+        atomic { STORE_OWNER(0) }                      /* lock/spinlock_algo.h line 57 */
+        /* lock/spinlock_algo.h vsp_unlock_end(), lines 61-69: line 66 is a compiler barrier */
 #ifdef BUG_NO_WAKE
         skip;                                          /* (seeded bug: no wake) */
 #else
         unlock_end();
 #endif
         goto idle
-    :: atomic { wh & WANT -> incs[me] = false }        /* -> vsp_release_full -> vsp_unlock */
+    :: atomic { wh != 0 -> incs[me] = false }          /* -> vsp_release_full -> vsp_unlock */
     fi;
 #else
     incs[me] = false;                                  /* fence mode: always vsp_unlock */
 #endif
 
-    /* ---- lock/spinlock_algo.c vsp_unlock(), lines 317-347 ---- */
+    /* ---- lock/spinlock_algo.c vsp_unlock(), lines 278-306 ---- */
     if
-    :: atomic { wh & WANT ->                           /* lines 322-325: hand over */
-                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 326 */
+    :: atomic { wh & WANT ->                           /* lines 282-283: hand over */
+                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 285 */
         atomic {
-            STORE_OWNER(to);                           /* line 327 */
+            STORE_OWNER(to);                           /* line 286 */
 #ifdef GHOST_HANDOFF
             hby = me + 1; hval = to
 #endif
@@ -430,11 +429,11 @@ locked:
 #if defined(FENCE_MODE) && !defined(OLD_HANDOFF_FENCE)
         atomic { DRAIN_MINE }                          /* the fence after the handoff store */
 #endif
-        if                                             /* line 333: fetch_and ~(WANT|PARKED) */
+        if                                             /* line 292: fetch_and ~(WANT|PARKED) */
         :: atomic { wh & PARKED -> wh = wh & ~(WANT | PARKED) }
-            futex_wake1();                             /* line 334 */
+            futex_wake1();                             /* line 293 */
             if
-            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 334-338: CAS -> HANDOFF */
+            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 294-297: CAS -> HANDOFF */
                 atomic {
                     DRAIN_MINE;
                     if
@@ -456,12 +455,12 @@ locked:
             fi
         :: atomic { !(wh & PARKED) -> wh = wh & ~(WANT | PARKED); to = 0 }
         fi
-    :: atomic { !(wh & WANT) }                         /* line 322 */
-        atomic { STORE_OWNER(0) }                      /* line 341 */
+    :: atomic { !(wh & WANT) }                         /* line 282 */
+        atomic { STORE_OWNER(0) }                      /* line 300 */
 #ifdef FENCE_MODE
-        atomic { DRAIN_MINE }                          /* lines 342-345: full fence */
+        atomic { DRAIN_MINE }                          /* lines 301-302: full fence */
 #endif
-        unlock_end()                                   /* lines 346-347 */
+        unlock_end()                                   /* lines 305-306 */
     fi;
     goto idle;
 

@@ -21,23 +21,20 @@
  *   (HANDOFF_SLEEPER, *) the same, for a waiter that has been to sleep
  *   (*, PARKED)        a waiter may sleep on the waiter-half futex; the next release wakes one
  *   (*, WANT)          a waiter has waited past its patience; the next release hands over
- *   (*, SPINNER)       one waiter spins for long; the others sleep after VSP_EXTRA_SPIN_NS
+ *   (*, SPINNER)       one waiter spins; the others sleep after VSP_EXTRA_SPIN_NS
  *
  * Transitions:
  *   lock, fast        (0, *) -> (R, *)              one CAS on the owner half, acquire
  *   lock, waiting     (0, *) -> (R, *)              after backoff; any waiter may barge
  *                     (HANDOFF, *) -> (R, *)        only a waiter past its patience, or parked
  *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
- *                     (*, f) -> (*, f|SPINNER)      after VSP_EXTRA_SPIN_NS, if no one spins
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
- *   unlock, fast      (R, f) -> (0, f)              f without WANT: one plain store, release;
- *                                                   then if PARKED, wake (below)
+ *   unlock, fast      (R, 0) -> (0, 0)              one plain store, release
  *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT)
  *                     (R, WANT|PARKED|f) -> (HANDOFF_SLEEPER, f); wake one (and if nobody
  *                     was asleep after all: HANDOFF_SLEEPER -> HANDOFF)
- *   unlock, wake      (0, PARKED|f) -> (0, f)       after the store, if it sees PARKED:
- *                                                   FUTEX_WAKE one
+ *   unlock, wake      (R, PARKED) -> (0, 0); FUTEX_WAKE one
  *
  * Fairness. A waiter that has waited longer than its patience (VSP_PATIENCE_NS for plain
  * locks) sets WANT; the holder's next release does not free the lock but hands it to such a
@@ -47,20 +44,12 @@
  * the unfairness, each thread's share evens out. In-stack queued locks have no patience: a
  * waiter asks for the handoff at once, so two contending threads strictly alternate.
  *
- * Waiting. A waiter looks at the owner half with a plain load, then pauses: first about
- * 100 ns, so that it takes a lock freed by a short critical section soon after the release,
- * then twice as long after every look that finds the lock held, up to 24 us, so that a
- * holder that keeps re-taking the lock is not robbed of its cache line (each look moves
- * the line to the waiter, and the holder's next write must take it back). For its first
- * VSP_EXTRA_SPIN_NS a waiter writes nothing to the word: a short wait costs the holder
- * no more than those looks, and a spinner alone never sends the release off its fast path.
- *
  * Preemption. A holder that is preempted delays everyone, as in the kernel with interrupts;
  * waiters must not make it worse. Only one waiter at a time, the one holding SPINNER, spins
  * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds. With more threads
  * than cores the cores then go to the holder and to threads with work to do, and the
  * scheduler has few runnable threads to share them among. When the spinner takes the lock
- * or goes to sleep, the next waiter due to sleep takes its place instead.
+ * or goes to sleep, another waiter takes its place.
  *
  * Sleepers. The release that sees PARKED wakes one sleeper, in the futex queue's FIFO order.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
@@ -116,12 +105,11 @@
 #define VSP_SPIN_NS 100000u    /* the spinner sleeps after spinning 100 us, */
 #define VSP_RESPIN_NS 20000u   /* a woken waiter after 20 us, */
 #define VSP_EXTRA_SPIN_NS 2000u /* and another waiter after 2 us */
-/* Pauses between two looks at a held lock: short at first, so that a waiter sees the
- * release of a short critical section soon after it happens, then doubling with every look
- * that finds the lock held, so that a holder that keeps re-taking the lock keeps its cache
- * line (a pause is 24 ns on this project's AMD EPYC machine: about 100 ns, then up to
+/* Pauses between two looks at a held lock: the first wait is already long enough for a
+ * holder to take and release the lock many times without losing its cache line to us,
+ * then it doubles (a pause is 24 ns on this project's AMD EPYC machine, about 1.5 us to
  * 24 us; 10 to 40 ns on other x86 cores). */
-#define VSP_BACKOFF_MIN 4u
+#define VSP_BACKOFF_MIN 64u
 #define VSP_BACKOFF_MAX 1024u
 
 static bool vsp_unlock_needs_fence;
@@ -152,16 +140,7 @@ static uint64_t vsp_now_ns(void)
 
 static long vsp_futex(vsp_half *addr, int op, uint32_t val)
 {
-    VSP_PROF(wakes, op == FUTEX_WAKE_PRIVATE);
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
-}
-
-/* A waiter's CAS of the waiter half (flags only: relaxed). */
-static bool vsp_waiter_cas(vsp_half *wh, uint32_t *expected, uint32_t desired)
-{
-    VSP_PROF(waiter_rmw, 1);
-    return __atomic_compare_exchange_n(wh, expected, desired, false, __ATOMIC_RELAXED,
-                                       __ATOMIC_RELAXED);
 }
 
 /* One waiter's state while it waits. */
@@ -183,7 +162,9 @@ static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
 {
     vsp_half *wh = vsp_waiter_half(s->w);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    if (!(h & VSP_SPINNER) && vsp_waiter_cas(wh, &h, h | VSP_SPINNER)) {
+    if (!(h & VSP_SPINNER) && (VSP_PROF(waiter_rmw, 1), true) &&
+        __atomic_compare_exchange_n(wh, &h, h | VSP_SPINNER, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
         s->spinner = true;
         s->sleep_after = now + VSP_SPIN_NS;
     } else {
@@ -227,7 +208,9 @@ static void vsp_took(struct vsp_waiter *s)
     uint32_t set = s->slept ? VSP_PARKED : 0;
     uint32_t clear = (s->eligible ? VSP_WANT : 0) | (s->spinner ? VSP_SPINNER : 0);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    while (((h | set) & ~clear) != h && !vsp_waiter_cas(wh, &h, (h | set) & ~clear))
+    while (((h | set) & ~clear) != h && (VSP_PROF(waiter_rmw, 1), true) &&
+           !__atomic_compare_exchange_n(wh, &h, (h | set) & ~clear, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
         ;
 }
 
@@ -268,9 +251,7 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
     struct vsp_waiter s = {.w = w, .rec = rec, .backoff = VSP_BACKOFF_MIN};
     s.start = vsp_now_ns();
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
-    /* A new waiter takes no role: for VSP_EXTRA_SPIN_NS it only looks, and writes nothing
-     * to the line the holder is using (most waits are that short). */
-    s.sleep_after = s.start + VSP_EXTRA_SPIN_NS;
+    vsp_spin_or_queue(&s, s.start);
 
     VSP_PROF(slow, 1);
     for (;;) {
@@ -283,17 +264,12 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         if (!s.eligible && now - s.start >= s.patience)
             s.eligible = true;
         uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
-        if (s.eligible && !(h & VSP_WANT)) {
-            VSP_PROF(waiter_rmw, 1);
+        if (s.eligible && !(h & VSP_WANT) && (VSP_PROF(waiter_rmw, 1), true))
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
-        }
+        if (!s.spinner && !(h & VSP_SPINNER))
+            vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
         if (now >= s.sleep_after) {
-            /* Time to sleep; but if nobody spins (none yet, or the spinner got the lock),
-             * become the spinner instead. */
-            if (!s.spinner && !(h & VSP_SPINNER))
-                vsp_spin_or_queue(&s, now);
-            else
-                vsp_park(&s);
+            vsp_park(&s);
             continue;
         }
         /* Look again after a pause: soon if a handoff may come our way, else later and
@@ -310,8 +286,10 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
 void vsp_unlock_wake(PKSPIN_LOCK w)
 {
     vsp_half *wh = vsp_waiter_half(w);
-    if (__atomic_fetch_and(wh, ~VSP_PARKED, __ATOMIC_RELAXED) & VSP_PARKED)
+    if (__atomic_fetch_and(wh, ~VSP_PARKED, __ATOMIC_RELAXED) & VSP_PARKED) {
+        VSP_PROF(wakes, 1);
         vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1);
+    }
 }
 
 void vsp_unlock(PKSPIN_LOCK w)
@@ -331,7 +309,8 @@ void vsp_unlock(PKSPIN_LOCK w)
         else
             __atomic_signal_fence(__ATOMIC_SEQ_CST);
         h = __atomic_fetch_and(wh, ~(VSP_WANT | VSP_PARKED), __ATOMIC_RELAXED);
-        if ((h & VSP_PARKED) && vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
+        if ((h & VSP_PARKED) && (VSP_PROF(wakes, 1), true) &&
+            vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
             to == VSP_W_HANDOFF_SLEEPER)
             /* Nobody was asleep after all: let the waiter that asked take it. */
             __atomic_compare_exchange_n(vsp_owner_half(w), &to, VSP_W_HANDOFF, false,

@@ -45,14 +45,12 @@ static inline bool vsp_lock(PKSPIN_LOCK w, uint32_t rec)
 
 /* The release fast path, in two steps so that the caller can lower its IRQL in between
  * and leave by a tail call: vsp_unlock_begin frees the lock and returns true, or does
- * nothing and returns false when a waiter is owed a handoff or releases must fence (then
- * call vsp_unlock); vsp_unlock_end then wakes a waiter that sleeps. */
+ * nothing and returns false when a waiter needs attention or releases must fence (then
+ * call vsp_unlock); vsp_unlock_end then wakes a waiter that parked meanwhile. */
 static inline bool vsp_unlock_begin(PKSPIN_LOCK w, unsigned fence)
 {
-    /* Someone waits past its patience: hand over instead (vsp_unlock). A spinner needs
-     * nothing, and a sleeper is woken by vsp_unlock_end, as vsp_unlock would. */
-    uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
-    if (__builtin_expect(fence | (h & VSP_WANT), 0))
+    /* Someone waits past its patience, or sleeps: decide before letting go. */
+    if (__builtin_expect(fence | __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED), 0))
         return false;
     /* Release: publishes the critical section to the next acquirer. A plain store: no
      * read-modify-write on the way out. */
@@ -62,8 +60,9 @@ static inline bool vsp_unlock_begin(PKSPIN_LOCK w, unsigned fence)
 
 static inline void vsp_unlock_end(PKSPIN_LOCK w)
 {
-    /* A waiter that parked made its flag visible to this load with membarrier() before
-     * sleeping (spinlock_algo.c); the compiler must not hoist the load above the store. */
+    /* A waiter may have parked since the check in vsp_unlock_begin. It made its flag
+     * visible to this load with membarrier() before sleeping (spinlock_algo.c); the
+     * compiler must not hoist the load above the store. */
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
     if (__builtin_expect(__atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED) & VSP_PARKED, 0))
         vsp_unlock_wake(w);
