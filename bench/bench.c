@@ -29,8 +29,11 @@
  * stamp (median reported).
  *
  * How: locks.h reduces every lock to a shim; INSTANTIATE below stamps the loops out
- * once per shim, so inline locks are inlined and no function pointer is called inside
- * a timed loop. The vpspin shims run twice, after vpspin_set_verify(OFF) and
+ * once per shim, twice: loops that call the lock inline (--call inline: an inline lock
+ * is inlined), and loops that call it through a function pointer to a small wrapper
+ * (--call pointer, the default: every lock pays the same call, as in issue 16's
+ * side-by-side benchmark; vpspin and pthread are then called from the wrapper). The
+ * header line of the output says which. The vpspin shims run twice, after vpspin_set_verify(OFF) and
  * (DEFAULT), set between cells while no lock is held. Stamps: timing.h; histograms:
  * hist.h; tables, CSV and plot: report.c.
  */
@@ -71,6 +74,8 @@ struct box {
         unsigned last_owner;   /* the last holder's worker id */
         uint64_t last_release; /* its stamp just before it released */
         bool stamped;          /* last_release was stamped by the last holder */
+        unsigned last_id;      /* the worker id of the last holder, every acquisition */
+        uint64_t changes;      /* acquisitions by another thread than the one before */
     } prot;
     _Alignas(64) atomic_int stop;
 };
@@ -83,6 +88,7 @@ struct worker {
     uint64_t count, begin, end;
     uint64_t max_block; /* the longest SAMPLE-acquisition block: bounds every wait in it */
     struct hist wait, handoff;
+    struct bench_profile profile; /* what the lock's slow paths did (profile builds) */
 };
 
 /* One acquisition in SAMPLE is timed. */
@@ -111,6 +117,10 @@ static inline uint64_t critical_section(struct worker *w, bool timed)
 {
     struct box *b = w->box;
     uint64_t handoff = NO_HANDOFF;
+    if (b->prot.last_id != w->id) {
+        b->prot.last_id = w->id;
+        b->prot.changes++;
+    }
     if (b->prot.stamped) {
         b->prot.stamped = false;
         if (b->prot.last_owner != w->id) {
@@ -137,10 +147,42 @@ static inline void worker_record(struct worker *w, uint64_t t0, uint64_t t1, uin
     *block = t1;
 }
 
-/* The loops, once per shim: ID_setup, ID_teardown, ID_pairs, ID_worker and ID_shim. */
+/* The contended loop, with LOCK and UNLOCK the calls that take and release l. */
+#define WORKER_LOOP(LOCK, UNLOCK)                                                          \
+    worker_begin(w);                                                                       \
+    uint64_t block = w->begin;                                                             \
+    for (unsigned k = 1; !worker_should_stop(w); k++) {                                    \
+        bool timed = k % SAMPLE == 0;                                                      \
+        uint64_t t0 = timed ? stamp() : 0;                                                 \
+        LOCK;                                                                              \
+        uint64_t t1 = timed ? stamp() : 0;                                                 \
+        uint64_t handoff = critical_section(w, timed);                                     \
+        UNLOCK;                                                                            \
+        w->count++;                                                                        \
+        if (handoff != NO_HANDOFF)                                                         \
+            hist_add(&w->handoff, handoff);                                                \
+        if (timed)                                                                         \
+            worker_record(w, t0, t1, &block);                                              \
+        busy(w->out);                                                                      \
+    }                                                                                      \
+    w->end = stamp();                                                                      \
+    bench_profile_take(&w->profile)
+
+/* The loops, once per shim: ID_setup, ID_teardown, ID_pairs, ID_worker and ID_shim, and
+ * for --call pointer ID_lock_fn / ID_unlock_fn (the lock's code in a function of its own,
+ * called through a pointer: an inline lock pays a call as a library's lock does), with
+ * ID_pairs_ptr and ID_worker_ptr, the same loops calling them. */
 #define INSTANTIATE(id, name, what, is_vpspin, tsan_blind)                                \
     static int id##_setup(struct box *b) { return id##_init(&b->lock.id); }                \
     static void id##_teardown(struct box *b) { id##_destroy(&b->lock.id); }               \
+    __attribute__((noinline)) static void id##_lock_fn(void *l, void *c)                   \
+    {                                                                                      \
+        id##_lock(l, c);                                                                   \
+    }                                                                                      \
+    __attribute__((noinline)) static void id##_unlock_fn(void *l, void *c)                 \
+    {                                                                                      \
+        id##_unlock(l, c);                                                                 \
+    }                                                                                      \
     static uint64_t id##_pairs(struct box *b, uint64_t n)                                  \
     {                                                                                      \
         id##_lock_t *l = &b->lock.id;                                                      \
@@ -153,34 +195,45 @@ static inline void worker_record(struct worker *w, uint64_t t0, uint64_t t1, uin
         }                                                                                  \
         return mono_ns() - t0;                                                             \
     }                                                                                      \
+    static uint64_t id##_pairs_ptr(struct box *b, uint64_t n)                              \
+    {                                                                                      \
+        id##_lock_t *l = &b->lock.id;                                                      \
+        id##_ctx_t c;                                                                      \
+        memset(&c, 0, sizeof c);                                                           \
+        void (*volatile lock_v)(void *, void *) = id##_lock_fn;                            \
+        void (*volatile unlock_v)(void *, void *) = id##_unlock_fn;                        \
+        void (*lock)(void *, void *) = lock_v, (*unlock)(void *, void *) = unlock_v;       \
+        uint64_t t0 = mono_ns();                                                           \
+        for (uint64_t i = 0; i < n; i++) {                                                 \
+            lock(l, &c);                                                                   \
+            unlock(l, &c);                                                                 \
+        }                                                                                  \
+        return mono_ns() - t0;                                                             \
+    }                                                                                      \
     static void *id##_worker(void *arg)                                                    \
     {                                                                                      \
         struct worker *w = arg;                                                            \
         id##_lock_t *l = &w->box->lock.id;                                                 \
         id##_ctx_t c; /* on this thread's stack, as a KLOCK_QUEUE_HANDLE is meant to be */ \
         memset(&c, 0, sizeof c);                                                           \
-        worker_begin(w);                                                                   \
-        uint64_t block = w->begin;                                                         \
-        for (unsigned k = 1; !worker_should_stop(w); k++) {                                \
-            bool timed = k % SAMPLE == 0;                                                  \
-            uint64_t t0 = timed ? stamp() : 0;                                             \
-            id##_lock(l, &c);                                                              \
-            uint64_t t1 = timed ? stamp() : 0;                                             \
-            uint64_t handoff = critical_section(w, timed);                                 \
-            id##_unlock(l, &c);                                                            \
-            w->count++;                                                                    \
-            if (handoff != NO_HANDOFF)                                                     \
-                hist_add(&w->handoff, handoff);                                            \
-            if (timed)                                                                     \
-                worker_record(w, t0, t1, &block);                                          \
-            busy(w->out);                                                                  \
-        }                                                                                  \
-        w->end = stamp();                                                                  \
+        WORKER_LOOP(id##_lock(l, &c), id##_unlock(l, &c));                                 \
         return NULL;                                                                       \
     }                                                                                      \
-    static const struct shim id##_shim = {name,        what,           is_vpspin,          \
-                                          tsan_blind,  id##_setup,     id##_teardown,      \
-                                          id##_pairs,  id##_worker};
+    static void *id##_worker_ptr(void *arg)                                                \
+    {                                                                                      \
+        struct worker *w = arg;                                                            \
+        id##_lock_t *l = &w->box->lock.id;                                                 \
+        id##_ctx_t c;                                                                      \
+        memset(&c, 0, sizeof c);                                                           \
+        void (*volatile lock_v)(void *, void *) = id##_lock_fn;                            \
+        void (*volatile unlock_v)(void *, void *) = id##_unlock_fn;                        \
+        void (*lock)(void *, void *) = lock_v, (*unlock)(void *, void *) = unlock_v;       \
+        WORKER_LOOP(lock(l, &c), unlock(l, &c));                                           \
+        return NULL;                                                                       \
+    }                                                                                      \
+    static const struct shim id##_shim = {                                                 \
+        name,          what,       is_vpspin,      tsan_blind,    id##_setup,              \
+        id##_teardown, {id##_pairs, id##_pairs_ptr}, {id##_worker, id##_worker_ptr}};
 LOCK_SHIMS(INSTANTIATE)
 
 /* The rows of the tables, in order. */
@@ -218,6 +271,7 @@ static struct box *box_new(const struct variant *v)
         die("out of memory");
     memset(b, 0, sizeof *b);
     b->prot.last_owner = NO_OWNER;
+    b->prot.last_id = NO_OWNER;
     if (v->verify != BENCH_NO_VERIFY && vpspin_set_verify((vpspin_verify_mode)v->verify) != 0) {
         fprintf(stderr, "vpspin-bench: vpspin_set_verify(%d) failed\n", v->verify);
         exit(1);
@@ -247,9 +301,9 @@ static double run_uncontended(const struct config *cfg, const struct variant *v)
     double ns[64];
     unsigned runs = cfg->runs < 64 ? cfg->runs : 64;
     struct box *b = box_new(v);
-    v->shim->pairs(b, cfg->pairs / 4 + 1);
+    v->shim->pairs[cfg->call](b, cfg->pairs / 4 + 1);
     for (unsigned r = 0; r < runs; r++)
-        ns[r] = (double)v->shim->pairs(b, cfg->pairs) / (double)cfg->pairs;
+        ns[r] = (double)v->shim->pairs[cfg->call](b, cfg->pairs) / (double)cfg->pairs;
     box_free(v, b);
     qsort(ns, runs, sizeof ns[0], cmp_double);
     return runs % 2 ? ns[runs / 2] : (ns[runs / 2 - 1] + ns[runs / 2]) / 2;
@@ -287,6 +341,10 @@ static void summarize(const struct config *cfg, const struct box *b, const struc
     c->total = (uint64_t)sum;
     c->counter = b->prot.counter;
     c->counter_ok = c->counter == c->total;
+    c->changes = b->prot.changes;
+    c->seconds = end > begin ? (double)(end - begin) * tick / 1e9 : 0;
+    for (unsigned i = 0; i < n; i++)
+        bench_profile_add(&c->profile, &w[i].profile);
     c->mops = end > begin ? sum * 1e3 / ((double)(end - begin) * tick) : 0;
     c->jain = sumsq > 0 ? sum * sum / (n * sumsq) : 0;
     c->max_min = lo > 0 ? (double)hi / (double)lo : INFINITY;
@@ -315,7 +373,7 @@ static void run_cell(const struct config *cfg, const struct variant *v, struct w
         w[i].id = i;
         w[i].cs = wl.cs;
         w[i].out = wl.out;
-        if ((errno = pthread_create(&tid[i], NULL, v->shim->worker, &w[i])) != 0)
+        if ((errno = pthread_create(&tid[i], NULL, v->shim->worker[cfg->call], &w[i])) != 0)
             die("pthread_create");
     }
     pthread_barrier_wait(&start);
@@ -381,6 +439,9 @@ static void usage(FILE *f)
             "  --locks LIST        locks to run (default all; --list shows them)\n"
             "  --csv FILE          results as CSV (default bench-results.csv)\n"
             "  --plot FILE.png     throughput plot, one panel per workload (needs gnuplot)\n"
+            "  --call MODE         how the loops call each lock: pointer (default: through a\n"
+            "                      function pointer to a small wrapper, for every lock, so an\n"
+            "                      inline lock pays a call as a library's does) or inline\n"
             "  --quick             tiny durations and pair counts: a smoke test\n"
             "  --list              list the locks and exit\n");
 }
@@ -463,6 +524,7 @@ static int parse_args(int argc, char **argv, struct config *cfg)
         {"workloads", required_argument, NULL, 'w'}, {"locks", required_argument, NULL, 'l'},
         {"csv", required_argument, NULL, 'c'},      {"plot", required_argument, NULL, 'p'},
         {"quick", no_argument, NULL, 'q'},          {"list", no_argument, NULL, 'L'},
+        {"call", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *threads = "1,2,4,8,16", *workloads = "0/0,20/50,100/1000", *locks = NULL;
     double duration = -1;
@@ -481,6 +543,14 @@ static int parse_args(int argc, char **argv, struct config *cfg)
         case 'c': cfg->csv = optarg; break;
         case 'p': cfg->plot = optarg; break;
         case 'q': cfg->quick = true; break;
+        case 'C':
+            if (strcmp(optarg, "pointer") == 0)
+                cfg->call = CALL_POINTER;
+            else if (strcmp(optarg, "inline") == 0)
+                cfg->call = CALL_INLINE;
+            else
+                return fprintf(stderr, "vpspin-bench: bad --call %s (pointer or inline)\n", optarg), 2;
+            break;
         case 'L': list_locks(); return 1;
         case 'h': usage(stdout); return 1;
         default: usage(stderr); return 2;
@@ -511,14 +581,30 @@ static double measure_busy_iteration(void)
     return (double)(mono_ns() - t0) / n;
 }
 
+/* ns per spin-wait hint, to turn the profile's pause counts into time. */
+static double measure_pause(void)
+{
+    const unsigned n = 1000000;
+    uint64_t t0 = mono_ns();
+    for (unsigned i = 0; i < n; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+        __asm__ __volatile__("yield" ::: "memory");
+#endif
+    }
+    return (double)(mono_ns() - t0) / n;
+}
+
 int main(int argc, char **argv)
 {
-    static struct config cfg = {.csv = "bench-results.csv"};
+    static struct config cfg = {.csv = "bench-results.csv", .call = CALL_POINTER};
     int rc = parse_args(argc, argv, &cfg);
     if (rc != 0)
         return rc == 1 ? 0 : 2;
     cfg.ns_per_tick = timing_calibrate(cfg.quick ? 0.02 : 0.2);
     cfg.ns_per_busy_iter = measure_busy_iteration();
+    cfg.ns_per_pause = measure_pause();
 
     struct results r = {&cfg, calloc(cfg.nworkloads * cfg.nvariants * cfg.nthreads, sizeof(struct cell)),
                         calloc(cfg.nvariants, sizeof(double))};

@@ -15,6 +15,33 @@
 
 struct box; /* the shared lock and the data it protects (bench.c) */
 
+/* How the loops call a lock: its code inlined into them (an inline lock is then inlined,
+ * a library's function called directly), or through a function pointer to a small
+ * wrapper, the same for every lock (a library's function is then called from it). */
+enum call_mode { CALL_INLINE = 0, CALL_POINTER = 1 };
+
+/* What vpspin's lock slow paths did on one thread: only in a build configured with
+ * -DVPSPIN_LOCK_PROFILE=ON (src/lock/profile.h), empty otherwise. */
+#ifdef BENCH_LOCK_PROFILE
+#include "lock/profile.h"
+#define bench_profile vsp_lock_profile
+#define bench_profile_take vsp_lock_profile_take
+#define BENCH_PROFILE_ADD(f) a->f += b->f;
+static inline void bench_profile_add(struct bench_profile *a, const struct bench_profile *b)
+{
+    VSP_LOCK_PROFILE_FIELDS(BENCH_PROFILE_ADD)
+}
+#else
+struct bench_profile {
+    char none;
+};
+static inline void bench_profile_take(struct bench_profile *p) { (void)p; }
+static inline void bench_profile_add(struct bench_profile *a, const struct bench_profile *b)
+{
+    (void)a, (void)b;
+}
+#endif
+
 /* One lock, as instantiated by bench.c from its shim in locks.h. */
 struct shim {
     const char *name;
@@ -23,8 +50,8 @@ struct shim {
     bool tsan_blind;
     int (*setup)(struct box *);
     void (*teardown)(struct box *);
-    uint64_t (*pairs)(struct box *, uint64_t n); /* n uncontended pairs; returns ns */
-    void *(*worker)(void *);                     /* a contended thread (struct worker *) */
+    uint64_t (*pairs[2])(struct box *, uint64_t n); /* n uncontended pairs; returns ns */
+    void *(*worker[2])(void *); /* a contended thread (struct worker *); [enum call_mode] */
 };
 
 /* A row of the tables: a shim and, for vpspin, the checking mode it runs in. */
@@ -53,7 +80,9 @@ struct config {
     const char *csv;
     const char *plot;
     bool quick;
+    enum call_mode call;
     double ns_per_tick;
+    double ns_per_pause; /* what one spin-wait hint costs, for the profile */
     double ns_per_busy_iter; /* what one busy-loop iteration costs, for the record */
 };
 
@@ -68,6 +97,9 @@ struct cell {
     double handoff_ns;  /* median; NaN when there was no handoff (one thread) */
     uint64_t total;     /* acquisitions, the sum of the per-thread counts */
     uint64_t counter;   /* the protected counter's final value */
+    uint64_t changes;   /* acquisitions by another thread than the previous holder */
+    double seconds;     /* how long the cell ran */
+    struct bench_profile profile; /* summed over the threads (profile builds) */
     bool counter_ok;    /* the protected counter equals total */
     bool done;
 };

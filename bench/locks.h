@@ -1,9 +1,10 @@
 /*
  * locks.h - the locks vpspin-bench and vpspin-pair compare, each reduced to a small
  * shim, in the style of Concurrency Kit's benchmarks: the harness is written once and
- * its loops are instantiated per shim, so an inline lock (ck) is inlined into the loop
- * and no call through a function pointer sits inside a timed loop. vpspin and the
- * pthread locks stay what they are for any user: calls into a shared library.
+ * its loops are instantiated per shim, so an inline lock (ck) can be inlined into the
+ * loop, or, as vpspin-bench does by default, called through a pointer to a wrapper like
+ * every other lock. vpspin and the pthread locks stay what they are for any user: calls
+ * into a shared library.
  *
  * A shim ID provides
  *   ID_lock_t                      the shared lock (the harness aligns it to a cache line)

@@ -102,6 +102,65 @@ static void print_handoffs(const struct results *r, size_t w)
     }
 }
 
+/* Acquisitions by another thread than the previous holder: each one moves the lock's
+ * line (and the protected data's) to another core. */
+static void print_changes(const struct results *r, size_t w)
+{
+    const struct config *cfg = r->cfg;
+    print_header_row(cfg, "lock \\ threads", 14);
+    for (size_t v = 0; v < cfg->nvariants; v++) {
+        printf("%-14s", cfg->variants[v]->name);
+        for (size_t t = 0; t < cfg->nthreads; t++) {
+            const struct cell *c = result_cell(r, w, v, t);
+            char a[32], b[32], cellbuf[80];
+            double per_s = c->seconds > 0 ? (double)c->changes / c->seconds / 1e6 : NAN;
+            double pct = c->total ? 100.0 * (double)c->changes / (double)c->total : NAN;
+            snprintf(cellbuf, sizeof cellbuf, "%s %s%%", fmt_num(a, sizeof a, per_s),
+                     fmt_num(b, sizeof b, pct));
+            printf(" %14s", cellbuf);
+        }
+        printf("\n");
+    }
+}
+
+#ifdef BENCH_LOCK_PROFILE
+/* What vpspin's slow paths did, per vpspin variant and thread count (profile builds). */
+static void print_profile(const struct results *r, size_t w)
+{
+    const struct config *cfg = r->cfg;
+    printf("%-9s %4s %7s %6s %6s %8s %6s %6s %7s %7s %6s %6s %6s %8s %9s\n", "lock", "thr",
+           "slow/k", "looks", "lost", "pauses", "rmw", "sleeps", "full/k", "hand/s",
+           "spin%", "back%", "sleep%", "wait_us", "lines/acq");
+    for (size_t v = 0; v < cfg->nvariants; v++) {
+        if (!cfg->variants[v]->shim->is_vpspin)
+            continue;
+        for (size_t t = 0; t < cfg->nthreads; t++) {
+            const struct cell *c = result_cell(r, w, v, t);
+            const struct bench_profile *p = &c->profile;
+            double acq = c->total ? (double)c->total : NAN, slow = p->slow ? (double)p->slow : NAN;
+            double wait = p->wait_ns ? (double)p->wait_ns : NAN;
+            double back = (double)p->pauses * cfg->ns_per_pause;
+            double spin = wait - back - (double)p->sleep_ns;
+            double lines = ((double)c->changes + 2.0 * (double)(p->looks + p->waiter_rmw)) / acq;
+            char f[15][32];
+            printf("%-9s %4u %7s %6s %6s %8s %6s %6s %7s %7s %6s %6s %6s %8s %9s\n",
+                   cfg->variants[v]->name, cfg->threads[t],
+                   fmt_num(f[0], 32, 1e3 * (double)p->slow / acq),
+                   fmt_num(f[1], 32, (double)p->looks / slow),
+                   fmt_num(f[2], 32, (double)p->lost / slow),
+                   fmt_num(f[3], 32, (double)p->pauses / slow),
+                   fmt_num(f[4], 32, (double)p->waiter_rmw / slow),
+                   fmt_num(f[5], 32, (double)p->sleeps / slow),
+                   fmt_num(f[6], 32, 1e3 * (double)p->full_unlocks / acq),
+                   fmt_num(f[7], 32, c->seconds > 0 ? (double)p->handoffs / c->seconds : NAN),
+                   fmt_num(f[8], 32, 100 * spin / wait), fmt_num(f[9], 32, 100 * back / wait),
+                   fmt_num(f[10], 32, 100 * (double)p->sleep_ns / wait),
+                   fmt_num(f[11], 32, wait / slow / 1e3), fmt_num(f[12], 32, lines));
+        }
+    }
+}
+#endif
+
 static void print_uncontended(const struct results *r)
 {
     const struct config *cfg = r->cfg;
@@ -125,14 +184,16 @@ void report_tables(const struct results *r)
 {
     const struct config *cfg = r->cfg;
     printf("vpspin-bench: vpspin %s, %ld CPUs online, %.3f ns per stamp tick (%s), "
-           "busy-loop iteration %.2f ns, %.2f s per cell\n",
+           "busy-loop iteration %.2f ns, %.2f s per cell, locks called %s\n",
            vpspin_version(), sysconf(_SC_NPROCESSORS_ONLN), cfg->ns_per_tick,
 #if defined(__x86_64__) || defined(__i386__)
            "TSC",
 #else
            "CLOCK_MONOTONIC",
 #endif
-           cfg->ns_per_busy_iter, cfg->duration);
+           cfg->ns_per_busy_iter, cfg->duration,
+           cfg->call == CALL_POINTER ? "through a function pointer to a wrapper (--call pointer)"
+                                     : "inline in the loops (--call inline)");
     for (size_t w = 0; w < cfg->nworkloads; w++) {
         unsigned cs = cfg->workloads[w].cs, out = cfg->workloads[w].out;
         printf("\n== Contended, cs/out = %u/%u busy-loop iterations: "
@@ -142,6 +203,16 @@ void report_tables(const struct results *r)
         print_waits(r, w);
         printf("-- cs/out = %u/%u: handoff latency, median (ns) --\n", cs, out);
         print_handoffs(r, w);
+        printf("-- cs/out = %u/%u: owner changes (acquisitions by another thread than the "
+               "previous holder), M/s and %% of acquisitions --\n", cs, out);
+        print_changes(r, w);
+#ifdef BENCH_LOCK_PROFILE
+        printf("-- cs/out = %u/%u: vpspin slow paths (profile build): per 1000 acquisitions "
+               "(/k), per slow acquire, handoffs/s; wait time split: spin (looking), back "
+               "(pauses, %.1f ns each), sleep; lock-line transfers per acquisition at most "
+               "(owner changes + 2 x (looks + waiter RMWs)) --\n", cs, out, cfg->ns_per_pause);
+        print_profile(r, w);
+#endif
     }
     print_uncontended(r);
     fflush(stdout);
@@ -179,6 +250,7 @@ static void csv_cell(FILE *f, const struct results *r, size_t w, size_t v, size_
     csv_num(f, c->max_sampled_us);
     csv_num(f, c->p99_wait_us);
     csv_num(f, c->handoff_ns);
+    csv_num(f, c->seconds > 0 ? (double)c->changes / c->seconds : NAN);
     fprintf(f, ",%llu,%d,\n", (unsigned long long)c->total, c->counter_ok ? 1 : 0);
 }
 
@@ -192,6 +264,7 @@ int report_csv(const struct results *r, const char *path)
     }
     fprintf(f, "lock,verify,workload,cs_iters,out_iters,threads,duration_s,throughput_mops,"
                "jain,max_min_ratio,max_wait_bound_us,max_wait_sampled_us,p99_wait_us,handoff_ns,"
+               "owner_changes_per_s,"
                "total,counter_ok,"
                "ns_per_pair\n");
     for (size_t w = 0; w < cfg->nworkloads; w++)
@@ -199,7 +272,7 @@ int report_csv(const struct results *r, const char *path)
             for (size_t t = 0; t < cfg->nthreads; t++)
                 csv_cell(f, r, w, v, t);
     for (size_t v = 0; v < cfg->nvariants; v++)
-        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,,%llu,,%.4g\n", cfg->variants[v]->name,
+        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,,,%llu,,%.4g\n", cfg->variants[v]->name,
                 verify_name(cfg->variants[v]->verify),
                 (unsigned long long)cfg->pairs * cfg->runs, r->ns_per_pair[v]);
     if (fclose(f) != 0) {

@@ -35,15 +35,20 @@ static inline uint32_t vsp_rule_lower(KIRQL cur, KIRQL new_irql)
     return new_irql > cur ? 0x31 : 0;
 }
 
+/* The IRQL part of an acquire's rule: all of it for a lock found free, which nobody holds. */
+static inline uint32_t vsp_rule_acquire_irql(unsigned kind, KIRQL cur)
+{
+    if (kind & VSP_W_DPC)
+        return cur < DISPATCH_LEVEL ? 0x40 : 0;
+    return cur > DISPATCH_LEVEL ? 0x42 : 0;
+}
+
 /* An acquire of a lock whose owner half reads owner, by the thread tagged self. */
 static inline uint32_t vsp_rule_acquire(unsigned kind, KIRQL cur, uint32_t owner, uint32_t self)
 {
-    if (kind & VSP_W_DPC) {
-        if (cur < DISPATCH_LEVEL)
-            return 0x40;
-    } else if (cur > DISPATCH_LEVEL) {
-        return 0x42;
-    }
+    uint32_t rule = vsp_rule_acquire_irql(kind, cur);
+    if (rule != 0)
+        return rule;
     return vsp_record_owner_tag(owner) == self ? 0x1000 : 0;
 }
 
@@ -66,6 +71,19 @@ static inline uint32_t vsp_rule_release(unsigned kind, KIRQL cur, uint32_t owner
     if (new_irql >= 0 && (KIRQL)new_irql != vsp_record_irql(owner))
         return 0x20015;
     return 0;
+}
+
+/* The same rule in one comparison, for a fast path: true if it certainly holds (the owner
+ * half is the record that self's acquire of this kind stored, with new_irql as its IRQL),
+ * false if it may be broken (vsp_rule_release then says which part). HELD is set in every
+ * record, so a thread not yet attached (self 0) matches none. */
+static inline bool vsp_rule_release_ok(unsigned kind, KIRQL cur, uint32_t owner, uint32_t self,
+                                       int new_irql)
+{
+    bool irql_ok = kind & VSP_W_DPC ? cur >= DISPATCH_LEVEL : cur == DISPATCH_LEVEL;
+    uint32_t irql = new_irql >= 0 ? (uint32_t)new_irql : 0;
+    return irql_ok && irql <= VSP_W_IRQL_MASK >> VSP_W_IRQL_SHIFT &&
+           owner == (vsp_record(self, kind, (KIRQL)irql) | VSP_W_HELD);
 }
 
 /* A VideoPort handle: live is whether it names a lock created and not deleted. */

@@ -5,7 +5,9 @@
  * for the KINTERRUPT's spin lock). An interrupt, raised by vpspin_interrupt (which waits
  * for it) or by the rate of vpspin_set_interrupt_rate, is delivered as Windows delivers
  * one: the interrupt thread raises its IRQL to the device's IRQL, takes the interrupt
- * lock, calls HwInterrupt, then releases and lowers to PASSIVE_LEVEL.
+ * lock, calls HwInterrupt, then releases and lowers to PASSIVE_LEVEL. A rate's deadlines
+ * are absolute (start + k periods): late deliveries catch up, up to VSP_ISR_COALESCE_NS
+ * behind; further behind, the missed interrupts coalesce into one.
  *
  * VideoPortSynchronizeExecution follows the WDK's three priorities. VpLowPriority calls
  * the routine at the caller's IRQL. VpMediumPriority is KeSynchronizeExecution: raise to
@@ -31,6 +33,8 @@
 
 #include "host/host.h"
 #include "lock/thread.h"
+
+#define VSP_ISR_COALESCE_NS 10000000u /* 10 ms */
 
 /* Only for a miniport that has an HwInterrupt: each way to raise one checks. */
 static BOOLEAN vsp_run_isr(struct vpspin_device *d)
@@ -87,9 +91,12 @@ void *vsp_isr_thread(void *arg)
             vsp_host_wait(d, d->isr_next_ns);
             continue;
         }
-        /* Due. If we fell behind by more than a period, skip what was missed. */
+        /* Due. The deadlines stay where the rate put them (start + k periods): woken late,
+         * the thread delivers the missed interrupts back to back; more than
+         * VSP_ISR_COALESCE_NS behind, it coalesces them into this one, as a level-triggered
+         * line does, and the schedule starts afresh. */
         d->isr_next_ns += d->isr_period_ns;
-        if (d->isr_next_ns < now)
+        if (now > d->isr_next_ns + VSP_ISR_COALESCE_NS)
             d->isr_next_ns = now + d->isr_period_ns;
         pthread_mutex_unlock(&d->m);
         vsp_run_isr(d);

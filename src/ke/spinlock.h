@@ -6,9 +6,9 @@
  * word with the holder's record (lockword.h). A release is: check, free the word, lower
  * the IRQL (raising variants). Each has an inline fast path for the common case (thread
  * known, every check passing, lock free / no waiter) and an out-of-line full path for the
- * rest (first call on a thread, a broken rule to report, waiting, waking, handoff). The IRQL is raised before
- * waiting, as Windows does; the IRQL is per-thread, so raising it after an uncontended
- * CAS is the same to every observer.
+ * rest (first call on a thread, a broken rule to report, waiting, waking, handoff). The IRQL is
+ * raised before waiting, as Windows does; the IRQL is per-thread, so raising it after an
+ * uncontended CAS is the same to every observer.
  *
  * A layer above that keeps counts of its own locks' acquisitions (the VideoPort lock
  * objects) passes them as counts: the acquire updates them inside the critical section,
@@ -47,62 +47,89 @@ static inline void vsp_acquire_count(struct vsp_acquire_counts *c, bool waited)
 /* The fast paths take the uncontended case, checks included (each rule is an inline
  * predicate of verify.h), and leave for the full paths by tail calls, so they need no stack
  * frame. Whatever they cannot do (a thread's first call, a broken rule to report, a held
- * lock, waiters to wake) the full path does, checking again. */
-__attribute__((always_inline)) static inline bool
-vsp_acquire_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, KIRQL cur, uint32_t tag)
+ * lock, waiters to wake) the full path does, checking again.
+ *
+ * The acquire checks only the IRQL before its CAS: a CAS that finds the lock free proves
+ * that the caller does not hold it (0x1000), and one that fails goes to the full path,
+ * which looks at the holder. The release compares the owner half with the one record
+ * the caller's acquire can have stored. */
+__attribute__((always_inline)) static inline bool vsp_acquire_ok(enum vsp_kind kind, KIRQL cur)
 {
-    return vsp_rule_acquire(kind, cur, __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
-                            tag) == 0;
+    return vsp_rule_acquire_irql(kind, cur) == 0;
 }
 
 __attribute__((always_inline)) static inline bool
 vsp_release_ok(PKSPIN_LOCK SpinLock, enum vsp_kind kind, int new_irql, const struct vsp_thread *t)
 {
-    return t->owner != 0 &&
-           vsp_rule_release(kind, t->irql,
-                            __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED), t->owner,
-                            new_irql) == 0;
+    return vsp_rule_release_ok(kind, t->irql,
+                               __atomic_load_n(vsp_owner_half(SpinLock), __ATOMIC_RELAXED),
+                               t->owner, new_irql);
+}
+
+/* What a fast path reads once per call: the calling thread, the flag word and the IRQL on
+ * entry. A public function that does more than the acquire or release (the VideoPort ones
+ * check their handle first) reads it once and passes it down. */
+struct vsp_call {
+    struct vsp_thread *t;
+    unsigned slow;
+    KIRQL irql;
+};
+
+__attribute__((always_inline)) static inline struct vsp_call vsp_call_begin(void)
+{
+    struct vsp_thread *t = vsp_self();
+    return (struct vsp_call){t, vsp_slow(), t->irql};
 }
 
 /* Returns the IRQL before the call. Inlined into the public functions, so the return
  * address is their caller's: the acquire's call site, for the full path's reports. */
 __attribute__((always_inline)) static inline KIRQL
-vsp_acquire(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
-            struct vsp_acquire_counts *counts)
+vsp_acquire_in(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
+               struct vsp_acquire_counts *counts)
 {
-    struct vsp_thread *t = vsp_self();
-    uint32_t tag = t->owner;
-    KIRQL old = t->irql;
-    unsigned slow = vsp_slow();
-    if (__builtin_expect(tag == 0, 0) ||
-        (slow & (VSP_SLOW_TRACK | VSP_SLOW_SCHED)) ||
-        ((slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(SpinLock, kind, old, tag)) ||
-        __builtin_expect(!vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : old)),
-                         0))
+    uint32_t tag = c.t->owner;
+    if (__builtin_expect(tag == 0, 0) || (c.slow & (VSP_SLOW_TRACK | VSP_SLOW_SCHED)) ||
+        ((c.slow & VSP_SLOW_CHECK) && !vsp_acquire_ok(kind, c.irql)) ||
+        __builtin_expect(
+            !vsp_trylock(SpinLock, vsp_record(tag, kind, kind & VSP_W_DPC ? 0 : c.irql)), 0))
         return vsp_acquire_full(SpinLock, kind, api, counts, __builtin_return_address(0));
-    t->held++;
+    c.t->held++;
     if (!(kind & VSP_W_DPC))
-        t->irql = DISPATCH_LEVEL;
+        c.t->irql = DISPATCH_LEVEL;
     if (counts != NULL)
         vsp_acquire_count(counts, false);
-    return old;
+    return c.irql;
 }
 
 /* new_irql: the IRQL to lower to for raising kinds; -1 for the DPC kinds. */
-__attribute__((always_inline)) static inline void
-vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql)
+__attribute__((always_inline)) static inline void vsp_release_in(struct vsp_call c,
+                                                                 PKSPIN_LOCK SpinLock,
+                                                                 enum vsp_kind kind,
+                                                                 enum vsp_api api, int new_irql)
 {
-    struct vsp_thread *t = vsp_self();
-    unsigned slow = vsp_slow();
-    if (((slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, new_irql, t)) ||
-        !vsp_unlock_begin(SpinLock, slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED))) {
+    if (((c.slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, new_irql, c.t)) ||
+        !vsp_unlock_begin(SpinLock,
+                          c.slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED))) {
         vsp_release_full(SpinLock, kind, api, new_irql);
         return;
     }
-    t->held--;
+    c.t->held--;
     if (!(kind & VSP_W_DPC))
-        t->irql = (KIRQL)new_irql;
+        c.t->irql = (KIRQL)new_irql;
     vsp_unlock_end(SpinLock);
+}
+
+__attribute__((always_inline)) static inline KIRQL vsp_acquire(PKSPIN_LOCK SpinLock,
+                                                               enum vsp_kind kind, enum vsp_api api,
+                                                               struct vsp_acquire_counts *counts)
+{
+    return vsp_acquire_in(vsp_call_begin(), SpinLock, kind, api, counts);
+}
+
+__attribute__((always_inline)) static inline void
+vsp_release(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api, int new_irql)
+{
+    vsp_release_in(vsp_call_begin(), SpinLock, kind, api, new_irql);
 }
 
 #endif

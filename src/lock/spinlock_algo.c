@@ -92,6 +92,7 @@
 
 #include "base/cpu.h"
 #include "base/slow.h"
+#include "lock/profile.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -161,8 +162,9 @@ static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
 {
     vsp_half *wh = vsp_waiter_half(s->w);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    if (!(h & VSP_SPINNER) && __atomic_compare_exchange_n(wh, &h, h | VSP_SPINNER, false,
-                                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    if (!(h & VSP_SPINNER) && (VSP_PROF(waiter_rmw, 1), true) &&
+        __atomic_compare_exchange_n(wh, &h, h | VSP_SPINNER, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
         s->spinner = true;
         s->sleep_after = now + VSP_SPIN_NS;
     } else {
@@ -173,6 +175,7 @@ static void vsp_spin_or_queue(struct vsp_waiter *s, uint64_t now)
 static void vsp_stop_spinning(struct vsp_waiter *s)
 {
     if (s->spinner) {
+        VSP_PROF(waiter_rmw, 1);
         __atomic_fetch_and(vsp_waiter_half(s->w), ~VSP_SPINNER, __ATOMIC_RELAXED);
         s->spinner = false;
     }
@@ -189,10 +192,13 @@ static bool vsp_may_take(const struct vsp_waiter *s, uint32_t owner)
 
 static bool vsp_try_take(struct vsp_waiter *s, uint32_t owner)
 {
+    VSP_PROF(looks, 1);
     if (!vsp_may_take(s, owner))
         return false;
-    return __atomic_compare_exchange_n(vsp_owner_half(s->w), &owner, s->rec, false,
-                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    bool took = __atomic_compare_exchange_n(vsp_owner_half(s->w), &owner, s->rec, false,
+                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    VSP_PROF(lost, !took);
+    return took;
 }
 
 /* Just acquired: withdraw our WANT, and after a sleep re-arm PARKED for the others. */
@@ -202,7 +208,7 @@ static void vsp_took(struct vsp_waiter *s)
     uint32_t set = s->slept ? VSP_PARKED : 0;
     uint32_t clear = (s->eligible ? VSP_WANT : 0) | (s->spinner ? VSP_SPINNER : 0);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
-    while (((h | set) & ~clear) != h &&
+    while (((h | set) & ~clear) != h && (VSP_PROF(waiter_rmw, 1), true) &&
            !__atomic_compare_exchange_n(wh, &h, (h | set) & ~clear, false, __ATOMIC_RELAXED,
                                         __ATOMIC_RELAXED))
         ;
@@ -215,6 +221,7 @@ static void vsp_park(struct vsp_waiter *s)
     vsp_stop_spinning(s);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
     if (!(h & VSP_PARKED)) {
+        VSP_PROF(waiter_rmw, 1);
         if (!__atomic_compare_exchange_n(wh, &h, h | VSP_PARKED, false, __ATOMIC_SEQ_CST,
                                          __ATOMIC_RELAXED))
             return; /* the flags moved: look at the lock again */
@@ -228,7 +235,12 @@ static void vsp_park(struct vsp_waiter *s)
         syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
     if (vsp_may_take(s, __atomic_load_n(vsp_owner_half(s->w), __ATOMIC_RELAXED)))
         return;
+#ifdef VSP_LOCK_PROFILE
+    uint64_t t0 = vsp_now_ns();
+#endif
     vsp_futex(wh, FUTEX_WAIT_PRIVATE, h);
+    VSP_PROF(sleeps, 1);
+    VSP_PROF(sleep_ns, vsp_now_ns() - t0);
     s->slept = true;
     s->backoff = VSP_BACKOFF_MIN;
     vsp_spin_or_queue(s, vsp_now_ns());
@@ -241,16 +253,18 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
     vsp_spin_or_queue(&s, s.start);
 
+    VSP_PROF(slow, 1);
     for (;;) {
         if (vsp_try_take(&s, __atomic_load_n(vsp_owner_half(w), __ATOMIC_RELAXED))) {
             vsp_took(&s);
+            VSP_PROF(wait_ns, vsp_now_ns() - s.start);
             return true;
         }
         uint64_t now = vsp_now_ns();
         if (!s.eligible && now - s.start >= s.patience)
             s.eligible = true;
         uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
-        if (s.eligible && !(h & VSP_WANT))
+        if (s.eligible && !(h & VSP_WANT) && (VSP_PROF(waiter_rmw, 1), true))
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
         if (!s.spinner && !(h & VSP_SPINNER))
             vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
@@ -263,6 +277,7 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         unsigned pauses = s.eligible ? 1 : s.backoff;
         for (unsigned i = 0; i < pauses; i++)
             vsp_cpu_relax();
+        VSP_PROF(pauses, pauses);
         if (s.backoff < VSP_BACKOFF_MAX)
             s.backoff *= 2;
     }
@@ -271,15 +286,19 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
 void vsp_unlock_wake(PKSPIN_LOCK w)
 {
     vsp_half *wh = vsp_waiter_half(w);
-    if (__atomic_fetch_and(wh, ~VSP_PARKED, __ATOMIC_RELAXED) & VSP_PARKED)
+    if (__atomic_fetch_and(wh, ~VSP_PARKED, __ATOMIC_RELAXED) & VSP_PARKED) {
+        VSP_PROF(wakes, 1);
         vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1);
+    }
 }
 
 void vsp_unlock(PKSPIN_LOCK w)
 {
     vsp_half *wh = vsp_waiter_half(w);
     uint32_t h = __atomic_load_n(wh, __ATOMIC_RELAXED);
+    VSP_PROF(full_unlocks, 1);
     if (h & VSP_WANT) {
+        VSP_PROF(handoffs, 1);
         /* Hand over: the lock stays taken until a waiter claims it; a sleeper if any. */
         uint32_t to = h & VSP_PARKED ? VSP_W_HANDOFF_SLEEPER : VSP_W_HANDOFF;
         __atomic_store_n(vsp_owner_half(w), to, __ATOMIC_RELEASE);
@@ -290,7 +309,8 @@ void vsp_unlock(PKSPIN_LOCK w)
         else
             __atomic_signal_fence(__ATOMIC_SEQ_CST);
         h = __atomic_fetch_and(wh, ~(VSP_WANT | VSP_PARKED), __ATOMIC_RELAXED);
-        if ((h & VSP_PARKED) && vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
+        if ((h & VSP_PARKED) && (VSP_PROF(wakes, 1), true) &&
+            vsp_futex(wh, FUTEX_WAKE_PRIVATE, 1) == 0 &&
             to == VSP_W_HANDOFF_SLEEPER)
             /* Nobody was asleep after all: let the waiter that asked take it. */
             __atomic_compare_exchange_n(vsp_owner_half(w), &to, VSP_W_HANDOFF, false,

@@ -42,37 +42,55 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     return vsp_vplock_free(SpinLock) ? NO_ERROR : ERROR_INVALID_PARAMETER;
 }
 
+/* Each of the four reads the thread, the flag word and the IRQL once (struct vsp_call) for
+ * both the handle check and the Ke fast path. */
 VOID VideoPortAcquireSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, PUCHAR OldIrql)
 {
     (void)HwDeviceExtension;
+    struct vsp_call c = vsp_call_begin();
     /* Stored first: the IRQL before the call is known now, and the acquire can then end
      * in a tail call. A refused call (checked mode) leaves the current IRQL here too. */
-    *OldIrql = vsp_self()->irql;
-    if (vsp_vplock_usable(VSP_API_VideoPortAcquireSpinLock, SpinLock))
-        vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock,
-                    &SpinLock->Counts);
+    *OldIrql = c.irql;
+    if (vsp_vplock_refused(c.slow, SpinLock)) {
+        vsp_vplock_refuse(VSP_API_VideoPortAcquireSpinLock, SpinLock);
+        return;
+    }
+    vsp_acquire_in(c, vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortAcquireSpinLock,
+                   &SpinLock->Counts);
 }
 
 VOID VideoPortAcquireSpinLockAtDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    if (vsp_vplock_usable(VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock))
-        vsp_acquire(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                    VSP_API_VideoPortAcquireSpinLockAtDpcLevel, &SpinLock->Counts);
+    struct vsp_call c = vsp_call_begin();
+    if (vsp_vplock_refused(c.slow, SpinLock)) {
+        vsp_vplock_refuse(VSP_API_VideoPortAcquireSpinLockAtDpcLevel, SpinLock);
+        return;
+    }
+    vsp_acquire_in(c, vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
+                   VSP_API_VideoPortAcquireSpinLockAtDpcLevel, &SpinLock->Counts);
 }
 
 VOID VideoPortReleaseSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, UCHAR NewIrql)
 {
     (void)HwDeviceExtension;
-    if (vsp_vplock_usable(VSP_API_VideoPortReleaseSpinLock, SpinLock))
-        vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock,
-                    NewIrql);
+    struct vsp_call c = vsp_call_begin();
+    if (vsp_vplock_refused(c.slow, SpinLock)) {
+        vsp_vplock_refuse(VSP_API_VideoPortReleaseSpinLock, SpinLock);
+        return;
+    }
+    vsp_release_in(c, vsp_vplock_word(SpinLock), VSP_PLAIN, VSP_API_VideoPortReleaseSpinLock,
+                   NewIrql);
 }
 
 VOID VideoPortReleaseSpinLockFromDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    if (vsp_vplock_usable(VSP_API_VideoPortReleaseSpinLockFromDpcLevel, SpinLock))
-        vsp_release(vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
-                    VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1);
+    struct vsp_call c = vsp_call_begin();
+    if (vsp_vplock_refused(c.slow, SpinLock)) {
+        vsp_vplock_refuse(VSP_API_VideoPortReleaseSpinLockFromDpcLevel, SpinLock);
+        return;
+    }
+    vsp_release_in(c, vsp_vplock_word(SpinLock), VSP_PLAIN_DPC,
+                   VSP_API_VideoPortReleaseSpinLockFromDpcLevel, -1);
 }

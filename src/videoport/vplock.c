@@ -61,6 +61,11 @@ static void vsp_vplock_enumerate(vsp_lock_visit fn, void *ctx)
     pthread_mutex_unlock(&vsp_arena_mutex);
 }
 
+void vsp_vplock_refuse(enum vsp_api api, PSPIN_LOCK SpinLock)
+{
+    vsp_report(api, vsp_rule_vplock(false), SpinLock, 0, 0, -1, 0);
+}
+
 static bool vsp_arena_reserve(void)
 {
     if (vsp_arena != NULL)

@@ -18,13 +18,13 @@
 /* One cache line per lock, so two locks never share a line. The Ke lock word comes
  * first: a PSPIN_LOCK and the address of its word are the same number. */
 struct _VIDEO_PORT_SPIN_LOCK {
-    KSPIN_LOCK Lock;             /* the lock itself (lockword.h) */
-    uint32_t state;              /* enum vsp_vplock_state; atomic */
-    ULONG Serial;                /* creation number, for reports */
+    KSPIN_LOCK Lock;                  /* the lock itself (lockword.h) */
+    uint32_t state;                   /* enum vsp_vplock_state; atomic */
+    ULONG Serial;                     /* creation number, for reports */
     struct vsp_acquire_counts Counts; /* kept by the Ke layer's acquire */
-    PVOID HwDeviceExtension;     /* as given at creation */
-    const void *Creator;         /* return address in the code that created it */
-    uint32_t NextFree;           /* free-queue link: slot index + 1, 0 for none */
+    PVOID HwDeviceExtension;          /* as given at creation */
+    const void *Creator;              /* return address in the code that created it */
+    uint32_t NextFree;                /* free-queue link: slot index + 1, 0 for none */
 } __attribute__((aligned(64)));
 
 _Static_assert(offsetof(struct _VIDEO_PORT_SPIN_LOCK, Lock) == 0, "a handle is its word");
@@ -51,42 +51,63 @@ size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max);
 #define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
 extern struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
 
-/* The lock slot whose word is at w, or NULL if w is not the start of a slot. */
-static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
+/* Whether w is the start of a lock slot. The offset rotated right by log2 of the slot
+ * size is the slot's index if w starts a slot; any other offset has a low bit rotated to
+ * the top, so one comparison tests both the range and the alignment. */
+#define VSP_SLOT_SHIFT 6
+_Static_assert(sizeof(struct _VIDEO_PORT_SPIN_LOCK) == 1u << VSP_SLOT_SHIFT, "slot size");
+static inline bool vsp_vplock_is_slot(const void *w)
 {
     struct _VIDEO_PORT_SPIN_LOCK *base = __atomic_load_n(&vsp_arena, __ATOMIC_ACQUIRE);
     uintptr_t off = (uintptr_t)w - (uintptr_t)base;
-    if (base == NULL || off >= (uintptr_t)VSP_ARENA_SLOTS * sizeof *base ||
-        off % sizeof *base != 0)
-        return NULL;
-    return &base[off / sizeof *base];
+    uintptr_t index = off >> VSP_SLOT_SHIFT | off << (sizeof off * 8 - VSP_SLOT_SHIFT);
+    return base != NULL && index < VSP_ARENA_SLOTS;
+}
+
+/* The lock slot whose word is at w, or NULL if w is not the start of a slot. */
+static inline PSPIN_LOCK vsp_vplock_from_word(const void *w)
+{
+    return vsp_vplock_is_slot(w) ? (PSPIN_LOCK)(uintptr_t)w : NULL;
 }
 
 /* What SpinLock is, without dereferencing anything that is not a lock slot. */
 static inline enum vsp_vplock_state vsp_vplock_state(PSPIN_LOCK SpinLock)
 {
-    PSPIN_LOCK s = vsp_vplock_from_word(SpinLock);
-    if (s == NULL)
+    if (!vsp_vplock_is_slot(SpinLock))
         return VSP_VPLOCK_UNKNOWN;
-    return (enum vsp_vplock_state)__atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+    return (enum vsp_vplock_state)__atomic_load_n(&SpinLock->state, __ATOMIC_ACQUIRE);
 }
 
 /* The lock word of a handle: the same address (Lock is the first member), computed
  * without touching the handle, which may not be a lock at all. */
-static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock) { return (PKSPIN_LOCK)(void *)SpinLock; }
+static inline PKSPIN_LOCK vsp_vplock_word(PSPIN_LOCK SpinLock)
+{
+    return (PKSPIN_LOCK)(void *)SpinLock;
+}
 
 /* ---- The handle rules (check/verify.h), tested here, reported by check/verify.c ------ */
 
+/* Reports a call of api on a handle that is not a live lock (0x1002). Out of line and
+ * called last, so that the fast paths make no call of their own and need no stack frame. */
+__attribute__((cold, noinline)) void vsp_vplock_refuse(enum vsp_api api, PSPIN_LOCK SpinLock);
+
+/* Whether a call must refuse SpinLock: checking is on (slow: the flag word the caller read)
+ * and it is not a live lock (0x1002). The call then reports it with vsp_vplock_refuse
+ * and, if the report's handler returns, returns without effect. */
+static inline bool vsp_vplock_refused(unsigned slow, PSPIN_LOCK SpinLock)
+{
+    return (slow & VSP_SLOW_CHECK) &&
+           __builtin_expect(vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE) != 0, 0);
+}
+
 /* Whether SpinLock may be used by api: always with checking off; else a live lock, or
- * the handler of the report (0x1002) returned and the call must return without effect. */
+ * the handler of the report returned and the call must return without effect. */
 static inline bool vsp_vplock_usable(enum vsp_api api, PSPIN_LOCK SpinLock)
 {
-    if (!vsp_checking())
+    if (!vsp_vplock_refused(vsp_slow(), SpinLock))
         return true;
-    uint32_t rule = vsp_rule_vplock(vsp_vplock_state(SpinLock) == VSP_VPLOCK_LIVE);
-    if (__builtin_expect(rule != 0, 0))
-        vsp_report(api, rule, SpinLock, 0, 0, -1, 0);
-    return rule == 0;
+    vsp_vplock_refuse(api, SpinLock);
+    return false;
 }
 
 /* A live lock that is about to be deleted: not held (0x100B). */
