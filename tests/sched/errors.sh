@@ -24,6 +24,17 @@ expect() {
         status=1
     fi
 }
+# expect_silent COMMAND...: the command exits 0 and prints nothing.
+expect_silent() {
+    n=$((n + 1))
+    "$@" >"$work/out" 2>&1
+    got=$?
+    if [ "$got" != 0 ] || [ -s "$work/out" ]; then
+        echo "FAIL: $* -> status $got (want 0 and no output), output:"
+        sed 's/^/  | /' "$work/out" | head -n 20
+        status=1
+    fi
+}
 # Fails when the program aborted: any status but 0, 1 and 2.
 expect_abort() {
     regex=$1
@@ -64,6 +75,20 @@ printf 'vpspin-schedule 1\nstrategy random\nchoices 5\n' >"$work/diverges"
 expect_abort 'the replay diverged at step 0' run VPSPIN_SCHED=replay:$work/diverges
 # vpspin_set_sched's refusals, then the mode it turns on.
 expect 0 'the controlled mode is already on' "$corpus" api -
+expect 0 'VPSPIN_SCHED=db:1001 is not random' "$corpus" api -
+expect 0 'VPSPIN_SCHED_STALL_MS=10s is not a number from 10 to 3600000' "$corpus" api -
+expect 0 'VPSPIN_SCHED_STEPS=0x10 is not a number' "$corpus" api -
+expect 0 'cannot read the schedule /nonexistent/prefix' "$corpus" api -
+expect 0 'huge-count:2: a choice is not THREAD or THREAD\*COUNT' "$corpus" api -
+expect 0 'not-a-thread:4: a choice is not' "$corpus" api -
+expect 0 'no-magic is not a vpspin schedule file .its first line' "$corpus" api -
+# An empty value is the default; pb:B and db:B without a prefix (or an empty one) start
+# from nothing and take the default choice throughout.
+expect_silent run VPSPIN_SCHED=random VPSPIN_SEED= VPSPIN_SCHED_CPUS=
+expect_silent run VPSPIN_SCHED=pb:1
+expect_silent run VPSPIN_SCHED=db:1 VPSPIN_SCHED_PREFIX=
+expect 2 'VPSPIN_SEED=-1 is not a number' run VPSPIN_SCHED=random VPSPIN_SEED=-1
+expect 2 'VPSPIN_SCHED_CPUS=65 is not a number from 1 to 64' run VPSPIN_SCHED=random VPSPIN_SCHED_CPUS=65
 
 # vpspin-explore's usage errors.
 expect 2 'no program to run' "$explore" --runs 3
