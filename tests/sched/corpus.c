@@ -34,6 +34,10 @@
  *            than N are raised at once (VPSPIN_SCHED_CPUS=N keeps it clean)
  *   masked   a thread at HIGH_LEVEL while an interrupt is raised: fails if HwInterrupt runs
  *            while it is there (with one virtual processor it cannot)
+ *   join-held main joins a thread while it holds the spin lock that thread waits for: the
+ *            controlled mode's deadlock report, through a join
+ *   threads N N threads one after another, each taking the lock: past 63 the mode has no
+ *            slot left, and says so
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -367,6 +371,37 @@ static void *HighWhile(void *unused)
     return NULL;
 }
 
+/* ---- Cases that check the mode's own reports ------------------------------------------- */
+
+/* join-held: main joins a thread while holding the lock that thread waits for. */
+static void *TakeLock(void *arg)
+{
+    (void)arg;
+    KIRQL old;
+    KeAcquireSpinLock(&Lock, &old);
+    KeReleaseSpinLock(&Lock, old);
+    return NULL;
+}
+
+/* A thread-specific value's destructor runs after the thread's last scheduling point: its
+ * vpspin calls are no longer scheduled (and must not hang). */
+static pthread_key_t LateKey;
+static volatile int LateRan;
+
+static void LateDestructor(void *value)
+{
+    (void)value;
+    TakeLock(NULL);
+    vpspin_sched_yield();
+    LateRan = 1;
+}
+
+static void *SetLate(void *arg)
+{
+    pthread_setspecific(LateKey, &LateKey);
+    return TakeLock(arg);
+}
+
 static char ScheduleDir[64];
 
 /* "replay:" and the path of a schedule file NAME holding text, in ScheduleDir. */
@@ -443,6 +478,9 @@ static int Api(void)
     pthread_t a = Start(TakeSlot, NULL), b = Start(TakeSlot, NULL);
     pthread_join(a, NULL);
     pthread_join(b, NULL);
+    pthread_key_create(&LateKey, LateDestructor);
+    pthread_join(Start(SetLate, NULL), NULL);
+    bad |= !LateRan;
     Fixed = 1;
     if (bad)
         fprintf(stderr, "sched-corpus: vpspin_set_sched returned the wrong value\n");
@@ -453,7 +491,8 @@ static void Usage(void)
 {
     fprintf(stderr, "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
                     "three-step bug|fixed\n       sched-corpus steps N\n"
-                    "       sched-corpus api|stall|yield|masked -\n"
+                    "       sched-corpus api|stall|yield|masked|join-held -\n"
+                    "       sched-corpus threads N\n"
                     "       sched-corpus raised N\n");
     exit(2);
 }
@@ -477,6 +516,18 @@ int main(int argc, char **argv)
     }
     if (strcmp(Case, "api") == 0)
         return Api();
+    if (strcmp(Case, "join-held") == 0) { /* a deadlock through a join */
+        KIRQL old;
+        KeAcquireSpinLock(&Lock, &old);
+        pthread_join(Start(TakeLock, NULL), NULL);
+        KeReleaseSpinLock(&Lock, old);
+        return 0;
+    }
+    if (strcmp(Case, "threads") == 0) { /* more than the controlled mode can follow */
+        for (int i = 0, n = atoi(argv[2]); i < n; i++)
+            pthread_join(Start(TakeLock, NULL), NULL);
+        return 0;
+    }
     if (strcmp(Case, "raised") == 0) {
         int most = atoi(argv[2]);
         pthread_t t[3];

@@ -49,6 +49,12 @@ expect_abort() {
     fi
 }
 run() { env "$@" "$corpus" check-then-act fixed; }
+# run_case CASE ARG VAR=VALUE...: the corpus case CASE ARG with the environment given.
+run_case() {
+    case_=$1 arg=$2
+    shift 2
+    env "$@" "$corpus" "$case_" "$arg"
+}
 
 expect 2 'VPSPIN_SCHED=bogus is not random, pct' run VPSPIN_SCHED=bogus
 expect 2 'VPSPIN_SCHED=pct:0 is not' run VPSPIN_SCHED=pct:0
@@ -73,6 +79,19 @@ expect 0 'VPSPIN_DELAY is ignored in the controlled mode' run VPSPIN_SCHED=rando
 # A schedule whose first step names a thread that does not exist there.
 printf 'vpspin-schedule 1\nstrategy random\nchoices 5\n' >"$work/diverges"
 expect_abort 'the replay diverged at step 0' run VPSPIN_SCHED=replay:$work/diverges
+# A deadlock through a join (main holds the lock its child waits for): the report names the
+# join and the cycle, run directly (no vpspin-explore, no log) under two strategies.
+for st in random pct:2; do
+    expect_abort 'join 0x[0-9a-f]*: joining #1, at pthread_join' run_case join-held - VPSPIN_SCHED=$st
+    grep -q '^Cycle:  #1 waits for #0, #0 waits for #1' "$work/out" ||
+        { echo "FAIL: join-held ($st): no cycle in the report"; status=1; }
+    grep -q 'holds 1 spin lock(s): 0x' "$work/out" ||
+        { echo "FAIL: join-held ($st): the lock main holds is not listed"; status=1; }
+done
+# More threads than the mode has slots for (64, main's included): said so, not a crash;
+# natively the same program is fine.
+expect_abort 'more than 64 controlled threads' run_case threads 70 VPSPIN_SCHED=random
+expect_silent "$corpus" threads 70
 # vpspin_set_sched's refusals, then the mode it turns on.
 expect 0 'the controlled mode is already on' "$corpus" api -
 expect 0 'VPSPIN_SCHED=db:1001 is not random' "$corpus" api -
