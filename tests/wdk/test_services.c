@@ -587,6 +587,26 @@ static int error_paths(vpspin_driver *driver, vpspin_device *d)
     len = 4;
     CHECK_EQ(vpspin_query_registry_value(d, "twice", &type, &value, &len), NO_ERROR);
     CHECK_EQ(value, 8);
+    /* A name that is the start of another's, or runs past it: not that value. */
+    len = 4;
+    CHECK_EQ(vpspin_query_registry_value(d, "Twic", &type, &value, &len), ERROR_FILE_NOT_FOUND);
+    CHECK_EQ(vpspin_query_registry_value(d, "Twice2", &type, &value, &len), ERROR_FILE_NOT_FOUND);
+    /* The name's and the data's copies failing: refused, the value it replaces kept. */
+    for (ULONG skip = 1; skip <= 2; skip++) {
+        ULONG y = 9;
+        vpspin_fail_allocations(skip, 1);
+        CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Twice", &y, 4), ERROR_NOT_ENOUGH_MEMORY);
+        vpspin_fail_allocations(0, 0);
+        len = 4;
+        CHECK_EQ(vpspin_query_registry_value(d, "twice", &type, &value, &len), NO_ERROR);
+        CHECK_EQ(value, 8);
+    }
+    /* A start whose copy of the registry fails past its first value: refused whole. */
+    vpspin_device *half = NULL;
+    vpspin_fail_allocations(3, 1);
+    CHECK_EQ(vpspin_start_device(driver, &half), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    CHECK(half == NULL);
     /* Allocations made to fail. */
     vpspin_fail_allocations(0, 1);
     CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Fails", &x, 4), ERROR_NOT_ENOUGH_MEMORY);
