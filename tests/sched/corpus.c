@@ -39,6 +39,7 @@
  *   threads N N threads one after another, each taking the lock: past 63 the mode has no
  *            slot left, and says so
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -402,6 +403,13 @@ static void *SetLate(void *arg)
     return TakeLock(arg);
 }
 
+/* Leaves by pthread_exit: the thread's exit is still its last point (a cleanup handler). */
+static void *TakeLockAndExit(void *arg)
+{
+    TakeLock(arg);
+    pthread_exit(NULL);
+}
+
 static char ScheduleDir[64];
 
 /* "replay:" and the path of a schedule file NAME holding text, in ScheduleDir. */
@@ -481,6 +489,13 @@ static int Api(void)
     pthread_key_create(&LateKey, LateDestructor);
     pthread_join(Start(SetLate, NULL), NULL);
     bad |= !LateRan;
+    pthread_join(Start(TakeLockAndExit, NULL), NULL);
+    /* A thread the mode cannot allocate for: pthread_create says EAGAIN, as for any other
+     * want of resources, and the run goes on. */
+    pthread_t none;
+    vpspin_fail_allocations(0, 1);
+    bad |= pthread_create(&none, NULL, TakeLock, NULL) != EAGAIN;
+    vpspin_fail_allocations(0, 0);
     Fixed = 1;
     if (bad)
         fprintf(stderr, "sched-corpus: vpspin_set_sched returned the wrong value\n");
