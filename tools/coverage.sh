@@ -6,7 +6,9 @@
 #                        fuzz seed corpus and the Helgrind runs included; the model check,
 #                        the benchmark and exported_symbols left out), then the example
 #                        under Valgrind's memcheck (where the library finds Valgrind but not
-#                        Helgrind: base/annotate.c)
+#                        Helgrind: base/annotate.c); each process with tools/gcov_on_abort.c
+#                        preloaded, which writes the counts of one that dies of abort() (a
+#                        bug check, a deadlock report) as exit would have
 #   build/coverage-tsan  the same build with ThreadSanitizer; the tests labelled tsan (the
 #                        paths that tell ThreadSanitizer about vpspin's locks run only here)
 # and writes with gcovr:
@@ -35,8 +37,11 @@ configure() {
 configure "$build"
 configure "$tsan" -DVPSPIN_SANITIZE=thread
 
-# (exported_symbols is left out: the gcov runtime exports symbols of its own.)
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -E exported_symbols
+# (exported_symbols is left out: the gcov runtime exports symbols of its own.) Every process
+# has tools/gcov_on_abort.c preloaded, so that one dying of abort() writes its counts too.
+gcc -O1 -shared -fPIC -Wall -Wextra -o "$build/gcov_on_abort.so" tools/gcov_on_abort.c -lgcov
+LD_PRELOAD="$PWD/$build/gcov_on_abort.so" \
+    ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -E exported_symbols
 valgrind -q --error-exitcode=99 "$build/tests/example_miniport" >/dev/null
 ctest --test-dir "$tsan" --output-on-failure -j "$(nproc)" -L tsan
 

@@ -52,11 +52,9 @@ static size_t vsp_hash(uintptr_t p)
     return (size_t)h;
 }
 
-/* The slot holding p, or the empty slot where it would go (vsp_live_cap if no table). */
+/* The slot holding p, or the empty slot where it would go; there is a table. */
 static size_t vsp_live_slot(uintptr_t p)
 {
-    if (vsp_live_cap == 0)
-        return 0;
     size_t mask = vsp_live_cap - 1, i = vsp_hash(p) & mask;
     while (vsp_live[i] != 0 && vsp_live[i] != p)
         i = (i + 1) & mask;
@@ -129,9 +127,10 @@ PVOID vsp_pool_alloc(enum vsp_api api, POOL_TYPE type, SIZE_T bytes, ULONG tag, 
     if (!vsp_irql_allows(api, paged ? VSP_RULE_POOL_PAGED : VSP_RULE_POOL_NONPAGED,
                          paged ? APC_LEVEL : DISPATCH_LEVEL, (ULONG_PTR)type, bytes))
         return NULL;
-    if (bytes == 0 && vsp_checking() &&
-        !vsp_report_service(api, VSP_RULE_POOL_ZERO, vsp_self_tls.irql, (ULONG_PTR)type, 0))
+    if (bytes == 0 && vsp_checking()) {
+        vsp_report_service(api, VSP_RULE_POOL_ZERO, vsp_self_tls.irql, (ULONG_PTR)type, 0);
         return NULL;
+    }
     if (bytes > SIZE_MAX - sizeof(struct vsp_pool_block) || vsp_alloc_fails())
         return NULL;
     /* Not vsp_alloc: this is the driver's memory, which race detectors must watch. */
@@ -197,13 +196,17 @@ bool vsp_pool_free(enum vsp_api api, PVOID p, const ULONG *tag, enum vsp_pool_ki
         if (!vsp_irql_allows(api, paged ? VSP_RULE_FREE_PAGED : VSP_RULE_FREE_NONPAGED,
                              paged ? APC_LEVEL : DISPATCH_LEVEL, (ULONG_PTR)type, (ULONG_PTR)p))
             return false;
-        if (tag != NULL && *tag != own_tag &&
-            !vsp_report_service(api, VSP_RULE_FREE_TAG, (ULONG_PTR)p, *tag, own_tag))
+        /* (A report returns: the call is refused, as after any other.) */
+        if (tag != NULL && *tag != own_tag) {
+            vsp_report_service(api, VSP_RULE_FREE_TAG, (ULONG_PTR)p, *tag, own_tag);
             return false;
+        }
         const void *object = vsp_ke_object_within(p, size);
-        if (object != NULL && !vsp_report_service(api, VSP_RULE_FREE_TIMER, (ULONG_PTR)object,
-                                                  (ULONG_PTR)type, (ULONG_PTR)p))
+        if (object != NULL) {
+            vsp_report_service(api, VSP_RULE_FREE_TIMER, (ULONG_PTR)object, (ULONG_PTR)type,
+                               (ULONG_PTR)p);
             return false;
+        }
     }
     /* Unchecked too: a timer or DPC left in freed memory would fire into it. */
     vsp_timers_cancel_within(p, size);

@@ -28,7 +28,7 @@ static bool vsp_number(const char *s, unsigned long long min, unsigned long long
                        unsigned long long *out)
 {
     char *end;
-    if (s == NULL || *s < '0' || *s > '9')
+    if (*s < '0' || *s > '9')
         return false;
     unsigned long long v = strtoull(s, &end, 10);
     if (*end != '\0' || v < min || v > max)

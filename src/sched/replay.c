@@ -83,7 +83,7 @@ static bool vsp_replay_read(struct vsp_replay *r, const char *path, FILE *f, uns
         }
         if (!choices) {
             unsigned long c;
-            if (sscanf(p, "cpus %lu", &c) == 1 && c >= 1 && c <= 64 && cpus != NULL)
+            if (sscanf(p, "cpus %lu", &c) == 1 && c >= 1 && c <= 64)
                 *cpus = (unsigned)c;
             /* The run it replays let time pass as its strategy did (strategy.h). */
             if (strncmp(p, "strategy ", 9) == 0)

@@ -168,15 +168,15 @@ static void vsp_thread_name(int tid, char *buf, size_t n)
 }
 
 /* Copies what each registered thread says of itself, and asks for their stacks. Under
- * the registry's mutex. */
-static unsigned vsp_snap_threads(struct vsp_snapshot *s, unsigned max)
+ * the registry's mutex, held since s->threads was sized for every thread in it. */
+static unsigned vsp_snap_threads(struct vsp_snapshot *s)
 {
     unsigned n = 0, asked = 0;
     bool signals = vsp_stack_signal_ready();
     unsigned answers0 = __atomic_load_n(&vsp_stack_answers, __ATOMIC_ACQUIRE);
     struct vsp_thread *me = vsp_self();
     vsp_annotate_racy_reads(true);
-    for (struct vsp_thread *t = vsp_thread_first(); t != NULL && n < max; t = t->next) {
+    for (struct vsp_thread *t = vsp_thread_first(); t != NULL; t = t->next) {
         struct vsp_dthread *d = &s->threads[n++];
         d->tid = t->tid;
         d->irql = t->irql;
@@ -215,9 +215,10 @@ static unsigned vsp_snap_threads(struct vsp_snapshot *s, unsigned max)
         struct timespec left = {.tv_sec = 0, .tv_nsec = (long)(deadline - now)};
         syscall(SYS_futex, &vsp_stack_answers, FUTEX_WAIT_PRIVATE, got, &left, NULL, 0);
     }
-    /* Take back the requests not answered; a thread that claimed one is writing it. */
+    /* Take back the requests not answered; a thread that claimed one is writing it. (The
+     * same list: the mutex is still held.) */
     unsigned i = 0;
-    for (struct vsp_thread *t = vsp_thread_first(); t != NULL && i < n; t = t->next, i++) {
+    for (struct vsp_thread *t = vsp_thread_first(); t != NULL; t = t->next, i++) {
         struct vsp_dthread *d = &s->threads[i];
         if (d->self || !signals)
             continue;
@@ -493,7 +494,7 @@ int vsp_dump_write(FILE *f, const char *why)
         s->threads = vsp_alloc(sizeof *s->threads * (max + 1));
     int *mark = s != NULL && s->threads != NULL ? vsp_alloc(sizeof *mark * (max + 1)) : NULL;
     if (mark != NULL) {
-        s->n = vsp_snap_threads(s, max);
+        s->n = vsp_snap_threads(s);
         vsp_lock_enumerate(vsp_snap_vplock, s);
     }
     vsp_thread_unlock();

@@ -8,15 +8,19 @@
  * comes back (in the fallback form) instead of deadlocking, and a lookup made while
  * another thread is stuck inside the symbolizer gives up waiting and falls back.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <vpspin/vpspin.h>
 
 #include "base/symbol.h"
+#include "base/symbol_dw.h"
 #include "check.h"
 
 #define NAMED(buf, fn, line) (strstr(buf, fn) == buf && strstr(buf, line) != NULL)
@@ -48,6 +52,20 @@ static inline __attribute__((always_inline)) const void *inlined_helper(void)
 static __attribute__((noinline)) const void *outer_of_inlined(void)
 {
     const void *a = inlined_helper();
+    __asm__ volatile("" ::: "memory"); /* keep the call out of a tail position */
+    return a;
+}
+
+/* Inlined functions in a chain (gcc may fold some into one location). */
+static inline __attribute__((always_inline)) const void *inl3(void)
+{
+    return caller_address(__LINE__);
+}
+static inline __attribute__((always_inline)) const void *inl2(void) { return inl3(); }
+static inline __attribute__((always_inline)) const void *inl1(void) { return inl2(); }
+static __attribute__((noinline)) const void *outer4(void)
+{
+    const void *a = inl1();
     __asm__ volatile("" ::: "memory"); /* keep the call out of a tail position */
     return a;
 }
@@ -109,6 +127,77 @@ static __attribute__((noinline)) void test_stack(void)
         CHECK(strstr(t->buf, "test_stack+0x") != NULL && strstr(t->buf, "main+0x") != NULL &&
               strstr(t->buf, "test_symbol.c:") != NULL);
     free(t);
+}
+
+/* Names found again: from the cache, and looked up afresh after the modules were read again
+ * or when one lookup did not fit the cache; cut short to the buffer given. */
+static void test_lookups_again(void)
+{
+    char first[512], again[512], other[512];
+    const void *a = plain_site();
+    vsp_format_code_address(first, sizeof first, a);
+    vsp_format_function(other, sizeof other, a); /* the same address, not as a call site */
+    CHECK(strncmp(other, EXPECT_LIBDW ? "plain_site" : "test_symbol", 10) == 0);
+    int on_stack;
+    vsp_format_code_address(other, sizeof other, &on_stack); /* read the modules again */
+    vsp_format_code_address(again, sizeof again, a);
+    CHECK(strcmp(first, again) == 0);
+
+    const void *deep = outer4();
+    vsp_format_code_address(first, sizeof first, deep);
+    printf("four levels:       %s\n", first);
+    vsp_format_code_address(again, sizeof again, deep);
+    CHECK(strcmp(first, again) == 0);
+    if (EXPECT_LIBDW) {
+        CHECK(strstr(first, "inl3 (") == first && strstr(first, line_of) != NULL);
+        CHECK(strstr(first, " inlined in outer4+0x") != NULL); /* (inl1, inl2: as gcc says) */
+    } else {
+        CHECK(FALLBACK(first));
+    }
+    /* Cut to the buffer: a prefix of the whole, terminated. */
+    char small[24];
+    memset(small, 'x', sizeof small);
+    vsp_format_code_address(small, 12, deep);
+    CHECK(strlen(small) == 11 && strncmp(small, first, 11) == 0 && small[12] == 'x');
+
+    /* A function of libc: its symbol, then its line if libc's debug info is installed, else
+     * its module. */
+    const void *getpid_fn = dlsym(RTLD_DEFAULT, "getpid");
+    CHECK(getpid_fn != NULL);
+    vsp_format_function(other, sizeof other, getpid_fn);
+    printf("a libc function:   %s\n", other);
+    CHECK(strstr(other, "getpid") != NULL && strstr(other, "+0x") == NULL);
+    vsp_format_site(other, sizeof other, (const char *)getpid_fn + 1);
+    CHECK(strstr(other, "getpid") != NULL);
+
+#if EXPECT_LIBDW
+    struct vsp_where w[8];
+    CHECK_EQ(vsp_dw_locate(deep, true, w, 0), 0);
+    CHECK_EQ(vsp_dw_locate(NULL, true, w, 8), 0);
+    /* Room for one location: the function whose symbol holds the address. */
+    CHECK_EQ(vsp_dw_locate(deep, true, w, 1), 1);
+    CHECK(strcmp(w[0].function, "outer4") == 0 && w[0].has_offset);
+#endif
+}
+
+/* A source file inside the working directory is shown relative to it. */
+static void test_short_path(void)
+{
+    if (!EXPECT_LIBDW || __FILE__[0] != '/')
+        return;
+    char dir[512], cwd[512], buf[512];
+    snprintf(dir, sizeof dir, "%s", __FILE__);
+    *strrchr(dir, '/') = '\0'; /* .../tests/base */
+    *strrchr(dir, '/') = '\0'; /* .../tests */
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(chdir(dir) == 0);
+    vsp_format_code_address(buf, sizeof buf, plain_site());
+    printf("from %s: %s\n", dir, buf);
+    CHECK(strstr(buf, "(base/test_symbol.c:") != NULL);
+    CHECK(chdir("/") == 0);
+    vsp_format_code_address(buf, sizeof buf, plain_site());
+    CHECK(strstr(buf, "(/") != NULL && strstr(buf, "/tests/base/test_symbol.c:") != NULL);
+    CHECK(chdir(cwd) == 0);
 }
 
 /* ---- No deadlock from a signal handler ------------------------------------------------- */
@@ -201,6 +290,17 @@ static void test_stuck_thread(void)
     sem_wait(&entered); /* it is inside a lookup, holding the symbolizer */
     char buf[512];
     vsp_format_code_address(buf, sizeof buf, plain_site()); /* waits 1 s, then falls back */
+    /* A fork meanwhile (that waits 1 s for the symbolizer too): the child starts with a
+     * symbolizer of its own and names addresses. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        char child[512];
+        vsp_format_code_address(child, sizeof child, plain_site());
+        _exit(NAMED(child, "plain_site+0x", line_of) ? 0 : 1);
+    }
+    int wstatus = 0;
+    CHECK(pid > 0 && waitpid(pid, &wstatus, 0) == pid);
+    CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
     sem_post(&release);
     pthread_join(th, NULL);
     vsp_symbol_test_hook = NULL;
@@ -249,6 +349,8 @@ static __attribute__((noinline)) void test_class_name(void)
 int main(void)
 {
     test_names();
+    test_lookups_again();
+    test_short_path();
     test_stack();
     test_signal_in_lookup();
     test_stuck_thread();

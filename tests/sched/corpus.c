@@ -44,7 +44,12 @@
  *            than N are raised at once (VPSPIN_SCHED_CPUS=N keeps it clean)
  *   masked   a thread at HIGH_LEVEL while an interrupt is raised: fails if HwInterrupt runs
  *            while it is there (with one virtual processor it cannot)
+ *   join-held main joins a thread while it holds the spin lock that thread waits for: the
+ *            controlled mode's deadlock report, through a join
+ *   threads N N threads one after another, each taking the lock: past 63 the mode has no
+ *            slot left, and says so
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -435,6 +440,58 @@ static void *HighWhile(void *unused)
     return NULL;
 }
 
+/* ---- Cases that check the mode's own reports ------------------------------------------- */
+
+/* join-held: main joins a thread while holding the lock that thread waits for. */
+static void *TakeLock(void *arg)
+{
+    (void)arg;
+    KIRQL old;
+    KeAcquireSpinLock(&Lock, &old);
+    KeReleaseSpinLock(&Lock, old);
+    return NULL;
+}
+
+/* A thread-specific value's destructor runs after the thread's last scheduling point: its
+ * vpspin calls are no longer scheduled (and must not hang). */
+static pthread_key_t LateKey;
+static volatile int LateRan;
+
+static void LateDestructor(void *value)
+{
+    (void)value;
+    TakeLock(NULL);
+    vpspin_sched_yield();
+    LateRan = 1;
+}
+
+static void *SetLate(void *arg)
+{
+    pthread_setspecific(LateKey, &LateKey);
+    return TakeLock(arg);
+}
+
+/* Leaves by pthread_exit: the thread's exit is still its last point (a cleanup handler). */
+static void *TakeLockAndExit(void *arg)
+{
+    TakeLock(arg);
+    pthread_exit(NULL);
+}
+
+static char ScheduleDir[64];
+
+/* "replay:" and the path of a schedule file NAME holding text, in ScheduleDir. */
+static const char *Schedule(const char *name, const char *text)
+{
+    static char spec[160];
+    snprintf(spec, sizeof spec, "replay:%s/%s", ScheduleDir, name);
+    FILE *f = fopen(spec + 7, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+        Fail("cannot write a schedule file");
+    return spec;
+}
+
+/* Every refusal says why on stderr (tests/sched/errors.sh checks the messages). */
 static int Api(void)
 {
     int bad = 0;
@@ -443,12 +500,70 @@ static int Api(void)
     bad |= vpspin_set_sched("pct:17", 1, 2) != -1;
     bad |= vpspin_set_sched("random", 1, 65) != -1;
     bad |= vpspin_set_sched("replay:/nonexistent/schedule", 1, 2) != -1;
+    /* Specs that are no strategy: a depth or bound that is not a number in range. */
+    static const char *const specs[] = {"pct:",  "pct:x",   "pct:3x", "pctx",
+                                        "pb:",   "db:1001", "db:-1",  "replay:"};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+        bad |= vpspin_set_sched(specs[i], 1, 2) != -1;
+    /* The environment it reads when turned on. */
+    setenv("VPSPIN_SCHED_STALL_MS", "10s", 1);
+    bad |= vpspin_set_sched("random", 1, 2) != -1;
+    setenv("VPSPIN_SCHED_STALL_MS", "3600001", 1);
+    bad |= vpspin_set_sched("random", 1, 2) != -1;
+    unsetenv("VPSPIN_SCHED_STALL_MS");
+    setenv("VPSPIN_SCHED_STEPS", "0x10", 1);
+    bad |= vpspin_set_sched("pct:2", 1, 2) != -1;
+    unsetenv("VPSPIN_SCHED_STEPS");
+    setenv("VPSPIN_SCHED_PREFIX", "/nonexistent/prefix", 1);
+    bad |= vpspin_set_sched("pb:1", 1, 2) != -1;
+    unsetenv("VPSPIN_SCHED_PREFIX");
+    /* Schedule files that are not ones, each refused with the line at fault. */
+    snprintf(ScheduleDir, sizeof ScheduleDir, "%s/vpspin-api-XXXXXX",
+             getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(ScheduleDir) == NULL)
+        Fail("cannot make a directory for schedule files");
+    static const char *const files[][2] = {
+        {"no-magic", "# a comment, then not the first line\nhello\n"},
+        {"no-choices", "vpspin-schedule 1\ncpus 2\n"},
+        {"no-count", "vpspin-schedule 1\nchoices 0 0*\n"},
+        {"zero-count", "vpspin-schedule 1\nchoices 0 0*0\n"},
+        {"huge-count", "vpspin-schedule 1\nchoices 0*99999999999999999999\n"},
+        {"junk-after", "vpspin-schedule 1\nchoices 0 1x\n"},
+        {"junk-count", "vpspin-schedule 1\nchoices 0*2y\n"},
+        {"not-a-thread", "vpspin-schedule 1\nchoices\n0\n-\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        bad |= vpspin_set_sched(Schedule(files[i][0], files[i][1]), 1, 2) != -1;
     vpspin_sched_yield(); /* off: nothing */
-    bad |= vpspin_set_sched("random", 3, 1) != 0;
+    /* On at last, by a schedule written by hand: comments, blank lines, tabs, choices over
+     * two lines (thread 1, the first TakeSlot, runs the first two steps: main is in its join
+     * by then); its cpus line (1) is used when the call gives none (0), one out of range
+     * (99) is not; then the default past its last choice. */
+    setenv("VPSPIN_SCHED_LOG", "", 1); /* empty: no log */
+    const char *good = Schedule("good", "vpspin-schedule 1\n# by hand\n\nstrategy db:1\n"
+                                         "cpus 99\ncpus 1\nseed 3\nchoices\t1\n\t1\n");
+    bad |= vpspin_set_sched(good, 3, 0) != 0;
     bad |= vpspin_set_sched("random", 3, 1) != -1; /* once */
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[160];
+        snprintf(path, sizeof path, "%s/%s", ScheduleDir, files[i][0]);
+        unlink(path);
+    }
+    unlink(good + 7);
+    rmdir(ScheduleDir);
     pthread_t a = Start(TakeSlot, NULL), b = Start(TakeSlot, NULL);
     pthread_join(a, NULL);
     pthread_join(b, NULL);
+    pthread_key_create(&LateKey, LateDestructor);
+    pthread_join(Start(SetLate, NULL), NULL);
+    bad |= !LateRan;
+    pthread_join(Start(TakeLockAndExit, NULL), NULL);
+    /* A thread the mode cannot allocate for: pthread_create says EAGAIN, as for any other
+     * want of resources, and the run goes on. */
+    pthread_t none;
+    vpspin_fail_allocations(0, 1);
+    bad |= pthread_create(&none, NULL, TakeLock, NULL) != EAGAIN;
+    vpspin_fail_allocations(0, 0);
     Fixed = 1;
     if (bad)
         fprintf(stderr, "sched-corpus: vpspin_set_sched returned the wrong value\n");
@@ -460,7 +575,8 @@ static void Usage(void)
     fprintf(stderr,
             "usage: sched-corpus dpc-before-init|check-then-act|abba-dpc|isr-spinlock|"
             "three-step|lost-wakeup|reset-after-check bug|fixed\n       sched-corpus steps N\n"
-            "       sched-corpus api|stall|yield|masked -\n"
+            "       sched-corpus api|stall|yield|masked|join-held -\n"
+            "       sched-corpus threads N\n"
             "       sched-corpus raised N\n");
     exit(2);
 }
@@ -484,6 +600,18 @@ int main(int argc, char **argv)
     }
     if (strcmp(Case, "api") == 0)
         return Api();
+    if (strcmp(Case, "join-held") == 0) { /* a deadlock through a join */
+        KIRQL old;
+        KeAcquireSpinLock(&Lock, &old);
+        pthread_join(Start(TakeLock, NULL), NULL);
+        KeReleaseSpinLock(&Lock, old);
+        return 0;
+    }
+    if (strcmp(Case, "threads") == 0) { /* more than the controlled mode can follow */
+        for (int i = 0, n = atoi(argv[2]); i < n; i++)
+            pthread_join(Start(TakeLock, NULL), NULL);
+        return 0;
+    }
     if (strcmp(Case, "raised") == 0) {
         int most = atoi(argv[2]);
         pthread_t t[3];

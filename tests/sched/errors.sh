@@ -24,6 +24,17 @@ expect() {
         status=1
     fi
 }
+# expect_silent COMMAND...: the command exits 0 and prints nothing.
+expect_silent() {
+    n=$((n + 1))
+    "$@" >"$work/out" 2>&1
+    got=$?
+    if [ "$got" != 0 ] || [ -s "$work/out" ]; then
+        echo "FAIL: $* -> status $got (want 0 and no output), output:"
+        sed 's/^/  | /' "$work/out" | head -n 20
+        status=1
+    fi
+}
 # Fails when the program aborted: any status but 0, 1 and 2.
 expect_abort() {
     regex=$1
@@ -38,6 +49,12 @@ expect_abort() {
     fi
 }
 run() { env "$@" "$corpus" check-then-act fixed; }
+# run_case CASE ARG VAR=VALUE...: the corpus case CASE ARG with the environment given.
+run_case() {
+    case_=$1 arg=$2
+    shift 2
+    env "$@" "$corpus" "$case_" "$arg"
+}
 
 expect 2 'VPSPIN_SCHED=bogus is not random, pct' run VPSPIN_SCHED=bogus
 expect 2 'VPSPIN_SCHED=pct:0 is not' run VPSPIN_SCHED=pct:0
@@ -62,8 +79,35 @@ expect 0 'VPSPIN_DELAY is ignored in the controlled mode' run VPSPIN_SCHED=rando
 # A schedule whose first step names a thread that does not exist there.
 printf 'vpspin-schedule 1\nstrategy random\nchoices 5\n' >"$work/diverges"
 expect_abort 'the replay diverged at step 0' run VPSPIN_SCHED=replay:$work/diverges
+# A deadlock through a join (main holds the lock its child waits for): the report names the
+# join and the cycle, run directly (no vpspin-explore, no log) under two strategies.
+for st in random pct:2; do
+    expect_abort 'join 0x[0-9a-f]*: joining #1, at ' run_case join-held - VPSPIN_SCHED=$st
+    grep -q '^Cycle:  #1 waits for #0, #0 waits for #1' "$work/out" ||
+        { echo "FAIL: join-held ($st): no cycle in the report"; status=1; }
+    grep -q 'holds 1 spin lock(s): 0x' "$work/out" ||
+        { echo "FAIL: join-held ($st): the lock main holds is not listed"; status=1; }
+done
+# More threads than the mode has slots for (64, main's included): said so, not a crash;
+# natively the same program is fine.
+expect_abort 'more than 64 controlled threads' run_case threads 70 VPSPIN_SCHED=random
+expect_silent "$corpus" threads 70
 # vpspin_set_sched's refusals, then the mode it turns on.
 expect 0 'the controlled mode is already on' "$corpus" api -
+expect 0 'VPSPIN_SCHED=db:1001 is not random' "$corpus" api -
+expect 0 'VPSPIN_SCHED_STALL_MS=10s is not a number from 10 to 3600000' "$corpus" api -
+expect 0 'VPSPIN_SCHED_STEPS=0x10 is not a number' "$corpus" api -
+expect 0 'cannot read the schedule /nonexistent/prefix' "$corpus" api -
+expect 0 'huge-count:2: a choice is not THREAD or THREAD\*COUNT' "$corpus" api -
+expect 0 'not-a-thread:4: a choice is not' "$corpus" api -
+expect 0 'no-magic is not a vpspin schedule file .its first line' "$corpus" api -
+# An empty value is the default; pb:B and db:B without a prefix (or an empty one) start
+# from nothing and take the default choice throughout.
+expect_silent run VPSPIN_SCHED=random VPSPIN_SEED= VPSPIN_SCHED_CPUS=
+expect_silent run VPSPIN_SCHED=pb:1
+expect_silent run VPSPIN_SCHED=db:1 VPSPIN_SCHED_PREFIX=
+expect 2 'VPSPIN_SEED=-1 is not a number' run VPSPIN_SCHED=random VPSPIN_SEED=-1
+expect 2 'VPSPIN_SCHED_CPUS=65 is not a number from 1 to 64' run VPSPIN_SCHED=random VPSPIN_SCHED_CPUS=65
 
 # vpspin-explore's usage errors.
 expect 2 'no program to run' "$explore" --runs 3

@@ -12,6 +12,11 @@
  *      are seen waiting, SIGQUIT is sent, and the dump the signal writes to stderr must
  *      name the cycle as a deadlock, with both threads and both locks. (In full mode the
  *      lock-order report comes first; a handler lets the acquire go ahead, and hang.)
+ *   5. a lock whose holder ended without releasing it: its waiter is listed, and the holder
+ *      is the lock word, no thread;
+ * and, in children before anything else, a program that has a handler of its own for the
+ * dump's stack signal: stacks not taken, and said so. Each allocation failing, and a
+ * stream that fails at once, make the dump return -1.
  * Waiting is on what can be observed (the dump's own text, the report handler), never
  * on time. The hung threads are left hanging; the process exits.
  */
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <vpspin/vpspin.h>
@@ -77,6 +83,22 @@ static void *waiter(void *arg)
     return NULL;
 }
 
+static void *queued_waiter(void *arg)
+{
+    (void)arg;
+    pthread_setname_np(pthread_self(), "queued");
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    KIRQL old;
+    KLOCK_QUEUE_HANDLE h;
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    KeAcquireInStackQueuedSpinLockAtDpcLevel(&held_lock, &h);
+    KeReleaseInStackQueuedSpinLockFromDpcLevel(&h);
+    KeLowerIrql(old);
+    return NULL;
+}
+
 static void test_quiet_and_one_waiter(void)
 {
     CHECK_EQ(vpspin_dump_locks(NULL), -1);
@@ -90,6 +112,22 @@ static void test_quiet_and_one_waiter(void)
     fclose(f);
     vpspin_fail_allocations(0, 0);
     CHECK(strcmp(dump, "vpspin: lock dump: out of memory\n") == 0);
+    /* Each of its later allocations failing in turn (text, threads, marks): the same. */
+    for (ULONG skip = 1; skip <= 3; skip++) {
+        memset(dump, 0, sizeof dump);
+        vpspin_fail_allocations(skip, 1);
+        f = fmemopen(dump, sizeof dump - 1, "w");
+        CHECK_EQ(vpspin_dump_locks(f), -1);
+        fclose(f);
+        vpspin_fail_allocations(0, 0);
+        CHECK(strcmp(dump, "vpspin: lock dump: out of memory\n") == 0);
+    }
+    /* A stream that takes the first few bytes only, unbuffered: a write fails at once. */
+    char tiny[16];
+    f = fmemopen(tiny, sizeof tiny, "w");
+    CHECK(f != NULL && setvbuf(f, NULL, _IONBF, 0) == 0);
+    CHECK_EQ(vpspin_dump_locks(f), -1);
+    fclose(f);
     KIRQL old;
     KeInitializeSpinLock(&held_lock);
     KeAcquireSpinLock(&held_lock, &old); /* attaches this thread */
@@ -125,8 +163,19 @@ static void test_quiet_and_one_waiter(void)
     const char *w = strstr(dump, "\"waiter\" at");
     CHECK(w != NULL && strstr(w, "  Stack: not known (the thread did not answer") != NULL);
     CHECK(count("Deadlock") == 0 && strstr(dump, "No wait-for cycle") != NULL);
+    /* A second waiter, through the other variant: both listed on the lock's one line. */
+    pthread_t th2;
+    CHECK(pthread_create(&th2, NULL, queued_waiter, NULL) == 0);
+    wait_for_waiters(2);
+    printf("%s", dump);
+    CHECK(strstr(dump, "through an in-stack queued AtDpcLevel acquire at ") != NULL);
+    const char *line = strstr(dump, "    waiters: thread ");
+    CHECK(line != NULL && strstr(line, ") thread ") != NULL &&
+          strstr(line, ") thread ") < strchr(line, '\n'));
+    CHECK_EQ(count("    holder:  "), 1);
     KeReleaseInStackQueuedSpinLock(&queued);
     pthread_join(th, NULL);
+    pthread_join(th2, NULL);
 }
 
 /* ---- 3: the watchdog's dump --------------------------------------------------------------- */
@@ -239,9 +288,117 @@ static void test_abba_signal(void)
         CHECK(strstr(d, ", class ") == NULL);
 }
 
+/* ---- 5: a lock whose holder is gone ----------------------------------------------------- */
+
+static KSPIN_LOCK orphan;
+
+static void *take_and_exit(void *arg)
+{
+    (void)arg;
+    KIRQL old;
+    KeAcquireSpinLock(&orphan, &old); /* and never released: the thread ends holding it */
+    return NULL;
+}
+
+static void *orphan_waiter(void *arg)
+{
+    (void)arg;
+    pthread_setname_np(pthread_self(), "orphan-waiter");
+    KIRQL old;
+    KeAcquireSpinLock(&orphan, &old); /* waits for ever */
+    return NULL;
+}
+
+static void test_holder_gone(void)
+{
+    KeInitializeSpinLock(&orphan);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, take_and_exit, NULL) == 0);
+    pthread_join(th, NULL);
+    CHECK(pthread_create(&th, NULL, orphan_waiter, NULL) == 0);
+    wait_for_waiters(3); /* the two of the AB-BA, and this one */
+    printf("%s", dump);
+    char lock[64];
+    snprintf(lock, sizeof lock, "\n  %p (KSPIN_LOCK", (void *)&orphan); /* under Waited for */
+    const char *w = strstr(dump, lock);
+    const char *holder = w != NULL ? strstr(w, "\n    holder:  ") : NULL;
+    CHECK(holder != NULL && strncmp(holder + 14, "thread ", 7) != 0);
+    CHECK(w != NULL && strstr(w, "    waiters: thread ") != NULL &&
+          strstr(w, "\"orphan-waiter\" (") != NULL);
+}
+
+/* The dump's stack signal has a handler of the program's (one with SA_SIGINFO, or SIG_IGN)
+ * before the first dump: the other threads' stacks are not taken, and the dump says why. In a
+ * child, since the dump decides once. */
+static void stack_signal_taken(int sig, siginfo_t *si, void *uc) { (void)sig, (void)si, (void)uc; }
+
+static sem_t parked_go, parked_attached;
+
+static void *parked(void *arg)
+{
+    (void)arg;
+    KSPIN_LOCK l;
+    KeInitializeSpinLock(&l);
+    KIRQL old;
+    KeAcquireSpinLock(&l, &old); /* attaches this thread */
+    KeReleaseSpinLock(&l, old);
+    sem_post(&parked_attached);
+    while (sem_wait(&parked_go) != 0)
+        ;
+    return NULL;
+}
+
+static void test_stack_signal_not_ours(bool siginfo)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        if (siginfo) {
+            sa.sa_sigaction = stack_signal_taken;
+            sa.sa_flags = SA_SIGINFO;
+        } else {
+            sa.sa_handler = SIG_IGN;
+        }
+        sigaction(SIGRTMAX - 2, &sa, NULL);
+        sem_init(&parked_go, 0, 0);
+        sem_init(&parked_attached, 0, 0);
+        pthread_t th;
+        if (pthread_create(&th, NULL, parked, NULL) != 0)
+            _exit(3);
+        KSPIN_LOCK l; /* a forked child's registry is empty: this thread attaches again */
+        KeInitializeSpinLock(&l);
+        KIRQL old;
+        KeAcquireSpinLock(&l, &old);
+        KeReleaseSpinLock(&l, old);
+        while (sem_wait(&parked_attached) != 0)
+            ;
+        take_dump();
+        sem_post(&parked_go);
+        pthread_join(th, NULL);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "  Stack: not taken (signal %d, which the dump uses, has a handler of the "
+                 "program's)\n",
+                 SIGRTMAX - 2);
+        bool ok = count("\nThread ") == 2 && count(want) == 1 && count("  Stack:\n") == 1;
+        if (!ok)
+            fputs(dump, stderr);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
     full = vpspin_get_verify() == VPSPIN_VERIFY_FULL;
+#if !defined(__SANITIZE_THREAD__) /* which stops a forked child that starts a thread */
+    test_stack_signal_not_ours(true);
+    test_stack_signal_not_ours(false);
+#endif
     sem_init(&watchdog_fired, 0, 0);
     vpspin_set_bugcheck_handler(on_report, NULL);
     /* stderr appends to a file that err reads on an offset of its own. */
@@ -258,6 +415,7 @@ int main(void)
     if (full)
         test_watchdog();
     test_abba_signal();
+    test_holder_gone();
     fflush(stderr);
     dup2(saved, 2);
     return check_done(); /* abba-0 and abba-1 still hang: exit ends them */

@@ -289,6 +289,21 @@ static void test_time(void)
 
 static void test_pool(void)
 {
+    /* A free before the first allocation (no live set yet): a wild address all the same. */
+    int wild;
+    ExFreePoolWithTag(&wild, 'dliW');
+    CHECK_EQ(reports, 1);
+    CHECK_EQ(last.Parameter1, 0x10);
+    CHECK(last.Parameter2 == (ULONG_PTR)&wild);
+    reports = 0;
+    /* More than there is: NULL, and no report (the WDK's ExAllocatePoolWithTag fails so). */
+    CHECK(ExAllocatePoolWithTag(NonPagedPool, (SIZE_T)-1, 'giB ') == NULL);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    /* (Sanitizers stop the program at a request this big instead of returning NULL.) */
+    CHECK(ExAllocatePoolWithTag(PagedPool, (SIZE_T)-1 - 4096, 'giB ') == NULL);
+#endif
+    CHECK_EQ(reports, 0);
+
     PUCHAR p = ExAllocatePoolWithTag(NonPagedPool, 100, 'tseT');
     CHECK(p != NULL);
     CHECK(((ULONG_PTR)p & 15) == 0);
@@ -310,6 +325,24 @@ static void test_pool(void)
     for (int i = 1; i < 3000; i += 2)
         ExFreePoolWithTag(many[i], 'ynaM');
     CHECK_EQ(reports, 0);
+    /* Blocks allocated and freed one at a time, with three kept throughout: the set fills
+     * with freed slots and is rebuilt at its size, the kept blocks still live in it. */
+    PVOID kept[3];
+    for (int i = 0; i < 3; i++)
+        kept[i] = ExAllocatePoolWithTag(NonPagedPool, 16, 'tpeK');
+    PVOID last_freed = NULL;
+    for (int i = 0; i < 5000; i++) {
+        last_freed = ExAllocatePoolWithTag(NonPagedPool, 8, 'enO ');
+        CHECK(last_freed != NULL);
+        ExFreePoolWithTag(last_freed, 'enO ');
+    }
+    for (int i = 0; i < 3; i++)
+        ExFreePoolWithTag(kept[i], 'tpeK');
+    CHECK_EQ(reports, 0);
+    ExFreePool(kept[0]); /* and a freed block is still known as freed: 0x13 */
+    CHECK_EQ(reports, 1);
+    CHECK_EQ(last.Parameter1, 0x13);
+    reports = 0;
 }
 
 static void test_debug(void)

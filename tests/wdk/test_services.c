@@ -246,6 +246,8 @@ static VOID MpSystem(PHW_DEVICE_EXTENSION ext, PVIDEO_REQUEST_PACKET rp, RESULTS
 static VOID MpLeak(PHW_DEVICE_EXTENSION ext, RESULTS *r)
 {
     ext->Leaked = VideoPortAllocatePool(ext, VpNonPagedPool, 40, 'kaeL');
+    /* A tag with bytes that are not printable: shown as '.' (low byte first: 'A..B'). */
+    VideoPortAllocatePool(ext, VpPagedPool, 8, 0x42FF0141);
     PVOID buffer;
     VideoPortAllocateBuffer(ext, 24, &buffer);
     PEVENT e;
@@ -585,6 +587,26 @@ static int error_paths(vpspin_driver *driver, vpspin_device *d)
     len = 4;
     CHECK_EQ(vpspin_query_registry_value(d, "twice", &type, &value, &len), NO_ERROR);
     CHECK_EQ(value, 8);
+    /* A name that is the start of another's, or runs past it: not that value. */
+    len = 4;
+    CHECK_EQ(vpspin_query_registry_value(d, "Twic", &type, &value, &len), ERROR_FILE_NOT_FOUND);
+    CHECK_EQ(vpspin_query_registry_value(d, "Twice2", &type, &value, &len), ERROR_FILE_NOT_FOUND);
+    /* The name's and the data's copies failing: refused, the value it replaces kept. */
+    for (ULONG skip = 1; skip <= 2; skip++) {
+        ULONG y = 9;
+        vpspin_fail_allocations(skip, 1);
+        CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Twice", &y, 4), ERROR_NOT_ENOUGH_MEMORY);
+        vpspin_fail_allocations(0, 0);
+        len = 4;
+        CHECK_EQ(vpspin_query_registry_value(d, "twice", &type, &value, &len), NO_ERROR);
+        CHECK_EQ(value, 8);
+    }
+    /* A start whose copy of the registry fails past its first value: refused whole. */
+    vpspin_device *half = NULL;
+    vpspin_fail_allocations(3, 1);
+    CHECK_EQ(vpspin_start_device(driver, &half), ERROR_NOT_ENOUGH_MEMORY);
+    vpspin_fail_allocations(0, 0);
+    CHECK(half == NULL);
     /* Allocations made to fail. */
     vpspin_fail_allocations(0, 1);
     CHECK_EQ(VideoPortSetRegistryParameters(ext, L"Fails", &x, 4), ERROR_NOT_ENOUGH_MEMORY);
@@ -615,6 +637,28 @@ static int error_paths(vpspin_driver *driver, vpspin_device *d)
     VideoPortReleaseDeviceLock(&x);
     CHECK_EQ(VideoPortFlushRegistry(NULL), NO_ERROR);
     return reports - before;
+}
+
+/* The event services given a pool block that is not an event: each refuses it (0, nothing
+ * set, ERROR_INVALID_PARAMETER) with a 0xF004 report, and the block stays the driver's. */
+static void not_an_event(PHW_DEVICE_EXTENSION ext)
+{
+    int before = reports;
+    PVOID block = VideoPortAllocatePool(ext, VpNonPagedPool, 64, 'tvEN');
+    CHECK(block != NULL);
+    memset(block, 0xFF, 64); /* whatever an event would hold, signalled */
+    PEVENT e = (PEVENT)block;
+    CHECK_EQ(VideoPortSetEvent(ext, e), 0);
+    CHECK_EQ(last.Parameter1, 0xF004);
+    CHECK(last.Parameter2 == (ULONG_PTR)block);
+    VideoPortClearEvent(ext, e);
+    CHECK_EQ(VideoPortReadStateEvent(ext, e), 0);
+    CHECK_EQ(VideoPortDeleteEvent(ext, e), ERROR_INVALID_PARAMETER);
+    CHECK_EQ(reports, before + 4);
+    CHECK_EQ(((PUCHAR)block)[63], 0xFF);
+    VideoPortFreePool(ext, block);
+    CHECK_EQ(reports, before + 4);
+    reports = before;
 }
 
 int main(void)
@@ -749,14 +793,20 @@ int main(void)
     int refused = error_paths(driver, d);
     CHECK_EQ(refused, 1);
     reports = 0;
+    not_an_event(ext);
     run_rules(d);
 
     /* Leaks: reported at stop on stderr (captured here), freed, counted before. */
     r = request(d, IOCTL_LEAK, NULL);
     CHECK_EQ(r.Values[0], 1);
     CHECK_EQ(vpspin_query_device(d, &info), NO_ERROR);
-    CHECK_EQ(info.PoolAllocations, 2);
-    CHECK_EQ(info.PoolBytes, 64);
+    /* Pool of another extension (another device's) is neither counted nor freed here. */
+    static char other_ext[64];
+    PVOID own = VideoPortAllocatePool(other_ext, VpNonPagedPool, 100, 'nwO ');
+    CHECK(own != NULL);
+    CHECK_EQ(vpspin_query_device(d, &info), NO_ERROR);
+    CHECK_EQ(info.PoolAllocations, 3);
+    CHECK_EQ(info.PoolBytes, 72);
     CHECK_EQ(info.EventsLive, 2); /* DpcDone and the leaked one */
     char log[] = "/tmp/vpspin-test-services-log-XXXXXX";
     int logfd = mkstemp(log), saved = dup(2);
@@ -773,10 +823,15 @@ int main(void)
     fputs(text, stderr);
     CHECK(strstr(text, "device stopped with pool its miniport allocated and never freed") != NULL);
     CHECK(strstr(text, "pool at ") != NULL && strstr(text, "40 bytes, tag 'Leak'") != NULL);
+    CHECK(strstr(text, "8 bytes, tag 'A..B'") != NULL);
+    CHECK(strstr(text, "100 bytes") == NULL);
     CHECK(strstr(text, "VideoPortAllocateBuffer buffer at") != NULL);
     CHECK(strstr(text, "VideoPortCreateEvent event at") != NULL);
     CHECK(strstr(text, "1 KTIMER/KDPC of its extension still set or queued") != NULL);
     vpspin_unload_miniport(driver);
+    int rules_reported = reports;
+    VideoPortFreePool(other_ext, own); /* still live: freed without a report */
+    CHECK_EQ(reports, rules_reported);
     CHECK_EQ(reports, (int)(sizeof rule_cases / sizeof rule_cases[0]));
     return check_done();
 }
