@@ -119,7 +119,7 @@ static struct {
     unsigned n; /* slots used */
     struct vsp_sthread t[VSP_SCHED_MAX_THREADS];
     struct vsp_sthread *current; /* the token's holder, or NULL: free */
-    uint64_t step, vtime;
+    uint64_t step, vtime, seed;
     unsigned cpus, stall_ms;
     struct vsp_strategy *strategy;
     struct vsp_log *log;
@@ -442,7 +442,7 @@ VSP_NOTSAN static void vsp_deadlock(void)
     vsp_text_clear(&x);
     vsp_put(&x, "vpspin: deadlock: every controlled thread is blocked (step %llu, %s, seed %llu)\n",
             (unsigned long long)S.step, S.strategy->name,
-            (unsigned long long)(S.log != NULL ? S.log->seed : 0));
+            (unsigned long long)S.seed);
     for (unsigned i = 0; i < S.n; i++) {
         struct vsp_sthread *t = &S.t[i];
         if (t->state != VSP_ST_BLOCKED)
@@ -908,6 +908,7 @@ VSP_NOTSAN bool vsp_sched_start(const struct vsp_sched_config *c)
 {
     S.strategy = c->strategy;
     S.cpus = c->cpus;
+    S.seed = c->seed;
     S.stall_ms = c->stall_ms;
     S.vtime = vsp_sched_now_ns();
     S.signo = SIGRTMIN + 4;

@@ -88,6 +88,10 @@ for st in random pct:2; do
     grep -q 'holds 1 spin lock(s): 0x' "$work/out" ||
         { echo "FAIL: join-held ($st): the lock main holds is not listed"; status=1; }
 done
+# The report gives the seed the run had, with no run log to take it from (the default, 1,
+# and one given).
+expect_abort 'blocked \(step [0-9]*, random, seed 1\)' run_case join-held - VPSPIN_SCHED=random
+expect_abort 'blocked \(step [0-9]*, random, seed 77\)' run_case join-held - VPSPIN_SCHED=random VPSPIN_SEED=77
 # More threads than the mode has slots for (64, main's included): said so, not a crash;
 # natively the same program is fine.
 expect_abort 'more than 64 controlled threads' run_case threads 70 VPSPIN_SCHED=random
