@@ -33,7 +33,8 @@
  *     IRQL and object rule of those services fires when the model says.
  *   - the hardware services on a device started on a simulated adapter (a memory BAR and
  *     a port range whose hooks hold its registers): mappings made (VideoPortGetDeviceBase)
- *     and freed, right and wrong (FreeDeviceBase, UnmapMemory: 0xF013); register and port
+ *     and freed, right and wrong (FreeDeviceBase, UnmapMemory: 0xF013; above PASSIVE_LEVEL:
+ *     0xF003, refused); register and port
  *     reads and writes, single and Buffer, of each width, inside a live mapping, straddling
  *     its edges (0xF012), in a freed one (0xF011), through no mapping or the other space
  *     (0xF010). The model keeps the device's bytes: a read must return them (all ones when
@@ -140,8 +141,8 @@ static unsigned hazards;
 static bool is_hazard(const vpspin_bugcheck *r)
 {
     return r->BugCheckCode == 0x133 ||
-           (r->BugCheckCode == 0xC4 && (r->Parameter1 == 0x1001 || r->Parameter1 == 0x1003 ||
-                                        r->Parameter1 == 0x100A));
+           (r->BugCheckCode == 0xC4 &&
+            (r->Parameter1 == 0x1001 || r->Parameter1 == 0x1003 || r->Parameter1 == 0x100A));
 }
 
 static void on_report(const vpspin_bugcheck *r, void *ctx)
@@ -243,9 +244,9 @@ static KEVENT fev[NEV];
 static KTIMER ftm[NTM];
 static KDPC fdpc[NDPC], gate_dpc;
 static sem_t gate;
-static long dpc_ran[NDPC]; /* atomic */
+static long dpc_ran[NDPC];                                   /* atomic */
 #define POOL_TAG(slot) (0x61307A46u + ((ULONG)(slot) << 24)) /* 'Fz0a', 'Fz0b', ... */
-#define WRONG_TAG 0x676E7257u                               /* 'Wrng' */
+#define WRONG_TAG      0x676E7257u                           /* 'Wrng' */
 
 static int tids[NTHREADS];
 static KLOCK_QUEUE_HANDLE qh[NTHREADS][NKE]; /* each thread's handle for each Ke lock */
@@ -781,7 +782,7 @@ void fuzz_spinlock_shutdown(void)
 
 /* Parameter1 0x00 (a zero-byte allocation) as an expected rule: 0 means "silent". */
 #define RULE_POOL_ZERO 0x80000000u
-#define P1_OF(rule) ((rule) == RULE_POOL_ZERO ? 0u : (rule))
+#define P1_OF(rule)    ((rule) == RULE_POOL_ZERO ? 0u : (rule))
 
 struct expect {
     bool skip;     /* the call must not be made (it would wait forever, or mode 0) */
@@ -1117,12 +1118,21 @@ static struct expect expect_device_access(const struct call *c)
 static struct expect expect_device(const struct call *c)
 {
     struct expect e = {.hit = -1};
+    KIRQL cur = m.thread[c->t].irql;
+    /* A mapping made or freed above PASSIVE_LEVEL, checking on: 0xF003, refused. */
+    bool high = m.mode != VPSPIN_VERIFY_OFF && cur > PASSIVE_LEVEL;
     switch (c->op) {
     case OP_DEV_MAP:
         e.api = "VideoPortGetDeviceBase";
+        if (high)
+            e.rule = 0xF003, e.p2 = cur, e.p3 = PASSIVE_LEVEL, e.p4 = (ULONG_PTR)dev.ext;
         return e;
     case OP_DEV_FREE: {
         e.api = c->unmap ? "VideoPortUnmapMemory" : "VideoPortFreeDeviceBase";
+        if (high) {
+            e.rule = 0xF003, e.p2 = cur, e.p3 = PASSIVE_LEVEL, e.p4 = (ULONG_PTR)c->ext;
+            return e;
+        }
         bool freed_before = false;
         for (int s = 0; s < 4 && c->ext == dev.ext; s++) {
             if (m.map[s].base == c->addr && m.map[s].state == SLOT_LIVE) {
@@ -1157,8 +1167,7 @@ static struct expect expect_call(const struct call *c)
     if (m.mode == VPSPIN_VERIFY_OFF && e.rule != 0) {
         /* Unchecked, only correct calls - and the delete of a bad handle, which the
          * lock arena refuses whatever the mode (src/videoport/spinlock.c). */
-        if ((c->op == OP_VP_DELETE && c->lock < 0) ||
-            (c->op == OP_POOL_FREE && c->arg >= 3))
+        if ((c->op == OP_VP_DELETE && c->lock < 0) || (c->op == OP_POOL_FREE && c->arg >= 3))
             e = (struct expect){0};
         else
             e.skip = true;
@@ -1175,7 +1184,7 @@ static struct expect expect_call(const struct call *c)
  * build counts, per call, the model's view of it - operation, verdict, the caller's IRQL,
  * how the lock is held, how the IRQL passed compares - in extra counters that libFuzzer
  * treats as coverage: an input that reaches a new combination is kept. */
-enum { F_RULES = 18, F_IRQL = 4, F_HOLD = 5, F_NEW = 4 };
+enum { F_RULES = 19, F_IRQL = 4, F_HOLD = 5, F_NEW = 4 };
 #ifdef VPSPIN_LIBFUZZER
 __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
     features[OP_COUNT][F_RULES][F_IRQL][F_HOLD][F_NEW];
@@ -1184,9 +1193,9 @@ __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t
 static void count_feature(const struct call *c, const struct expect *e)
 {
 #ifdef VPSPIN_LIBFUZZER
-    static const uint32_t rules[F_RULES] = {0,      0x30,   0x31,   0x32,   0x40,   0x41,
-                                            0x42,   0x1000, 0x1002, 0x1004, 0x1007, 0x1009,
-                                            0x100B, 0xF010, 0xF011, 0xF012, 0xF013, 0x20015};
+    static const uint32_t rules[F_RULES] = {0,      0x30,   0x31,   0x32,   0x40,   0x41,   0x42,
+                                            0x1000, 0x1002, 0x1004, 0x1007, 0x1009, 0x100B, 0xF003,
+                                            0xF010, 0xF011, 0xF012, 0xF013, 0x20015};
     int r = 0;
     uint32_t rule = e->rule != 0 ? e->rule : e->verdict; /* (the device's refusals, mode 0) */
     while (r < F_RULES - 1 && rules[r] != rule)
@@ -1285,7 +1294,8 @@ static void check_object_call(const struct call *c, bool ok)
     int o = c->obj;
     switch (c->op) {
     case OP_EV_INIT:
-        m.ev[o] = (__typeof__(m.ev[o])){.init = true, .sync = c->arg & 1, .state = (c->arg & 2) != 0};
+        m.ev[o] =
+            (__typeof__(m.ev[o])){.init = true, .sync = c->arg & 1, .state = (c->arg & 2) != 0};
         break;
     case OP_EV_SET:
         REQUIRE(c->ret == (ok ? m.ev[o].state : 0), "KeSetEvent returned %d", c->ret);
@@ -1510,7 +1520,8 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
     }
     case OP_DEV_MAP: {
         ULONG range = c->io ? DEV_PORT_LEN : DEV_MEM_LEN;
-        bool fits = c->length != 0 && c->offset <= range && c->length <= range - c->offset;
+        bool fits = c->length != 0 && c->offset <= range && c->length <= range - c->offset &&
+                    e->verdict == 0;
         REQUIRE((c->mapped != NULL) == fits, "GetDeviceBase of 0x%lX bytes at 0x%lX gave %p",
                 (unsigned long)c->length, (unsigned long)c->offset, c->mapped);
         REQUIRE(!fits || !c->io || (uintptr_t)c->mapped == DEV_PORT_START + c->offset,
@@ -1556,14 +1567,13 @@ static void check_call(struct call *c, const struct expect *e, unsigned before)
 }
 
 static const char *const op_name[OP_COUNT] = {
-    "raise",      "raise-dpc", "lower",       "ke-acq",   "ke-rel",     "ke-acq-dpc",
-    "ke-rel-dpc", "ke-try",    "kq-acq",      "kq-rel",   "kq-acq-dpc", "kq-rel-dpc",
-    "vp-create",  "vp-delete", "vp-acq",      "vp-rel",   "vp-acq-dpc", "vp-rel-dpc",
-    "handover",   "burst",     "fail-create", "set-mode",   "ev-init",    "ev-set",
-    "ev-reset",   "ev-wait",   "tm-init",     "tm-set",     "tm-cancel",  "tm-fire",
-    "dpc-init",   "dpc-insert", "dpc-remove", "dpc-flush",  "dpc-gate",   "pool-alloc",
-    "pool-free",
-    "dev-map",    "dev-free",  "dev-read",    "dev-write",
+    "raise",      "raise-dpc",  "lower",       "ke-acq",    "ke-rel",     "ke-acq-dpc",
+    "ke-rel-dpc", "ke-try",     "kq-acq",      "kq-rel",    "kq-acq-dpc", "kq-rel-dpc",
+    "vp-create",  "vp-delete",  "vp-acq",      "vp-rel",    "vp-acq-dpc", "vp-rel-dpc",
+    "handover",   "burst",      "fail-create", "set-mode",  "ev-init",    "ev-set",
+    "ev-reset",   "ev-wait",    "tm-init",     "tm-set",    "tm-cancel",  "tm-fire",
+    "dpc-init",   "dpc-insert", "dpc-remove",  "dpc-flush", "dpc-gate",   "pool-alloc",
+    "pool-free",  "dev-map",    "dev-free",    "dev-read",  "dev-write",
 };
 
 static void describe(const struct call *c)
