@@ -35,8 +35,8 @@ for f in include/vpspin/wdm.h include/vpspin/video.h include/vpspin/vpspin.h \
     [ -f "$prefix/$f" ] || [ -f "$prefix/$f.gz" ] || die "$f not installed" # (.gz: a package's)
 done
 # The programs (when built: the benchmark is optional), each with its page.
-for tool in vpspin-demo vpspin-torture vpspin-torture-miniport vpspin-bench; do
-    [ -x "$prefix/bin/$tool" ] || { [ "$tool" = vpspin-bench ] && continue; die "bin/$tool not installed"; }
+for tool in vpspin-demo vpspin-torture vpspin-torture-miniport vpspin-bench vpspin-host-bench; do
+    [ -x "$prefix/bin/$tool" ] || { case $tool in *bench) continue ;; esac; die "bin/$tool not installed"; }
     [ -f "$prefix/share/man/man1/$tool.1" ] || [ -f "$prefix/share/man/man1/$tool.1.gz" ] ||
         die "share/man/man1/$tool.1 not installed"
 done
