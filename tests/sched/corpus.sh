@@ -7,10 +7,11 @@
 #   - that failure replays: vpspin-explore's own replay gives the same failure and trace,
 #     and the replay command it prints, run here, fails again;
 #   - the fixed twin stays clean over the same RUNS runs;
-#   - db:d (d <= 2) finds the bug: the delay-bounded search at the bug's own bound, and so
-#     does pb:d where the preemption-bounded space is small enough (no host threads);
+#   - db:d and pb:d (d <= 2) find the bug: the delay-bounded and the preemption-bounded
+#     search at the bug's own bound;
 #   - db:d on the fixed twin of two depth-1 bugs and two depth-2 ones runs every schedule of
-#     its space and says it exhausted it;
+#     its space and says it exhausted it, and so does pb:d on the three of them whose
+#     preemption-bounded space is small (no host threads);
 #   - natively (no controlled mode), NATIVE_RUNS runs: the rate is printed beside PCT's
 #     (README's table; make sched-rates runs more).
 # Prints one row per bug and exits 1 if any check fails.
@@ -22,7 +23,8 @@ status=0
 fail() { echo "FAIL: $*"; status=1; }
 num() { sed -n "$1" "$2" | head -n 1; }
 
-printf '%-18s %5s %12s %8s %8s %12s %12s\n' bug depth pct-hits rate bound "db:d runs" native-hits
+printf '%-18s %5s %12s %8s %8s %12s %8s %12s\n' bug depth pct-hits rate bound "db:d runs" \
+    "pb:d" native-hits
 for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-step:3 \
     lost-wakeup:1 reset-after-check:2; do
     case=${spec%:*} d=${spec#*:}
@@ -73,22 +75,28 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
         grep -v '^vpspin-explore: [0-9]*/[0-9]* runs' "$out/twin" | head -n 40 | sed 's/^/  /'
     }
 
-    db=-
+    db=- pb=-
     if [ "$d" -le 2 ]; then
         for st in db pb; do
-            [ $st = pb ] && [ "$case" != check-then-act ] && continue
             if "$explore" --strategy "$st:$d" --runs 20000 --trace 0 --out "$out" -- "$corpus" \
                 "$case" bug >"$out/$st" 2>&1; then
                 fail "$case: $st:$d did not find it: $(tail -n 2 "$out/$st" | tr '\n' ' ')"
             fi
         done
         db=$(num 's/^vpspin-explore: \([0-9]*\) run.*/\1/p' "$out/db")
+        pb=$(num 's/^vpspin-explore: \([0-9]*\) run.*/\1/p' "$out/pb")
     fi
     case $case in dpc-before-init | check-then-act | lost-wakeup | reset-after-check)
         "$explore" --strategy "db:$d" --runs 20000 --trace 0 --out "$out" -- "$corpus" "$case" \
             fixed >"$out/space" 2>&1 && grep -q 'the space is exhausted' "$out/space" ||
             fail "$case: db:$d on the twin: $(tail -n 2 "$out/space" | tr '\n' ' ')"
         db="$db $(num 's/^ *\([0-9]*\) schedules.*exhausted/\1/p' "$out/space")"
+    esac
+    case $case in check-then-act | lost-wakeup | reset-after-check)
+        "$explore" --strategy "pb:$d" --runs 20000 --trace 0 --out "$out" -- "$corpus" "$case" \
+            fixed >"$out/space" 2>&1 && grep -q 'the space is exhausted' "$out/space" ||
+            fail "$case: pb:$d on the twin: $(tail -n 2 "$out/space" | tr '\n' ' ')"
+        pb="$pb $(num 's/^ *\([0-9]*\) schedules.*exhausted/\1/p' "$out/space")"
     esac
 
     native=-
@@ -97,8 +105,8 @@ for spec in dpc-before-init:1 check-then-act:2 abba-dpc:2 isr-spinlock:2 three-s
             --out "$out" -- "$corpus" "$case" bug >"$out/native" 2>&1 || true
         native="$(num 's/.*: \([0-9]*\) failed.*/\1/p' "$out/native")/$native_runs"
     fi
-    printf '%-18s %5s %12s %8s %8s %12s %12s\n' "$case" "$d" "$failed/$n" "$rate" "$bound" \
-        "$db" "$native"
+    printf '%-18s %5s %12s %8s %8s %12s %8s %12s\n' "$case" "$d" "$failed/$n" "$rate" "$bound" \
+        "$db" "$pb" "$native"
 done
 [ $status = 0 ] && echo "corpus: every bug found at its depth, at or above its bound, replayed; every twin clean"
 exit $status

@@ -156,6 +156,15 @@ done
 for st in random pct:3 pb:1 db:2; do
     expect 0 ' 0 failed' "$explore" --strategy $st --runs 20 --timeout-ms 5000 -- "$corpus" yield -
 done
+# pb goes through its space in rounds of free deviations: a search stopped at --runs says
+# which round it reached, and that it repeated the schedules of the rounds before.
+expect 0 'not exhausted \(stopped at --runs\)' "$explore" --strategy pb:1 --runs 60 --trace 0 \
+    -- "$corpus" dpc-before-init fixed
+grep -Eq 'in round [1-9][0-9]*: .*at most [1-9][0-9]* times?; every one with fewer was run' \
+    "$work/out" && grep -Eq '^  [1-9][0-9]* runs? repeated a schedule' "$work/out" || {
+    echo "FAIL: pb:1 stopped at --runs does not say its round:"; sed 's/^/  | /' "$work/out"
+    status=1
+}
 expect 1 'failed: non-zero exit' "$explore" --strategy delay:300:1 --runs 100 --keep-going \
     --trace 0 --out "$work" -- "$corpus" check-then-act bug
 expect 0 ' 0 failed' "$explore" --strategy delay:300:1 --runs 20 -- "$corpus" check-then-act fixed

@@ -15,11 +15,12 @@
  * and the replay command, which this tool runs once to confirm it fails the same way.
  *
  * PCT (pct:D) learns k, the steps of a run, from the runs before (the first uses 1000).
- * pb:B is a depth-first search over the schedules with at most B preemptions, CHESS's
- * iterative context bounding without the iteration: each run follows a prefix and
- * completes it without preempting; the next prefix changes the last choice that still has
- * an untried alternative within the bound. It reports how many schedules it ran and
- * whether that was all of them.
+ * pb:B and db:B are depth-first searches over the schedules with at most B preemptions
+ * (CHESS's preemption bounding) or B delays: each run follows a prefix and completes it
+ * with the default choices; the next prefix changes the last choice that still has an
+ * untried alternative within the bound. pb goes through its space in rounds, closest to
+ * round robin first (below). Both report how many schedules they ran and whether that was
+ * all of them.
  *
  * Exit status: 0 no run failed; 1 one did; 2 bad usage.
  */
@@ -573,31 +574,42 @@ static bool report_failure(const struct options *o, unsigned long index, const c
  * go on costs 1; every other choice is free. db:B (delay bounding, Emmi, Qadeer and
  * Rakamaric, POPL 2011): the default scheduler goes on with the current thread, else round
  * robin; choosing the j-th thread in that order instead of the first costs j. A search of
- * bound B runs every schedule of cost <= B once, depth first. pb's space grows
- * exponentially with the steps at which threads block (every choice there is free);
- * db's only polynomially (about k^B schedules for k steps). */
+ * bound B runs every schedule of cost <= B once, depth first.
+ *
+ * pb's space grows exponentially with the steps at which threads block, since every choice
+ * there is free: with the host's idle threads, a 35-step program has more schedules without
+ * a single preemption than a search can run. So pb goes through its space in rounds, closest
+ * to the default schedule first: round F runs the schedules of at most B preemptions whose
+ * free choices differ from the default (round robin) at most F times, then F + 1, ..., until
+ * a round prunes nothing (the whole space is done) or the runs run out. A round runs again the
+ * schedules of the rounds before it, since their steps lead to its own (a run is the only way
+ * to learn a step's enabled threads); only those new to the round count as schedules. So a
+ * bug within B preemptions and F free deviations is found in round F, and a search that stops
+ * at --runs can still say which rounds it completed. db needs no rounds: its bound already
+ * counts every deviation. */
 
 struct pb_step {
     uint64_t enabled, tried;
     uint8_t chosen, current, yields;
     uint32_t cost; /* of the steps before this one */
+    uint32_t dev;  /* pb: free deviations before this one */
 };
 
 struct pb {
     struct pb_step *path;
     uint64_t len, cap, prefix;
+    uint32_t round;   /* pb: the free deviations allowed (F) */
+    bool pruned;      /* pb: this round skipped a choice for its F */
     bool exhausted;
+    unsigned long schedules; /* distinct ones run */
 };
 
 static bool delay_bounding;
 
-/* What choosing thread c at step s costs. */
-static uint32_t pb_cost(const struct pb_step *s, unsigned c)
+/* The position of c in the default order at s: the current thread (if it goes on), then
+ * round robin from it. 0 is the default choice. */
+static uint32_t pb_position(const struct pb_step *s, unsigned c, bool goes_on)
 {
-    bool goes_on = (s->enabled >> s->current & 1) && !s->yields;
-    if (!delay_bounding)
-        return c != s->current && goes_on;
-    /* The position of c in the default order: current (if it goes on), then round robin. */
     uint32_t pos = 0;
     if (goes_on) {
         if (c == s->current)
@@ -615,6 +627,41 @@ static uint32_t pb_cost(const struct pb_step *s, unsigned c)
     return pos;
 }
 
+/* What choosing thread c at step s costs against the bound, and (pb) in free deviations. */
+static uint32_t pb_cost(const struct pb_step *s, unsigned c, uint32_t *dev)
+{
+    bool goes_on = (s->enabled >> s->current & 1) && !s->yields;
+    uint32_t pos = pb_position(s, c, goes_on);
+    *dev = 0;
+    if (delay_bounding)
+        return pos;
+    if (goes_on)
+        return c != s->current;
+    *dev = pos != 0;
+    return 0;
+}
+
+/* The cost and free deviations of the schedule the prefix gives: past it, every choice is
+ * the default, which costs nothing. */
+static void pb_prefix_cost(const struct pb *p, uint32_t *cost, uint32_t *dev)
+{
+    *cost = *dev = 0;
+    if (p->prefix > 0) {
+        const struct pb_step *last = &p->path[p->prefix - 1];
+        uint32_t ddev;
+        *cost = last->cost + pb_cost(last, last->chosen, &ddev);
+        *dev = last->dev + ddev;
+    }
+}
+
+/* Whether the run of the prefix is a schedule no round before this one ran. */
+static bool pb_new(const struct pb *p)
+{
+    uint32_t cost, dev;
+    pb_prefix_cost(p, &cost, &dev);
+    return delay_bounding || dev == p->round;
+}
+
 /* Takes in the run just made; sets the next prefix, or exhausted. */
 static void pb_next(struct pb *p, long bound)
 {
@@ -628,10 +675,8 @@ static void pb_next(struct pb *p, long bound)
         }
     }
     const struct vsp_log_decision *d = decisions();
-    uint32_t cost = p->prefix > 0
-                        ? p->path[p->prefix - 1].cost +
-                              pb_cost(&p->path[p->prefix - 1], p->path[p->prefix - 1].chosen)
-                        : 0;
+    uint32_t cost = 0, dev = 0;
+    pb_prefix_cost(p, &cost, &dev);
     for (uint64_t i = p->prefix; i < n; i++) {
         struct pb_step *s = &p->path[i];
         s->enabled = d[i].enabled;
@@ -640,7 +685,10 @@ static void pb_next(struct pb *p, long bound)
         s->yields = d[i].yields;
         s->tried = 1ull << s->chosen;
         s->cost = cost;
-        cost += pb_cost(s, s->chosen);
+        s->dev = dev;
+        uint32_t ddev;
+        cost += pb_cost(s, s->chosen, &ddev);
+        dev += ddev;
     }
     p->len = n > p->prefix ? n : p->prefix;
     for (uint64_t i = p->len; i-- > 0;) {
@@ -649,13 +697,25 @@ static void pb_next(struct pb *p, long bound)
         for (unsigned c = 0; c < 64; c++) {
             if (!(left >> c & 1))
                 continue;
+            uint32_t ddev, cc = pb_cost(s, c, &ddev);
+            bool within = s->cost + cc <= (uint32_t)bound;
+            if (within && s->dev + ddev > p->round) {
+                p->pruned = true; /* a later round takes it */
+                continue;
+            }
             s->tried |= 1ull << c;
-            if (s->cost + pb_cost(s, c) > (uint32_t)bound)
+            if (!within)
                 continue;
             s->chosen = (uint8_t)c;
             p->prefix = p->len = i + 1;
             return;
         }
+    }
+    if (p->pruned) { /* the next round, from the default schedule */
+        p->round++;
+        p->pruned = false;
+        p->prefix = p->len = 0;
+        return;
     }
     p->exhausted = true;
 }
@@ -715,8 +775,10 @@ int main(int argc, char **argv)
     unsigned long long k = 0;
     for (unsigned long i = 0; i < o.runs; i++) {
         unsigned long long seed = o.seed + i;
-        if (o.bound >= 0)
+        if (o.bound >= 0) {
             pb_write_prefix(&pb);
+            pb.schedules += pb_new(&pb);
+        }
         struct run r;
         run_once(&o, o.strategy, seed, o.depth != 0 ? k : 0, o.bound >= 0 ? prefix_path : NULL, &r);
         done++;
@@ -785,12 +847,22 @@ int main(int argc, char **argv)
             "99%% takes %.0f runs\n",
             o.depth, threads_max, (unsigned long long)steps_max, p, done, all, need);
     }
-    if (o.bound >= 0)
-        printf("  %lu schedule%s with at most %ld %s%s: %s\n", done, done == 1 ? "" : "s", o.bound,
-               o.delays ? "delay" : "preemption", o.bound == 1 ? "" : "s",
+    if (o.bound >= 0) {
+        printf("  %lu schedule%s with at most %ld %s%s: %s\n", pb.schedules,
+               pb.schedules == 1 ? "" : "s", o.bound, o.delays ? "delay" : "preemption",
+               o.bound == 1 ? "" : "s",
                pb.exhausted                     ? "the space is exhausted"
                : failures != 0 && !o.keep_going ? "stopped at the first failure"
                                                 : "not exhausted (stopped at --runs)");
+        if (!o.delays && !pb.exhausted)
+            printf("  in round %u: the schedules whose free choices differ from round robin at "
+                   "most %u time%s%s\n",
+                   pb.round, pb.round, pb.round == 1 ? "" : "s",
+                   pb.round == 0 ? "" : "; every one with fewer was run");
+        if (!o.delays && done > pb.schedules)
+            printf("  %lu run%s repeated a schedule of an earlier round\n", done - pb.schedules,
+                   done - pb.schedules == 1 ? "" : "s");
+    }
     if (unreproducible != 0)
         printf("  %lu run%s NOT reproducible: a thread stayed outside vpspin past the stall bound "
                "(VPSPIN_SCHED_STALL_MS), and the others went on without it\n",
