@@ -136,12 +136,13 @@ static void *vsp_timer_main(void *arg)
     return NULL;
 }
 
-/* A forked child has no timer thread: the next KeSetTimer starts one. */
+/* A forked child has no timer thread: the next KeSetTimer starts one, and initializes the
+ * condition again. Not destroyed here: the parent's timer thread may have been waiting on
+ * it, and glibc's pthread_cond_destroy waits for its waiters, which in the child never
+ * come. */
 static void vsp_timer_atfork_child(void)
 {
     pthread_mutex_init(&vsp_timer_mutex, NULL);
-    if (vsp_timer_started)
-        pthread_cond_destroy(&vsp_timer_wake);
     vsp_timer_started = false;
 }
 

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <wdm.h>
@@ -209,6 +211,50 @@ static void test_timers(void)
     KeSetTimer(&p, first, NULL);
     CHECK_EQ(KeWaitForSingleObject(&p, Executive, KernelMode, FALSE, NULL), STATUS_SUCCESS);
     CHECK_EQ(KeWaitForSingleObject(&p, Executive, KernelMode, FALSE, &zero), STATUS_TIMEOUT);
+}
+
+/* A forked child has none of the parent's DPC and timer threads, which were waiting on
+ * their conditions when it forked: its first DPC and its first timer start them again,
+ * and both run. (The child's copy of a condition the parent's threads waited on must not be
+ * destroyed: glibc would wait for those waiters forever, inside fork.) The parent's alarm
+ * turns a hang into a failure. */
+static volatile pid_t fork_child;
+static void fork_hung(int sig)
+{
+    (void)sig;
+    kill(fork_child, SIGKILL);
+    static const char msg[] = "test_fork: the child hung (in fork's handlers, or waiting)\n";
+    if (write(2, msg, sizeof msg - 1) < 0)
+        _exit(2);
+    _exit(1);
+}
+
+static void test_fork(void)
+{
+    signal(SIGALRM, fork_hung);
+    alarm(60);
+    pid_t pid = fork_child = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        dpc_runs = 0;
+        KeInitializeEvent(&dpc_ran, SynchronizationEvent, FALSE);
+        KeInitializeDpc(&dpc, dpc_routine, (PVOID)0x1234);
+        if (!KeInsertQueueDpc(&dpc, NULL, NULL))
+            _exit(3);
+        KeWaitForSingleObject(&dpc_ran, Executive, KernelMode, FALSE, NULL);
+        KTIMER t;
+        KeInitializeTimer(&t);
+        LARGE_INTEGER due = {.QuadPart = -1 * 10000};
+        KeSetTimer(&t, due, NULL);
+        KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, NULL);
+        _exit(dpc_runs == 1 && KeReadStateTimer(&t) ? 0 : 4);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    alarm(0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "test_fork: the child ended with status %#x\n", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* An event or a timer on the waiter's stack, which it ends as soon as its wait returns (the
@@ -681,6 +727,7 @@ int main(void)
     test_events();
     test_dpcs();
     test_timers();
+    test_fork();
     test_ended_at_once();
     test_time();
     test_pool();
