@@ -11,6 +11,9 @@
  *   on demand  --requests calls of vpspin_interrupt, each after a pause of 100-300 us
  *              (so the host's threads have gone idle): the latency from the call to
  *              HwInterrupt, and from the ISR's VideoPortQueueDpc to the DPC routine
+ *   the floor  the same pattern without vpspin: a thread asleep on a pthread condition is
+ *              signalled and stamps the time it woke. No delivery through a sleeping thread
+ *              can beat this; it is the machine's (a vCPU that halts takes long to wake)
  *
  * Output: the tables on stdout, --csv FILE, --plot FILE.png (gnuplot; the script is
  * written next to it). Times are CLOCK_MONOTONIC.
@@ -130,6 +133,7 @@ struct pass {
     unsigned busy; /* busy threads beside it */
     struct rate_row rates[MAX_RATES];
     struct lat isr, dpc; /* on demand */
+    struct lat floor;    /* a bare condition wake-up, the same pattern */
 };
 
 static struct lat lat_of(const struct hist *h)
@@ -187,6 +191,61 @@ static void run_on_demand(vpspin_device *dev, hb_ext *ext, unsigned requests, st
     p->dpc = lat_of(&ext->dpc_lat);
 }
 
+/* The floor: one thread asleep on a condition, woken by the caller, which waits for the
+ * wake-up to be stamped before the next pause, as vpspin_interrupt waits for its ISR. */
+static struct {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    uint64_t asked, seen, at;
+    bool stop;
+    struct hist lat;
+} fl = {.m = PTHREAD_MUTEX_INITIALIZER, .c = PTHREAD_COND_INITIALIZER};
+
+static void *floor_waiter(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&fl.m);
+    for (;;) {
+        while (fl.seen == fl.asked && !fl.stop)
+            pthread_cond_wait(&fl.c, &fl.m);
+        if (fl.stop)
+            break;
+        uint64_t now = mono_ns();
+        hist_add(&fl.lat, now > fl.at ? now - fl.at : 0);
+        fl.seen = fl.asked;
+        pthread_cond_broadcast(&fl.c);
+    }
+    pthread_mutex_unlock(&fl.m);
+    return NULL;
+}
+
+static int run_floor(unsigned requests, struct pass *p)
+{
+    pthread_t t;
+    memset(&fl.lat, 0, sizeof fl.lat);
+    fl.stop = false;
+    if (pthread_create(&t, NULL, floor_waiter, NULL) != 0)
+        return -1;
+    unsigned seed = 1;
+    for (unsigned i = 0; i < requests; i++) {
+        sleep_ns(100000u + (rand_r(&seed) % 200000u));
+        pthread_mutex_lock(&fl.m);
+        fl.at = mono_ns();
+        fl.asked++;
+        pthread_cond_broadcast(&fl.c);
+        while (fl.seen != fl.asked)
+            pthread_cond_wait(&fl.c, &fl.m);
+        pthread_mutex_unlock(&fl.m);
+    }
+    pthread_mutex_lock(&fl.m);
+    fl.stop = true;
+    pthread_cond_broadcast(&fl.c);
+    pthread_mutex_unlock(&fl.m);
+    pthread_join(t, NULL);
+    p->floor = lat_of(&fl.lat);
+    return 0;
+}
+
 /* ---- Output ------------------------------------------------------------------------------ */
 
 static void print_pass(const struct pass *p, size_t nrates, double seconds)
@@ -210,6 +269,8 @@ static void print_pass(const struct pass *p, size_t nrates, double seconds)
            p->isr.max);
     printf("%-34s %9.1f %9.1f %9.1f\n", "VideoPortQueueDpc -> DPC routine", p->dpc.p50, p->dpc.p99,
            p->dpc.max);
+    printf("%-34s %9.1f %9.1f %9.1f\n", "floor: bare condition wake-up", p->floor.p50,
+           p->floor.p99, p->floor.max);
 }
 
 static int write_csv(const char *path, const struct pass *ps, size_t npass, size_t nrates)
@@ -232,6 +293,8 @@ static int write_csv(const char *path, const struct pass *ps, size_t npass, size
                 (unsigned long long)p->isr.n, p->isr.p50, p->isr.p99, p->isr.max);
         fprintf(f, "%s,%u,on_demand_dpc,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
                 (unsigned long long)p->dpc.n, p->dpc.p50, p->dpc.p99, p->dpc.max);
+        fprintf(f, "%s,%u,floor_wake,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
+                (unsigned long long)p->floor.n, p->floor.p50, p->floor.p99, p->floor.max);
     }
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -285,6 +348,19 @@ static int write_plot(const char *png, const struct pass *ps, size_t npass, size
 
 /* ---- Main ------------------------------------------------------------------------------- */
 
+/* A decimal number in lo..hi at s: the whole string, or (end not NULL) up to *end. */
+static bool number(const char *s, unsigned long lo, unsigned long hi, unsigned long *v,
+                   const char **end)
+{
+    char *e;
+    errno = 0;
+    if (*s < '0' || *s > '9' || (*v = strtoul(s, &e, 10), errno != 0) || *v < lo || *v > hi)
+        return false;
+    if (end != NULL)
+        *end = e;
+    return end != NULL || *e == '\0';
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -319,26 +395,38 @@ int main(int argc, char **argv)
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
         case 'r': {
-            nrates = 0;
-            char *copy = strdup(optarg), *save = NULL;
-            for (char *s = strtok_r(copy, ",", &save); s && nrates < MAX_RATES;
-                 s = strtok_r(NULL, ",", &save))
-                if ((rates[nrates] = (unsigned)strtoul(s, NULL, 10)) > 0)
-                    nrates++;
-            free(copy);
-            if (nrates == 0)
-                return fprintf(stderr, "vpspin-host-bench: bad --rates\n"), 2;
+            const char *at = optarg;
+            unsigned long r;
+            for (nrates = 0;; at++) {
+                if (nrates == MAX_RATES || !number(at, 1, 10000000, &r, &at) ||
+                    (*at != ',' && *at != '\0'))
+                    return fprintf(stderr, "vpspin-host-bench: bad --rates %s: a list of at "
+                                           "most %d rates, each 1..10000000 a second\n",
+                                   optarg, MAX_RATES), 2;
+                rates[nrates++] = (unsigned)r;
+                if (*at == '\0')
+                    break;
+            }
             break;
         }
-        case 'd':
-            duration = strtod(optarg, NULL);
+        case 'd': {
+            char *end;
+            duration = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(duration > 0 && duration < 3600))
+                return fprintf(stderr, "vpspin-host-bench: bad --duration %s: seconds, more "
+                                       "than 0 and less than 3600\n", optarg), 2;
             break;
+        }
         case 'n':
-            requests = (unsigned)strtoul(optarg, NULL, 10);
+        case 'b': {
+            unsigned long v;
+            if (!number(optarg, o == 'n', o == 'n' ? 10000000 : 1024, &v, NULL))
+                return fprintf(stderr, "vpspin-host-bench: bad --%s %s: %s\n",
+                               o == 'n' ? "requests" : "busy", optarg,
+                               o == 'n' ? "1..10000000" : "0..1024"), 2;
+            *(o == 'n' ? &requests : &busy) = (unsigned)v;
             break;
-        case 'b':
-            busy = (unsigned)strtoul(optarg, NULL, 10);
-            break;
+        }
         case 'c':
             csv = optarg;
             break;
@@ -356,8 +444,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!(duration > 0 && duration < 3600))
-        return fprintf(stderr, "vpspin-host-bench: bad --duration\n"), 2;
+    if (optind < argc)
+        return fprintf(stderr, "vpspin-host-bench: unexpected argument %s\n", argv[optind]),
+               usage(stderr), 2;
 
     vpspin_driver *drv;
     vpspin_device *dev;
@@ -384,6 +473,8 @@ int main(int argc, char **argv)
             fprintf(stderr, " %.0f/s\n", p->rates[i].delivered);
         }
         run_on_demand(dev, ext, requests, p);
+        if (run_floor(requests, p) != 0)
+            return fprintf(stderr, "vpspin-host-bench: pthread_create failed\n"), 1;
         atomic_store(&busy_stop, 1);
         for (unsigned i = 0; i < p->busy; i++)
             pthread_join(tids[i], NULL);
