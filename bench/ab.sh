@@ -1,6 +1,6 @@
 #!/bin/sh
 # ab.sh - an A/B of two vpspin libraries under one harness: the same vpspin-bench or
-# vpspin-pair binary, run in turn with LD_LIBRARY_PATH=LIB_A and LIB_B (A, B, A, B, ...),
+# vpspin-pair binary, run in turn with LD_LIBRARY_PATH=LIB_A and LIB_B (A B, B A, A B, ...),
 # so that only the library differs; then the median of each figure per library.
 #
 # usage: bench/ab.sh [-n RUNS] LIB_A LIB_B PROGRAM [ARG...]
@@ -106,10 +106,13 @@ echo "ab.sh: $runs alternating runs of $prog $*"
 echo "ab.sh: A = $lib_a, B = $lib_b; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 i=1
 while [ "$i" -le "$runs" ]; do
-    tag=A lib=$lib_a
-    run "$@"
-    tag=B lib=$lib_b
-    run "$@"
+    # A B, then B A: whatever drifts along a session (another job's load, the clock) falls on
+    # both libraries alike.
+    if [ $((i % 2)) -eq 1 ]; then order="A B"; else order="B A"; fi
+    for tag in $order; do
+        if [ $tag = A ]; then lib=$lib_a; else lib=$lib_b; fi
+        run "$@"
+    done
     i=$((i + 1))
 done
 echo "ab.sh: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
