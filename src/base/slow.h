@@ -23,7 +23,9 @@
 #define VSP_SLOW_TRACK 0x4u
 #define VSP_SLOW_FULL 0x8u
 #define VSP_SLOW_SCHED 0x10u
-extern unsigned vsp_slow_paths;
+/* Hidden in the declaration too (-fvisibility=hidden covers only definitions), so that each
+ * fast path reads it with one PC-relative load instead of an address from the GOT first. */
+extern unsigned vsp_slow_paths __attribute__((visibility("hidden")));
 
 void vsp_slow_set(unsigned flag, bool on);
 

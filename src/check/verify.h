@@ -86,6 +86,16 @@ static inline bool vsp_rule_release_ok(unsigned kind, KIRQL cur, uint32_t owner,
            owner == (vsp_record(self, kind, (KIRQL)irql) | VSP_W_HELD);
 }
 
+/* The same, for a lock the caller holds with the record its tag | bits (bits: the kind and
+ * IRQL of the record, as its acquire stored them; below HELD, so a new_irql too large for
+ * the record's 4 bits cannot match). */
+static inline bool vsp_rule_release_mine_ok(unsigned kind, KIRQL cur, uint32_t bits, int new_irql)
+{
+    bool irql_ok = kind & VSP_W_DPC ? cur >= DISPATCH_LEVEL : cur == DISPATCH_LEVEL;
+    uint32_t irql = new_irql >= 0 ? (uint32_t)new_irql : 0;
+    return irql_ok && bits == (kind | irql << VSP_W_IRQL_SHIFT);
+}
+
 /* A VideoPort handle: live is whether it names a lock created and not deleted. */
 static inline uint32_t vsp_rule_vplock(bool live) { return live ? 0 : 0x1002; }
 

@@ -55,6 +55,10 @@ KIRQL vsp_acquire_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api ap
         wait = track ? vsp_ticks() - t0 : 0;
     }
     t->held++;
+    if (vsp_checking()) { /* for the release's fast path (spinlock.h) */
+        t->last_lock = SpinLock;
+        t->last_bits = rec & ~tag;
+    }
     if (track) /* first: race detectors must know the lock is held before the count */
         vsp_track_acquired(t, SpinLock, h, false, true, waited, wait);
     if (counts != NULL)
@@ -71,6 +75,7 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
     bool track = vsp_tracking();
     if (track)
         vsp_track_release(t, SpinLock, api, new_irql);
+    t->last_lock = NULL; /* held no longer (whichever lock it named: see spinlock.h) */
     vsp_unlock(SpinLock);
     t->held--;
     if (!(kind & VSP_W_DPC))
@@ -83,6 +88,10 @@ void vsp_release_full(PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api
 
 VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
 {
+    /* A lock this thread held is free now: its release must look at the word (0x1007). */
+    struct vsp_thread *t = vsp_self();
+    if (t->last_lock == SpinLock)
+        t->last_lock = NULL;
     __atomic_store_n(SpinLock, 0, __ATOMIC_RELAXED);
     if (vsp_tracking())
         vsp_track_created(SpinLock, __builtin_return_address(0), false);

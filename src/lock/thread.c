@@ -67,6 +67,7 @@ static void vsp_thread_forked(void)
     vsp_self_tls.owner = 0;
     vsp_self_tls.tid = 0;
     vsp_self_tls.registered = false;
+    vsp_self_tls.last_lock = NULL; /* its copy of a record signed with the parent's id */
     vsp_registry = NULL;
     vsp_thread_unlock();
 }

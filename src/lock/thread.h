@@ -32,6 +32,13 @@ struct vsp_thread {
     uint32_t owner;  /* record tag for lock words (lockword.h), 0 until attached */
     int tid;         /* kernel thread id, 0 until attached */
     unsigned held;   /* spin locks the thread holds, in every checking mode */
+    /* Checked mode: the lock of the thread's latest acquire, while the thread holds it with
+     * the record (lockword.h) owner | last_bits (kind and IRQL); NULL otherwise. Set by the
+     * acquires, cleared by every release (ke/spinlock.h), so that the release can check its
+     * rules against this copy instead of loading the word its acquire's CAS has just
+     * written (that load waits for the CAS: about 3 ns a pair). */
+    const KSPIN_LOCK *last_lock;
+    uint32_t last_bits;
     struct vsp_track *track; /* its tracking state (track.h), NULL until needed */
     struct vsp_wait wait;
     /* The registry of attached threads (thread.c), for the lock dump. */

@@ -42,8 +42,8 @@ VP_STATUS VideoPortDeleteSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
     return vsp_vplock_free(SpinLock) ? NO_ERROR : ERROR_INVALID_PARAMETER;
 }
 
-/* Each of the four reads the thread, the flag word and the IRQL once (struct vsp_call) for
- * both the handle check and the Ke fast path. */
+/* Each of the four reads the thread and the flag word (and the acquires the IRQL) once
+ * (struct vsp_call) for both the handle check and the Ke fast path. */
 VOID VideoPortAcquireSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, PUCHAR OldIrql)
 {
     (void)HwDeviceExtension;
@@ -74,7 +74,7 @@ VOID VideoPortAcquireSpinLockAtDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK Spin
 VOID VideoPortReleaseSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, UCHAR NewIrql)
 {
     (void)HwDeviceExtension;
-    struct vsp_call c = vsp_call_begin();
+    struct vsp_call c = vsp_call_begin_release();
     if (vsp_vplock_refused(c.slow, SpinLock)) {
         vsp_vplock_refuse(VSP_API_VideoPortReleaseSpinLock, SpinLock);
         return;
@@ -86,7 +86,7 @@ VOID VideoPortReleaseSpinLock(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock, UCHA
 VOID VideoPortReleaseSpinLockFromDpcLevel(PVOID HwDeviceExtension, PSPIN_LOCK SpinLock)
 {
     (void)HwDeviceExtension;
-    struct vsp_call c = vsp_call_begin();
+    struct vsp_call c = vsp_call_begin_release();
     if (vsp_vplock_refused(c.slow, SpinLock)) {
         vsp_vplock_refuse(VSP_API_VideoPortReleaseSpinLockFromDpcLevel, SpinLock);
         return;

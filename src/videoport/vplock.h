@@ -49,7 +49,7 @@ size_t vsp_vplock_find(PVOID HwDeviceExtension, PSPIN_LOCK *out, size_t max);
 /* The arena (vplock.c): one reservation of VSP_ARENA_SLOTS slots, mapped whole (slots
  * never handed out read as zeroes: state UNKNOWN), or NULL before the first lock. */
 #define VSP_ARENA_SLOTS (1u << 20) /* 64 MiB of address space */
-extern struct _VIDEO_PORT_SPIN_LOCK *vsp_arena;
+extern struct _VIDEO_PORT_SPIN_LOCK *vsp_arena __attribute__((visibility("hidden"))); /* as slow.h's */
 
 /* Whether w is the start of a lock slot. The offset rotated right by log2 of the slot
  * size is the slot's index if w starts a slot; any other offset has a low bit rotated to

@@ -31,6 +31,10 @@
  *   6. Silence: a correct program that calls every public function, single-threaded
  *      and then with threads contending, in the OFF, DEFAULT and FULL modes, with a
  *      counting handler: no report. Mode setting, and OFF really skipping the checks.
+ *   7. The release's copy of its acquire's record: a release again, after
+ *      KeInitializeSpinLock, of another kind or to another IRQL, of two locks in either
+ *      order, of a Ke word passed as a VideoPort handle, after a full-path acquire: each
+ *      reports from the word as before, or is silent when right.
  *
  * Ordering: every fork() happens while the process has a single thread (a scenario's
  * helper thread is joined before the scenario ends), and the contention test, the only
@@ -1376,6 +1380,138 @@ static void test_report_edges(void)
     KeLowerIrql(old);
 }
 
+/* ---- 7. The release's copy of its acquire's record --------------------------------------- */
+
+/* A release of the lock the thread acquired last is checked against the thread's copy of the
+ * record that acquire stored, not the word (src/ke/spinlock.h). Whatever ends that hold must
+ * clear the copy, so that the next release looks at the word again; and a copy is never
+ * trusted for another lock, another kind of release, another IRQL, or a VideoPort handle
+ * that is not one. */
+static KSPIN_LOCK copy_a, copy_b, copy_init, copy_thread;
+static PSPIN_LOCK copy_vp;
+static KIRQL copy_old;
+static int copy_thread_reports;
+static ULONG_PTR copy_thread_p1;
+
+static void copy_rel_a(void) { KeReleaseSpinLock(&copy_a, copy_old); }
+static void copy_rel_init(void) { KeReleaseSpinLock(&copy_init, copy_old); }
+static void copy_rel_thread(void) { KeReleaseSpinLock(&copy_thread, copy_old); }
+static void copy_rel_a_apc(void) { KeReleaseSpinLock(&copy_a, APC_LEVEL); }
+static void copy_rel_a_16(void) { KeReleaseSpinLock(&copy_a, (KIRQL)(copy_old + 16)); }
+static void copy_rel_a_dpc(void) { KeReleaseSpinLockFromDpcLevel(&copy_a); }
+static void copy_rel_vp(void) { VideoPortReleaseSpinLock(&devext, copy_vp, copy_old); }
+static void copy_rel_vp_word(void)
+{
+    VideoPortReleaseSpinLock(&devext, (PSPIN_LOCK)(void *)&copy_a, copy_old);
+}
+
+/* call, with stderr to /dev/null, makes one report of subcode p1. */
+static void expect_report(void (*call)(void), ULONG_PTR p1, int line)
+{
+    int before = got.calls;
+    without_stderr(call, false);
+    if (got.calls != before + 1 || got.r.Parameter1 != p1)
+        fprintf(stderr, "test_rules.c:%d: expected one report 0x%lX, got %d (last 0x%lX)\n", line,
+                (unsigned long)p1, got.calls - before, (unsigned long)got.r.Parameter1);
+    CHECK_EQ(got.calls, before + 1);
+    CHECK_EQ(got.r.Parameter1, p1);
+}
+#define EXPECT_REPORT(call, p1) expect_report(call, p1, __LINE__)
+
+/* A thread's first call goes to the acquire's full path, which keeps the copy too. (What it
+ * saw is checked after the join: the check counters are the main thread's.) */
+static void *copy_first_call(void *arg)
+{
+    (void)arg;
+    int before = got.calls;
+    copy_old = KeAcquireSpinLockRaiseToDpc(&copy_thread);
+    copy_rel_thread(); /* through the copy the full path kept */
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    without_stderr(copy_rel_thread, false); /* 0x1007 */
+    KeLowerIrql(old);
+    copy_thread_reports = got.calls - before;
+    copy_thread_p1 = got.r.Parameter1;
+    return NULL;
+}
+
+static void test_release_copy(void)
+{
+    CHECK_EQ(vpspin_set_verify(VPSPIN_VERIFY_DEFAULT), 0);
+    int calls = got.calls;
+    KeInitializeSpinLock(&copy_a);
+    KeInitializeSpinLock(&copy_b);
+
+    /* A released lock's copy is gone: releasing it again is a free lock's release. */
+    copy_old = KeAcquireSpinLockRaiseToDpc(&copy_a);
+    copy_rel_a();
+    KIRQL old = KeRaiseIrqlToDpcLevel();
+    EXPECT_REPORT(copy_rel_a, 0x1007);
+    KeLowerIrql(old);
+
+    /* KeInitializeSpinLock on the lock the thread holds frees it: 0x1007 again. (A lock of
+     * its own: a race detector told of vpspin's locks still sees it held, and rightly.) */
+    KeInitializeSpinLock(&copy_init);
+    copy_old = KeAcquireSpinLockRaiseToDpc(&copy_init);
+    KeInitializeSpinLock(&copy_init);
+    EXPECT_REPORT(copy_rel_init, 0x1007);
+    KeLowerIrql(copy_old);
+
+    /* The copy names the kind and the IRQL: another kind (0x1009), another IRQL (0x20015),
+     * one too large for the record's 4 bits (0x20015). Each refused release leaves the lock
+     * held and the next release to the word, which lets the right one go. */
+    copy_old = KeAcquireSpinLockRaiseToDpc(&copy_a);
+    EXPECT_REPORT(copy_rel_a_dpc, 0x1009);
+    EXPECT_REPORT(copy_rel_a_apc, 0x20015);
+    CHECK_EQ(got.r.Parameter3, APC_LEVEL);
+    EXPECT_REPORT(copy_rel_a_16, 0x20015);
+    CHECK_EQ(got.r.Parameter3, copy_old + 16);
+    CHECK(!KeTestSpinLock(&copy_a));
+    copy_rel_a();
+    CHECK(KeTestSpinLock(&copy_a));
+    old = KeRaiseIrqlToDpcLevel();
+    KeAcquireSpinLockAtDpcLevel(&copy_a);
+    EXPECT_REPORT(copy_rel_a, 0x1009); /* a raising release of an AtDpcLevel acquire */
+    KeReleaseSpinLockFromDpcLevel(&copy_a);
+
+    /* Two locks: the copy is of the last acquire only; the other's release reads its word,
+     * in either order. */
+    KeAcquireSpinLockAtDpcLevel(&copy_a);
+    KeAcquireSpinLockAtDpcLevel(&copy_b);
+    KeReleaseSpinLockFromDpcLevel(&copy_a);
+    KeReleaseSpinLockFromDpcLevel(&copy_b);
+    KeAcquireSpinLockAtDpcLevel(&copy_a);
+    KeAcquireSpinLockAtDpcLevel(&copy_b);
+    KeReleaseSpinLockFromDpcLevel(&copy_b);
+    KeReleaseSpinLockFromDpcLevel(&copy_a);
+    EXPECT_REPORT(copy_rel_a_dpc, 0x1007);
+    KeLowerIrql(old);
+
+    /* VideoPort: a released handle's copy is gone too; and a Ke lock acquired last is still
+     * no VideoPort handle (0x1002), whatever the copy says of its word. */
+    CHECK_EQ(VideoPortCreateSpinLock(&devext, &copy_vp), NO_ERROR);
+    VideoPortAcquireSpinLock(&devext, copy_vp, &copy_old);
+    copy_rel_vp();
+    old = KeRaiseIrqlToDpcLevel();
+    EXPECT_REPORT(copy_rel_vp, 0x1007);
+    KeLowerIrql(old);
+    copy_old = KeAcquireSpinLockRaiseToDpc(&copy_a);
+    EXPECT_REPORT(copy_rel_vp_word, 0x1002);
+    CHECK(!KeTestSpinLock(&copy_a));
+    copy_rel_a();
+    CHECK_EQ(VideoPortDeleteSpinLock(&devext, copy_vp), NO_ERROR);
+
+    /* The full path's acquire (a thread's first call) keeps the copy as well. */
+    KeInitializeSpinLock(&copy_thread);
+    pthread_t t;
+    CHECK_EQ(pthread_create(&t, NULL, copy_first_call, NULL), 0);
+    CHECK_EQ(pthread_join(t, NULL), 0);
+    CHECK_EQ(copy_thread_reports, 1);
+    CHECK_EQ(copy_thread_p1, 0x1007);
+
+    CHECK_EQ(got.calls, calls + 10);
+    CHECK_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -1417,6 +1553,10 @@ int main(int argc, char **argv)
     test_mode_setting();
     test_off_skips_checks();
     test_silence(correct_program, "correct program");
+
+    /* 7. The release's copy of its acquire's record (a helper thread: after every fork). */
+    test_release_copy();
+
     test_silence(contended_program, "contended program");
 
     CHECK_EQ(VideoPortDeleteSpinLock(&devext, fx.vp), NO_ERROR);
