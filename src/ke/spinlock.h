@@ -101,6 +101,13 @@ vsp_acquire_in(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum
     return c.irql;
 }
 
+/* The flags that send a release to the full path: it must fence, or be seen. They are
+ * tested together with the waiter half's flags (vsp_unlock_begin), so they must not be
+ * PARKED or SPINNER. */
+#define VSP_RELEASE_FULL_PATH (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED)
+_Static_assert((VSP_RELEASE_FULL_PATH & (VSP_PARKED | VSP_SPINNER)) == 0,
+               "a waiter flag would send every contended release to the full path");
+
 /* new_irql: the IRQL to lower to for raising kinds; -1 for the DPC kinds. */
 __attribute__((always_inline)) static inline void vsp_release_in(struct vsp_call c,
                                                                  PKSPIN_LOCK SpinLock,
@@ -108,8 +115,7 @@ __attribute__((always_inline)) static inline void vsp_release_in(struct vsp_call
                                                                  enum vsp_api api, int new_irql)
 {
     if (((c.slow & VSP_SLOW_CHECK) && !vsp_release_ok(SpinLock, kind, new_irql, c.t)) ||
-        !vsp_unlock_begin(SpinLock,
-                          c.slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED))) {
+        !vsp_unlock_begin(SpinLock, c.slow, VSP_RELEASE_FULL_PATH)) {
         vsp_release_full(SpinLock, kind, api, new_irql);
         return;
     }

@@ -30,11 +30,11 @@
  *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
- *   unlock, fast      (R, 0) -> (0, 0)              one plain store, release
+ *   unlock, fast      (R, f) -> (0, f)              f without WANT: one plain store, release
  *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT)
  *                     (R, WANT|PARKED|f) -> (HANDOFF_SLEEPER, f); wake one (and if nobody
  *                     was asleep after all: HANDOFF_SLEEPER -> HANDOFF)
- *   unlock, wake      (R, PARKED) -> (0, 0); FUTEX_WAKE one
+ *   unlock, wake      (0, PARKED|f) -> (0, f)       after either store of 0; FUTEX_WAKE one
  *
  * Fairness. A waiter that has waited longer than its patience (VSP_PATIENCE_NS for plain
  * locks) sets WANT; the holder's next release does not free the lock but hands it to such a
