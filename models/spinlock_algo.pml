@@ -282,7 +282,7 @@ idle:
     fi;
 
     /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
-    spin_or_queue();                                   /* lines 240-243 */
+    /* no spinner's role yet: it is taken after the first backoff (see below) */
 wait:
     /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
     if
@@ -324,9 +324,13 @@ wait:
     :: ELIGIBLE && !(h & WANT) -> atomic { wh = wh | WANT }
     :: else
     fi;
-    /* lines 256-257: the spinner got the lock: take its place */
+    /* lines 273-278: the role is free (not taken yet, or the spinner got the lock): take
+     * it, once the waiter has backed off once. The model does not track whether it has
+     * (a bit per thread would quadruple the N=3 state space): it may take it or not at
+     * any turn, which includes every order the C code can take. */
     if
     :: !spinner && !(h & SPINNER) -> h = 0; spin_or_queue()
+    :: !spinner && !(h & SPINNER) -> h = 0             /* not yet backed off */
     :: else -> h = 0
     fi;
     /* line 258: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more

@@ -49,7 +49,9 @@
  * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds. With more threads
  * than cores the cores then go to the holder and to threads with work to do, and the
  * scheduler has few runnable threads to share them among. When the spinner takes the lock
- * or goes to sleep, another waiter takes its place.
+ * or goes to sleep, another waiter takes its place. A waiter takes the role only at its
+ * second look, after its first backoff: most waits end at that look, and setting and
+ * clearing the flag would take the lock's line from the holder twice.
  *
  * Sleepers. The release that sees PARKED wakes one sleeper, in the futex queue's FIFO order.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
@@ -155,6 +157,7 @@ struct vsp_waiter {
     bool slept;
     bool parked;  /* went through vsp_park: may claim a handoff reserved for sleepers */
     bool spinner; /* holds the SPINNER flag */
+    bool paused;  /* has backed off once: may take the spinner's role */
 };
 
 /* Takes the spinner's role if it is free, and sets how long to spin before sleeping. */
@@ -251,7 +254,8 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
     struct vsp_waiter s = {.w = w, .rec = rec, .backoff = VSP_BACKOFF_MIN};
     s.start = vsp_now_ns();
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
-    vsp_spin_or_queue(&s, s.start);
+    /* No spinner's role yet (see below): sleep as a waiter without it would. */
+    s.sleep_after = s.start + VSP_EXTRA_SPIN_NS;
 
     VSP_PROF(slow, 1);
     for (;;) {
@@ -266,8 +270,12 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
         if (s.eligible && !(h & VSP_WANT) && (VSP_PROF(waiter_rmw, 1), true))
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
-        if (!s.spinner && !(h & VSP_SPINNER))
-            vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
+        /* The spinner's role is free (nobody took it yet, or the spinner got the lock):
+         * take it, but only after a first backoff. Most waits end at the first look after
+         * it, and the role costs two read-modify-writes of the line the holder is using
+         * (set here, cleared by vsp_took). */
+        if (!s.spinner && !(h & VSP_SPINNER) && s.paused)
+            vsp_spin_or_queue(&s, now);
         if (now >= s.sleep_after) {
             vsp_park(&s);
             continue;
@@ -278,6 +286,7 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         for (unsigned i = 0; i < pauses; i++)
             vsp_cpu_relax();
         VSP_PROF(pauses, pauses);
+        s.paused = true;
         if (s.backoff < VSP_BACKOFF_MAX)
             s.backoff *= 2;
     }
