@@ -109,9 +109,11 @@
 #define VSP_EXTRA_SPIN_NS 2000u /* and another waiter after 2 us */
 /* Pauses between two looks at a held lock: the first wait is already long enough for a
  * holder to take and release the lock many times without losing its cache line to us,
- * then it doubles (a pause is 24 ns on this project's AMD EPYC machine, about 1.5 us to
- * 24 us; 10 to 40 ns on other x86 cores). */
-#define VSP_BACKOFF_MIN 64u
+ * then it doubles (a pause is 10 ns on this project's Xeon machine, about 1.3 us to 10 us;
+ * 24 ns on AMD EPYC, 10 to 40 ns on other x86 cores). 128, not 64: with a short critical
+ * section most of the cost is owner changes, and a waiter that looks half as often makes
+ * fewer (docs/bench/contend-2026-12-02.txt). */
+#define VSP_BACKOFF_MIN 128u
 #define VSP_BACKOFF_MAX 1024u
 
 static bool vsp_unlock_needs_fence;
