@@ -12,7 +12,7 @@
  *   owner   the owner half: 0 free, HANDOFF (1), HANDOFF_SLEEPER (3), or the holder's record.
  *           The record's contents (thread id, kind, IRQL) are abstracted to REC = 4 + thread
  *           id: the algorithm only ever asks "0, HANDOFF, HANDOFF_SLEEPER or other?".
- *   wh      the waiter half, with PARKED 1, WANT 2, SPINNER 4 exactly as in the C code.
+ *   wh      the waiter half, with PARKED 1, WANT 2, SPINNER 8 exactly as in the C code.
  *   fq      the kernel's futex queue on the waiter half, FIFO. FUTEX_WAIT(h) atomically
  *           compares wh with h and either enqueues the thread (it then sleeps until a wake
  *           dequeues it) or returns at once (EAGAIN); FUTEX_WAKE(1) atomically dequeues the
@@ -85,7 +85,7 @@
 /* lock/spinlock_algo.h lines 24-26 */
 #define PARKED 1
 #define WANT 2
-#define SPINNER 4
+#define SPINNER 8
 
 byte owner;                /* the owner half, as the other threads see it */
 byte wh;                   /* the waiter half (the futex word) */
@@ -222,7 +222,7 @@ inline futex_wake1()
 }
 
 /* lock/spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
- * that saw PARKED (lock/spinlock_algo.h lines 67-68, lock/spinlock_algo.c lines 305-306). The load and
+ * that saw PARKED (lock/spinlock_algo.h lines 71-72, lock/spinlock_algo.c lines 305-306). The load and
  * fetch_and are one step: when the load saw PARKED and the fetch_and does not, nothing
  * happens, as if the load had come at the fetch_and's time. */
 inline unlock_end()
@@ -282,7 +282,7 @@ idle:
     fi;
 
     /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
-    spin_or_queue();                                   /* lines 240-243 */
+    /* no spinner's role yet: it is taken after the first backoff (see below) */
 wait:
     /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
     if
@@ -324,9 +324,13 @@ wait:
     :: ELIGIBLE && !(h & WANT) -> atomic { wh = wh | WANT }
     :: else
     fi;
-    /* lines 256-257: the spinner got the lock: take its place */
+    /* lines 273-278: the role is free (not taken yet, or the spinner got the lock): take
+     * it, once the waiter has backed off once. The model does not track whether it has
+     * (a bit per thread would quadruple the N=3 state space): it may take it or not at
+     * any turn, which includes every order the C code can take. */
     if
     :: !spinner && !(h & SPINNER) -> h = 0; spin_or_queue()
+    :: !spinner && !(h & SPINNER) -> h = 0             /* not yet backed off */
     :: else -> h = 0
     fi;
     /* line 258: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
@@ -399,18 +403,19 @@ locked:
     /* ---- the critical section, then the release: ke/spinlock.h vsp_release(), lines 92-106
      * (default mode: membarrier, checks pass) ---- */
 #ifndef FENCE_MODE
-    /* lock/spinlock_algo.h vsp_unlock_begin(), lines 50-59: line 53, load the waiter half */
+    /* lock/spinlock_algo.h vsp_unlock_begin(), lines 52-63: line 56, load the waiter half;
+     * only WANT sends the release to the full path (PARKED is unlock_end's, SPINNER nobody's) */
     if
-    :: atomic { wh == 0 -> incs[me] = false }
-        atomic { STORE_OWNER(0) }                      /* lock/spinlock_algo.h line 57 */
-        /* lock/spinlock_algo.h vsp_unlock_end(), lines 61-69: line 66 is a compiler barrier */
+    :: atomic { !(wh & WANT) -> incs[me] = false }
+        atomic { STORE_OWNER(0) }                      /* lock/spinlock_algo.h line 61 */
+        /* lock/spinlock_algo.h vsp_unlock_end(), lines 65-73: line 70 is a compiler barrier */
 #ifdef BUG_NO_WAKE
         skip;                                          /* (seeded bug: no wake) */
 #else
         unlock_end();
 #endif
         goto idle
-    :: atomic { wh != 0 -> incs[me] = false }          /* -> vsp_release_full -> vsp_unlock */
+    :: atomic { wh & WANT -> incs[me] = false }        /* -> vsp_release_full -> vsp_unlock */
     fi;
 #else
     incs[me] = false;                                  /* fence mode: always vsp_unlock */

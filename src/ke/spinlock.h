@@ -121,6 +121,13 @@ vsp_acquire_fast(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, en
     return c.irql;
 }
 
+/* The flags that send a release to the full path: it must fence, or be seen. They are
+ * tested together with the waiter half's flags (vsp_unlock_begin), so they must not be
+ * PARKED or SPINNER. */
+#define VSP_RELEASE_FULL_PATH (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED)
+_Static_assert((VSP_RELEASE_FULL_PATH & (VSP_PARKED | VSP_SPINNER)) == 0,
+               "a waiter flag would send every contended release to the full path");
+
 /* new_irql: the IRQL to lower to for raising kinds; -1 for the DPC kinds. */
 __attribute__((always_inline)) static inline void
 vsp_release_fast(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, enum vsp_api api,
@@ -136,7 +143,7 @@ vsp_release_fast(struct vsp_call c, PKSPIN_LOCK SpinLock, enum vsp_kind kind, en
             return;
         }
     }
-    if (!vsp_unlock_begin(SpinLock, c.slow & (VSP_SLOW_FENCE | VSP_SLOW_TRACK | VSP_SLOW_SCHED))) {
+    if (!vsp_unlock_begin(SpinLock, c.slow, VSP_RELEASE_FULL_PATH)) {
         vsp_release_full(SpinLock, kind, api, new_irql);
         return;
     }

@@ -30,11 +30,11 @@
  *                     (HANDOFF_SLEEPER, *) -> (R, *) only a waiter that went to sleep
  *                     (*, f) -> (*, f|WANT)         once past its patience
  *                     (*, f) -> (*, f|PARKED)       then FUTEX_WAIT on the waiter half
- *   unlock, fast      (R, 0) -> (0, 0)              one plain store, release
+ *   unlock, fast      (R, f) -> (0, f)              f without WANT: one plain store, release
  *   unlock, handoff   (R, WANT|f) -> (HANDOFF, f without WANT)
  *                     (R, WANT|PARKED|f) -> (HANDOFF_SLEEPER, f); wake one (and if nobody
  *                     was asleep after all: HANDOFF_SLEEPER -> HANDOFF)
- *   unlock, wake      (R, PARKED) -> (0, 0); FUTEX_WAKE one
+ *   unlock, wake      (0, PARKED|f) -> (0, f)       after either store of 0; FUTEX_WAKE one
  *
  * Fairness. A waiter that has waited longer than its patience (VSP_PATIENCE_NS for plain
  * locks) sets WANT; the holder's next release does not free the lock but hands it to such a
@@ -49,7 +49,9 @@
  * for long (VSP_SPIN_NS); the others sleep after a couple of microseconds. With more threads
  * than cores the cores then go to the holder and to threads with work to do, and the
  * scheduler has few runnable threads to share them among. When the spinner takes the lock
- * or goes to sleep, another waiter takes its place.
+ * or goes to sleep, another waiter takes its place. A waiter takes the role only at its
+ * second look, after its first backoff: most waits end at that look, and setting and
+ * clearing the flag would take the lock's line from the holder twice.
  *
  * Sleepers. The release that sees PARKED wakes one sleeper, in the futex queue's FIFO order.
  * A woken thread cannot know whether others still sleep, so when it takes the lock it sets
@@ -107,9 +109,11 @@
 #define VSP_EXTRA_SPIN_NS 2000u /* and another waiter after 2 us */
 /* Pauses between two looks at a held lock: the first wait is already long enough for a
  * holder to take and release the lock many times without losing its cache line to us,
- * then it doubles (a pause is 24 ns on this project's AMD EPYC machine, about 1.5 us to
- * 24 us; 10 to 40 ns on other x86 cores). */
-#define VSP_BACKOFF_MIN 64u
+ * then it doubles (a pause is 10 ns on this project's Xeon machine, about 1.3 us to 10 us;
+ * 24 ns on AMD EPYC, 10 to 40 ns on other x86 cores). 128, not 64: with a short critical
+ * section most of the cost is owner changes, and a waiter that looks half as often makes
+ * fewer (docs/bench/contend-2026-12-02.txt). */
+#define VSP_BACKOFF_MIN 128u
 #define VSP_BACKOFF_MAX 1024u
 
 static bool vsp_unlock_needs_fence;
@@ -155,6 +159,7 @@ struct vsp_waiter {
     bool slept;
     bool parked;  /* went through vsp_park: may claim a handoff reserved for sleepers */
     bool spinner; /* holds the SPINNER flag */
+    bool paused;  /* has backed off once: may take the spinner's role */
 };
 
 /* Takes the spinner's role if it is free, and sets how long to spin before sleeping. */
@@ -251,7 +256,8 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
     struct vsp_waiter s = {.w = w, .rec = rec, .backoff = VSP_BACKOFF_MIN};
     s.start = vsp_now_ns();
     s.patience = (rec & VSP_W_QUEUED) ? 0 : VSP_PATIENCE_NS;
-    vsp_spin_or_queue(&s, s.start);
+    /* No spinner's role yet (see below): sleep as a waiter without it would. */
+    s.sleep_after = s.start + VSP_EXTRA_SPIN_NS;
 
     VSP_PROF(slow, 1);
     for (;;) {
@@ -266,8 +272,12 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         uint32_t h = __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED);
         if (s.eligible && !(h & VSP_WANT) && (VSP_PROF(waiter_rmw, 1), true))
             __atomic_fetch_or(vsp_waiter_half(w), VSP_WANT, __ATOMIC_RELAXED);
-        if (!s.spinner && !(h & VSP_SPINNER))
-            vsp_spin_or_queue(&s, now); /* the spinner got the lock: take its place */
+        /* The spinner's role is free (nobody took it yet, or the spinner got the lock):
+         * take it, but only after a first backoff. Most waits end at the first look after
+         * it, and the role costs two read-modify-writes of the line the holder is using
+         * (set here, cleared by vsp_took). */
+        if (!s.spinner && !(h & VSP_SPINNER) && s.paused)
+            vsp_spin_or_queue(&s, now);
         if (now >= s.sleep_after) {
             vsp_park(&s);
             continue;
@@ -278,6 +288,7 @@ bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec)
         for (unsigned i = 0; i < pauses; i++)
             vsp_cpu_relax();
         VSP_PROF(pauses, pauses);
+        s.paused = true;
         if (s.backoff < VSP_BACKOFF_MAX)
             s.backoff *= 2;
     }

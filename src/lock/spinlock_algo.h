@@ -6,7 +6,7 @@
  *                        (lockword.h); returns whether it had to wait
  *   vsp_trylock(w, rec)  take it if it is free; never waits
  *   vsp_unlock(w)        let it go, to a waiter if one has waited too long
- *   vsp_unlock_begin(w), vsp_unlock_end(w)
+ *   vsp_unlock_begin(w, flags, mask), vsp_unlock_end(w)
  *                        the common case of vsp_unlock, inline (begin says if it applies)
  *
  * Ordering: a successful lock or trylock is an acquire operation on the owner half and
@@ -23,7 +23,7 @@
 /* The waiter half's flags. */
 #define VSP_PARKED 0x1u /* a waiter may sleep on the futex; the next release wakes one */
 #define VSP_WANT 0x2u   /* a waiter has waited past its patience; the next release hands over */
-#define VSP_SPINNER 0x4u /* a waiter spins: the others sleep soon, to leave the cores free */
+#define VSP_SPINNER 0x8u /* a waiter spins: the others sleep soon, to leave the cores free */
 
 bool vsp_lock_slow(PKSPIN_LOCK w, uint32_t rec);
 void vsp_unlock_wake(PKSPIN_LOCK w);
@@ -45,12 +45,16 @@ static inline bool vsp_lock(PKSPIN_LOCK w, uint32_t rec)
 
 /* The release fast path, in two steps so that the caller can lower its IRQL in between
  * and leave by a tail call: vsp_unlock_begin frees the lock and returns true, or does
- * nothing and returns false when a waiter needs attention or releases must fence (then
- * call vsp_unlock); vsp_unlock_end then wakes a waiter that parked meanwhile. */
-static inline bool vsp_unlock_begin(PKSPIN_LOCK w, unsigned fence)
+ * nothing and returns false when a waiter wants a handoff or one of mask's bits is set in
+ * flags (the caller's reasons for the full path: then call vsp_unlock); vsp_unlock_end then
+ * wakes a waiter that parked meanwhile. mask must not contain PARKED or SPINNER: flags and
+ * the waiter half are tested in one go. */
+static inline bool vsp_unlock_begin(PKSPIN_LOCK w, unsigned flags, unsigned mask)
 {
-    /* Someone waits past its patience, or sleeps: decide before letting go. */
-    if (__builtin_expect(fence | __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED), 0))
+    /* A waiter past its patience: hand over. A sleeper (PARKED) is vsp_unlock_end's, and
+     * a spinner (SPINNER) asks for nothing; neither needs the full path. */
+    if (__builtin_expect((flags | __atomic_load_n(vsp_waiter_half(w), __ATOMIC_RELAXED)) &
+                             (mask | VSP_WANT), 0))
         return false;
     /* Release: publishes the critical section to the next acquirer. A plain store: no
      * read-modify-write on the way out. */
