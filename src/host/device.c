@@ -44,7 +44,7 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
     if (vsp_sched_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = true;
-        vsp_host_wake(d);
+        vsp_host_wake(d, VSP_WAKE_ALL);
         pthread_mutex_unlock(&d->m);
         vsp_sched_join(d->isr_thread, NULL);
         return false;
@@ -52,7 +52,7 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
     if (vsp_sched_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = d->stop_dpc = true;
-        vsp_host_wake(d);
+        vsp_host_wake(d, VSP_WAKE_ALL);
         pthread_mutex_unlock(&d->m);
         vsp_sched_join(d->isr_thread, NULL);
         vsp_sched_join(d->dpc_thread, NULL);
@@ -67,7 +67,8 @@ static void vsp_device_free(struct vpspin_device *d)
     pthread_mutex_destroy(&d->registry_mutex);
     pthread_mutex_destroy(&d->start_io);
     pthread_mutex_destroy(&d->m);
-    pthread_cond_destroy(&d->wake);
+    for (unsigned i = 0; i < 3; i++)
+        pthread_cond_destroy(&d->wake[i]);
     pthread_cond_destroy(&d->done);
     free(d->ext);
     free(d);
@@ -98,7 +99,8 @@ static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&d->wake, &attr);
+    for (unsigned i = 0; i < 3; i++)
+        pthread_cond_init(&d->wake[i], &attr);
     pthread_condattr_destroy(&attr);
     pthread_cond_init(&d->done, NULL);
     return d;
@@ -339,14 +341,14 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     d->stop_sources = true;
     d->timer_started = false;
     d->isr_period_ns = 0;
-    vsp_host_wake(d);
+    vsp_host_wake(d, VSP_WAKE_ISR | VSP_WAKE_TIMER);
     pthread_mutex_unlock(&d->m);
     vsp_sched_join(d->timer_thread, NULL);
     vsp_sched_join(d->isr_thread, NULL);
     /* Then the DPC still queued runs, and the DPC thread exits. */
     pthread_mutex_lock(&d->m);
     d->stop_dpc = true;
-    vsp_host_wake(d);
+    vsp_host_wake(d, VSP_WAKE_DPC);
     pthread_mutex_unlock(&d->m);
     vsp_sched_join(d->dpc_thread, NULL);
     if (d->hw_ops != NULL)

@@ -33,7 +33,7 @@ BOOLEAN VideoPortQueueDpc(PVOID HwDeviceExtension, PMINIPORT_DPC_ROUTINE Callbac
         d->dpc_routine = CallbackRoutine;
         d->dpc_context = Context;
         queued = TRUE;
-        vsp_host_wake(d);
+        vsp_host_wake(d, VSP_WAKE_DPC);
     }
     pthread_mutex_unlock(&d->m);
     if (queued)
@@ -51,7 +51,7 @@ void *vsp_dpc_thread(void *arg)
         if (!d->dpc_queued) {
             if (d->stop_dpc)
                 break;
-            vsp_host_wait(d, 0);
+            vsp_host_wait(d, VSP_WAKE_DPC, 0);
             continue;
         }
         PMINIPORT_DPC_ROUTINE routine = d->dpc_routine;

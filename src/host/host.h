@@ -103,9 +103,9 @@ struct vpspin_device {
 
     pthread_mutex_t start_io; /* one HwStartIO at a time */
 
-    pthread_mutex_t m;   /* everything below */
-    pthread_cond_t wake; /* the three threads wait here */
-    pthread_cond_t done; /* waiters for requests, DPC flushes */
+    pthread_mutex_t m;          /* everything below */
+    pthread_cond_t wake[3];     /* each of the three threads waits on its own (VSP_WAKE_*) */
+    pthread_cond_t done;        /* waiters for requests, DPC flushes */
     bool stop_sources;   /* interrupt and timer threads: exit */
     bool stop_dpc;       /* DPC thread: exit once nothing is queued */
 
@@ -175,17 +175,22 @@ void *vsp_dpc_thread(void *arg);
 void *vsp_timer_thread(void *arg);
 
 uint64_t vsp_host_now_ns(void);
-/* Waits on d->wake until deadline_ns (CLOCK_MONOTONIC; virtual in the controlled mode), or
- * without limit if 0; vsp_host_wake wakes the waiters (both under d->m). */
-void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns);
-void vsp_host_wake(struct vpspin_device *d);
+/* The device's threads, as wake-up bits. Each waits on its own condition: one shared by
+ * the three made every wake-up wake all of them, and the one it was for often ran last. */
+enum { VSP_WAKE_ISR = 1, VSP_WAKE_DPC = 2, VSP_WAKE_TIMER = 4, VSP_WAKE_ALL = 7 };
+/* The calling thread (which, one bit) waits until deadline_ns (CLOCK_MONOTONIC; virtual in
+ * the controlled mode), or without limit if 0; vsp_host_wake wakes the threads of mask
+ * (both under d->m). */
+void vsp_host_wait(struct vpspin_device *d, unsigned which, uint64_t deadline_ns);
+void vsp_host_wake(struct vpspin_device *d, unsigned mask);
 
 void vsp_request_push(struct vsp_request_queue *q, struct vsp_request *r);
 struct vsp_request *vsp_request_pop(struct vsp_request_queue *q);
-/* Posts a request to q, wakes the threads and waits until server (the thread that takes
- * requests from q) is done with it; returns its result. FALSE at once if called on server
- * itself or holding the interrupt lock. */
-BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server);
+/* Posts a request to q, wakes server (the thread that takes requests from q; which: its
+ * wake-up bit) and waits until it is done with it; returns its result. FALSE at once if
+ * called on server itself or holding the interrupt lock. */
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server,
+                        unsigned which);
 /* Completes r (result) and wakes its waiter. */
 void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result);
 

@@ -83,12 +83,12 @@ void *vsp_isr_thread(void *arg)
             continue;
         }
         if (d->isr_period_ns == 0) {
-            vsp_host_wait(d, 0);
+            vsp_host_wait(d, VSP_WAKE_ISR, 0);
             continue;
         }
         uint64_t now = vsp_host_now_ns();
         if (d->isr_period_ns > 1 && now < d->isr_next_ns) {
-            vsp_host_wait(d, d->isr_next_ns);
+            vsp_host_wait(d, VSP_WAKE_ISR, d->isr_next_ns);
             continue;
         }
         /* Due. The deadlines stay where the rate put them (start + k periods): woken late,
@@ -113,7 +113,7 @@ void vsp_interrupt_raise(struct vpspin_device *d)
 {
     pthread_mutex_lock(&d->m);
     d->isr_raised = true;
-    vsp_host_wake(d);
+    vsp_host_wake(d, VSP_WAKE_ISR);
     pthread_mutex_unlock(&d->m);
 }
 
@@ -121,7 +121,7 @@ BOOLEAN vpspin_interrupt(vpspin_device *Device)
 {
     if (Device == NULL || Device->driver->init.HwInterrupt == NULL)
         return FALSE;
-    return vsp_request_run(Device, &Device->isr_requests, Device->isr_thread);
+    return vsp_request_run(Device, &Device->isr_requests, Device->isr_thread, VSP_WAKE_ISR);
 }
 
 VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
@@ -137,7 +137,7 @@ VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
     else
         Device->isr_period_ns = 1000000000u / PerSecond;
     Device->isr_next_ns = vsp_host_now_ns() + Device->isr_period_ns;
-    vsp_host_wake(Device);
+    vsp_host_wake(Device, VSP_WAKE_ISR);
     pthread_mutex_unlock(&Device->m);
 }
 

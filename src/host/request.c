@@ -8,12 +8,17 @@
 
 uint64_t vsp_host_now_ns(void) { return vsp_sched_now_ns(); }
 
-void vsp_host_wait(struct vpspin_device *d, uint64_t deadline_ns)
+void vsp_host_wait(struct vpspin_device *d, unsigned which, uint64_t deadline_ns)
 {
-    vsp_sched_cond_wait(&d->wake, &d->m, deadline_ns);
+    vsp_sched_cond_wait(&d->wake[__builtin_ctz(which)], &d->m, deadline_ns);
 }
 
-void vsp_host_wake(struct vpspin_device *d) { vsp_sched_cond_broadcast(&d->wake); }
+void vsp_host_wake(struct vpspin_device *d, unsigned mask)
+{
+    for (unsigned i = 0; i < 3; i++)
+        if (mask & 1u << i)
+            vsp_sched_cond_broadcast(&d->wake[i]);
+}
 
 void vsp_host_name_thread(const char *what, unsigned slot)
 {
@@ -39,7 +44,8 @@ struct vsp_request *vsp_request_pop(struct vsp_request_queue *q)
     return r;
 }
 
-BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server)
+BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server,
+                        unsigned which)
 {
     /* Asked of the thread that would serve it, or while holding the interrupt lock the
      * ISR needs: it would wait for itself. */
@@ -49,7 +55,7 @@ BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pt
     vsp_sched_enter(__builtin_return_address(0));
     pthread_mutex_lock(&d->m);
     vsp_request_push(q, &r);
-    vsp_host_wake(d);
+    vsp_host_wake(d, which);
     while (!r.done)
         vsp_sched_cond_wait(&d->done, &d->m, 0);
     pthread_mutex_unlock(&d->m);

@@ -38,7 +38,7 @@ void *vsp_timer_thread(void *arg)
         struct vsp_request *r = vsp_request_pop(&d->timer_requests);
         bool due = d->timer_started && vsp_host_now_ns() >= d->timer_next_ns;
         if (r == NULL && !due) {
-            vsp_host_wait(d, d->timer_started ? d->timer_next_ns : 0);
+            vsp_host_wait(d, VSP_WAKE_TIMER, d->timer_started ? d->timer_next_ns : 0);
             continue;
         }
         if (r != NULL && !d->timer_started) {
@@ -68,7 +68,7 @@ VOID VideoPortStartTimer(PVOID HwDeviceExtension)
     if (!d->timer_started && !d->stop_sources) {
         d->timer_started = true;
         d->timer_next_ns = vsp_host_now_ns() + VSP_TIMER_PERIOD_NS;
-        vsp_host_wake(d);
+        vsp_host_wake(d, VSP_WAKE_TIMER);
     }
     pthread_mutex_unlock(&d->m);
 }
@@ -80,7 +80,7 @@ VOID VideoPortStopTimer(PVOID HwDeviceExtension)
         return;
     pthread_mutex_lock(&d->m);
     d->timer_started = false;
-    vsp_host_wake(d);
+    vsp_host_wake(d, VSP_WAKE_TIMER);
     pthread_mutex_unlock(&d->m);
 }
 
@@ -88,5 +88,6 @@ BOOLEAN vpspin_fire_timer(vpspin_device *Device)
 {
     if (Device == NULL || Device->driver->init.HwTimer == NULL)
         return FALSE;
-    return vsp_request_run(Device, &Device->timer_requests, Device->timer_thread);
+    return vsp_request_run(Device, &Device->timer_requests, Device->timer_thread,
+                           VSP_WAKE_TIMER);
 }
