@@ -395,9 +395,12 @@ static void test_stack_signal_not_ours(bool siginfo)
 int main(void)
 {
     full = vpspin_get_verify() == VPSPIN_VERIFY_FULL;
-/* A forked child that starts a thread: ThreadSanitizer stops it, and qemu-user (the cross
- * build's emulator) fails an assertion of its own in it; the native builds run it. */
-#if !defined(__SANITIZE_THREAD__) && !defined(VPSPIN_TEST_EMULATED)
+/* A forked child that starts a thread: ThreadSanitizer stops it; qemu-user (the cross
+ * build's emulator) fails an assertion of its own in it; and gcc 12's AddressSanitizer
+ * does not lock its allocator around fork, so the child's new thread can wait forever for
+ * an allocator lock a parent thread held at the fork (seen once, in .ci/run). The release
+ * build runs it. */
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__) && !defined(VPSPIN_TEST_EMULATED)
     test_stack_signal_not_ours(true);
     test_stack_signal_not_ours(false);
 #endif
