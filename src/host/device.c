@@ -67,7 +67,7 @@ static void vsp_device_free(struct vpspin_device *d)
     pthread_mutex_destroy(&d->registry_mutex);
     pthread_mutex_destroy(&d->start_io);
     pthread_mutex_destroy(&d->m);
-    for (unsigned i = 0; i < 3; i++)
+    for (unsigned i = 0; i < VSP_HOST_THREADS; i++)
         pthread_cond_destroy(&d->wake[i]);
     pthread_cond_destroy(&d->done);
     free(d->ext);
@@ -99,7 +99,7 @@ static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    for (unsigned i = 0; i < 3; i++)
+    for (unsigned i = 0; i < VSP_HOST_THREADS; i++)
         pthread_cond_init(&d->wake[i], &attr);
     pthread_condattr_destroy(&attr);
     pthread_cond_init(&d->done, NULL);

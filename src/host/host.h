@@ -91,6 +91,8 @@ struct vsp_device_hw {
     void (*detach)(void *hw, struct vpspin_device *d);
 };
 
+#define VSP_HOST_THREADS 3 /* a device's own: interrupt, DPC, timer */
+
 struct vpspin_device {
     struct vpspin_driver *driver;
     struct vpspin_device *next; /* in driver->devices */
@@ -104,7 +106,7 @@ struct vpspin_device {
     pthread_mutex_t start_io; /* one HwStartIO at a time */
 
     pthread_mutex_t m;          /* everything below */
-    pthread_cond_t wake[3];     /* each of the three threads waits on its own (VSP_WAKE_*) */
+    pthread_cond_t wake[VSP_HOST_THREADS]; /* each of the three waits on its own (VSP_WAKE_*) */
     pthread_cond_t done;        /* waiters for requests, DPC flushes */
     bool stop_sources;   /* interrupt and timer threads: exit */
     bool stop_dpc;       /* DPC thread: exit once nothing is queued */
@@ -178,6 +180,7 @@ uint64_t vsp_host_now_ns(void);
 /* The device's threads, as wake-up bits. Each waits on its own condition: one shared by
  * the three made every wake-up wake all of them, and the one it was for often ran last. */
 enum { VSP_WAKE_ISR = 1, VSP_WAKE_DPC = 2, VSP_WAKE_TIMER = 4, VSP_WAKE_ALL = 7 };
+_Static_assert(VSP_WAKE_ALL == (1u << VSP_HOST_THREADS) - 1, "a wake-up bit per thread");
 /* The calling thread (which, one bit) waits until deadline_ns (CLOCK_MONOTONIC; virtual in
  * the controlled mode), or without limit if 0; vsp_host_wake wakes the threads of mask
  * (both under d->m). */

@@ -15,7 +15,7 @@ void vsp_host_wait(struct vpspin_device *d, unsigned which, uint64_t deadline_ns
 
 void vsp_host_wake(struct vpspin_device *d, unsigned mask)
 {
-    for (unsigned i = 0; i < 3; i++)
+    for (unsigned i = 0; i < VSP_HOST_THREADS; i++)
         if (mask & 1u << i)
             vsp_sched_cond_broadcast(&d->wake[i]);
 }
