@@ -610,7 +610,12 @@ static void check_deep_nesting(void)
     CHECK_EQ(reports[0].p[0], 0x1003);
     CHECK(strstr(t, "Held:   33 spin lock(s), oldest first:") != NULL);
     CHECK(strstr(t, ", tried at ") != NULL);
-    CHECK(strstr(t, "  and 1 more, not tracked") != NULL);
+    /* A report stops at 8191 characters: with long source paths (a checkout deep in a
+     * temporary directory) the 32 entries fill it before the last line. */
+    if (strlen(t) < 8191)
+        CHECK(strstr(t, "  and 1 more, not tracked") != NULL);
+    else
+        CHECK(strstr(t, "\n  #20 ") != NULL);
     KeRaiseIrqlToDpcLevel();
     for (int i = 32; i >= 0; i--)
         KeReleaseSpinLockFromDpcLevel(&deep[i]);
