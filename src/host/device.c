@@ -35,6 +35,16 @@
 
 /* ---- Start ----------------------------------------------------------------------------- */
 
+/* The DPC thread runs the DPC still queued, and exits. */
+static void vsp_device_dpc_stop(struct vpspin_device *d)
+{
+    pthread_mutex_lock(&d->dpc_m);
+    __atomic_store_n(&d->stop_dpc, true, __ATOMIC_RELAXED); /* a spinning thread looks */
+    pthread_mutex_unlock(&d->dpc_m);
+    vsp_host_wake(d, VSP_WAKE_DPC);
+    vsp_sched_join(d->dpc_thread, NULL);
+}
+
 /* The device's threads are controlled threads in the controlled mode (sched/sched.h), and
  * name themselves (vsp_host_name_thread). */
 static bool vsp_device_threads_start(struct vpspin_device *d)
@@ -44,18 +54,18 @@ static bool vsp_device_threads_start(struct vpspin_device *d)
     if (vsp_sched_create(&d->dpc_thread, vsp_dpc_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
         d->stop_sources = true;
-        vsp_host_wake(d, VSP_WAKE_ALL);
         pthread_mutex_unlock(&d->m);
+        vsp_host_wake(d, VSP_WAKE_ISR);
         vsp_sched_join(d->isr_thread, NULL);
         return false;
     }
     if (vsp_sched_create(&d->timer_thread, vsp_timer_thread, d) != 0) {
         pthread_mutex_lock(&d->m);
-        d->stop_sources = d->stop_dpc = true;
-        vsp_host_wake(d, VSP_WAKE_ALL);
+        d->stop_sources = true;
         pthread_mutex_unlock(&d->m);
+        vsp_host_wake(d, VSP_WAKE_ISR);
         vsp_sched_join(d->isr_thread, NULL);
-        vsp_sched_join(d->dpc_thread, NULL);
+        vsp_device_dpc_stop(d);
         return false;
     }
     return true;
@@ -67,6 +77,8 @@ static void vsp_device_free(struct vpspin_device *d)
     pthread_mutex_destroy(&d->registry_mutex);
     pthread_mutex_destroy(&d->start_io);
     pthread_mutex_destroy(&d->m);
+    pthread_mutex_destroy(&d->dpc_m);
+    pthread_cond_destroy(&d->dpc_done);
     for (unsigned i = 0; i < VSP_HOST_THREADS; i++)
         pthread_cond_destroy(&d->wake[i]);
     pthread_cond_destroy(&d->done);
@@ -96,6 +108,8 @@ static struct vpspin_device *vsp_device_new(struct vpspin_driver *drv)
     pthread_mutex_init(&d->start_io, NULL);
     pthread_mutex_init(&d->registry_mutex, NULL);
     pthread_mutex_init(&d->m, NULL);
+    pthread_mutex_init(&d->dpc_m, NULL);
+    pthread_cond_init(&d->dpc_done, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -341,16 +355,11 @@ ULONG vpspin_stop_device(vpspin_device *Device)
     d->stop_sources = true;
     d->timer_started = false;
     d->isr_period_ns = 0;
-    vsp_host_wake(d, VSP_WAKE_ISR | VSP_WAKE_TIMER);
     pthread_mutex_unlock(&d->m);
+    vsp_host_wake(d, VSP_WAKE_ISR | VSP_WAKE_TIMER);
     vsp_sched_join(d->timer_thread, NULL);
     vsp_sched_join(d->isr_thread, NULL);
-    /* Then the DPC still queued runs, and the DPC thread exits. */
-    pthread_mutex_lock(&d->m);
-    d->stop_dpc = true;
-    vsp_host_wake(d, VSP_WAKE_DPC);
-    pthread_mutex_unlock(&d->m);
-    vsp_sched_join(d->dpc_thread, NULL);
+    vsp_device_dpc_stop(d);
     if (d->hw_ops != NULL)
         d->hw_ops->detach(d->hw, d); /* nothing of the miniport's runs any more */
     ULONG leaks = vsp_device_leaks(d);

@@ -105,11 +105,10 @@ struct vpspin_device {
 
     pthread_mutex_t start_io; /* one HwStartIO at a time */
 
-    pthread_mutex_t m;          /* everything below */
+    pthread_mutex_t m;          /* everything below but the DPC's */
     pthread_cond_t wake[VSP_HOST_THREADS]; /* each of the three waits on its own (VSP_WAKE_*) */
-    pthread_cond_t done;        /* waiters for requests, DPC flushes */
+    pthread_cond_t done;        /* waiters for requests */
     bool stop_sources;   /* interrupt and timer threads: exit */
-    bool stop_dpc;       /* DPC thread: exit once nothing is queued */
 
     pthread_t isr_thread;
     struct vsp_request_queue isr_requests;
@@ -117,10 +116,17 @@ struct vpspin_device {
     uint64_t isr_next_ns;
     bool isr_raised; /* the device raised its interrupt (vsp_interrupt_raise) */
 
+    /* The DPC has a lock of its own: the interrupt thread that queues it goes on under m
+     * (its request's completion, its loop), and a DPC thread woken to a lock that its
+     * waker holds again sleeps a second time before it runs (25-33 us p50 on demand). */
     pthread_t dpc_thread;
-    bool dpc_queued, dpc_running;
+    pthread_mutex_t dpc_m;    /* the fields below and dpc_done */
+    pthread_cond_t dpc_done;  /* the DPC routine returned: vpspin_flush_dpcs waits on it */
+    bool stop_dpc;            /* DPC thread: exit once nothing is queued */
+    bool dpc_queued, dpc_running; /* dpc_queued, stop_dpc: stored atomically (host/dpc.c) */
     PMINIPORT_DPC_ROUTINE dpc_routine;
     PVOID dpc_context;
+    uint64_t dpc_queued_ns; /* when it was queued */
 
     pthread_t timer_thread;
     bool timer_started;
@@ -182,8 +188,9 @@ uint64_t vsp_host_now_ns(void);
 enum { VSP_WAKE_ISR = 1, VSP_WAKE_DPC = 2, VSP_WAKE_TIMER = 4, VSP_WAKE_ALL = 7 };
 _Static_assert(VSP_WAKE_ALL == (1u << VSP_HOST_THREADS) - 1, "a wake-up bit per thread");
 /* The calling thread (which, one bit) waits until deadline_ns (CLOCK_MONOTONIC; virtual in
- * the controlled mode), or without limit if 0; vsp_host_wake wakes the threads of mask
- * (both under d->m). */
+ * the controlled mode), or without limit if 0, under its lock (d->dpc_m for the DPC
+ * thread, d->m for the others); vsp_host_wake wakes the threads of mask, best after letting
+ * their locks go: a thread woken to a lock still held sleeps again until it is free. */
 void vsp_host_wait(struct vpspin_device *d, unsigned which, uint64_t deadline_ns);
 void vsp_host_wake(struct vpspin_device *d, unsigned mask);
 
@@ -194,7 +201,8 @@ struct vsp_request *vsp_request_pop(struct vsp_request_queue *q);
  * called on server itself or holding the interrupt lock. */
 BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pthread_t server,
                         unsigned which);
-/* Completes r (result) and wakes its waiter. */
+/* Completes r (result) and wakes its waiter; called under d->m, which it lets go while it
+ * wakes (see vsp_host_wake). */
 void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEAN result);
 
 /* The port changes a thread's IRQL around the routines it calls: bookkeeping of its own,

@@ -113,8 +113,8 @@ void vsp_interrupt_raise(struct vpspin_device *d)
 {
     pthread_mutex_lock(&d->m);
     d->isr_raised = true;
-    vsp_host_wake(d, VSP_WAKE_ISR);
     pthread_mutex_unlock(&d->m);
+    vsp_host_wake(d, VSP_WAKE_ISR);
 }
 
 BOOLEAN vpspin_interrupt(vpspin_device *Device)
@@ -137,8 +137,8 @@ VOID vpspin_set_interrupt_rate(vpspin_device *Device, ULONG PerSecond)
     else
         Device->isr_period_ns = 1000000000u / PerSecond;
     Device->isr_next_ns = vsp_host_now_ns() + Device->isr_period_ns;
-    vsp_host_wake(Device, VSP_WAKE_ISR);
     pthread_mutex_unlock(&Device->m);
+    vsp_host_wake(Device, VSP_WAKE_ISR);
 }
 
 BOOLEAN VideoPortSynchronizeExecution(PVOID HwDeviceExtension, VIDEO_SYNCHRONIZE_PRIORITY Priority,

@@ -8,9 +8,14 @@
 
 uint64_t vsp_host_now_ns(void) { return vsp_sched_now_ns(); }
 
+static pthread_mutex_t *vsp_host_lock(struct vpspin_device *d, unsigned which)
+{
+    return which == VSP_WAKE_DPC ? &d->dpc_m : &d->m;
+}
+
 void vsp_host_wait(struct vpspin_device *d, unsigned which, uint64_t deadline_ns)
 {
-    vsp_sched_cond_wait(&d->wake[__builtin_ctz(which)], &d->m, deadline_ns);
+    vsp_sched_cond_wait(&d->wake[__builtin_ctz(which)], vsp_host_lock(d, which), deadline_ns);
 }
 
 void vsp_host_wake(struct vpspin_device *d, unsigned mask)
@@ -55,7 +60,9 @@ BOOLEAN vsp_request_run(struct vpspin_device *d, struct vsp_request_queue *q, pt
     vsp_sched_enter(__builtin_return_address(0));
     pthread_mutex_lock(&d->m);
     vsp_request_push(q, &r);
+    pthread_mutex_unlock(&d->m);
     vsp_host_wake(d, which);
+    pthread_mutex_lock(&d->m);
     while (!r.done)
         vsp_sched_cond_wait(&d->done, &d->m, 0);
     pthread_mutex_unlock(&d->m);
@@ -66,5 +73,7 @@ void vsp_request_complete(struct vpspin_device *d, struct vsp_request *r, BOOLEA
 {
     r->result = result;
     r->done = true;
+    pthread_mutex_unlock(&d->m);
     vsp_sched_cond_broadcast(&d->done);
+    pthread_mutex_lock(&d->m);
 }

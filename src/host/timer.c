@@ -65,12 +65,14 @@ VOID VideoPortStartTimer(PVOID HwDeviceExtension)
     if (d == NULL || d->driver->init.HwTimer == NULL)
         return;
     pthread_mutex_lock(&d->m);
-    if (!d->timer_started && !d->stop_sources) {
+    bool start = !d->timer_started && !d->stop_sources;
+    if (start) {
         d->timer_started = true;
         d->timer_next_ns = vsp_host_now_ns() + VSP_TIMER_PERIOD_NS;
-        vsp_host_wake(d, VSP_WAKE_TIMER);
     }
     pthread_mutex_unlock(&d->m);
+    if (start)
+        vsp_host_wake(d, VSP_WAKE_TIMER);
 }
 
 VOID VideoPortStopTimer(PVOID HwDeviceExtension)
@@ -80,8 +82,8 @@ VOID VideoPortStopTimer(PVOID HwDeviceExtension)
         return;
     pthread_mutex_lock(&d->m);
     d->timer_started = false;
-    vsp_host_wake(d, VSP_WAKE_TIMER);
     pthread_mutex_unlock(&d->m);
+    vsp_host_wake(d, VSP_WAKE_TIMER);
 }
 
 BOOLEAN vpspin_fire_timer(vpspin_device *Device)

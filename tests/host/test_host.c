@@ -1,6 +1,6 @@
 /*
  * test_host.c - the miniport host: loading, device start and stop, each context's thread
- * and IRQL, the DPC queue, VideoPortSynchronizeExecution against the ISR, the timer, the
+ * and IRQL, the DPC queue (one at a time and back to back), VideoPortSynchronizeExecution against the ISR, the timer, the
  * leak check at stop, and the host's four rules (each fires with its code and parameters,
  * and correct code stays silent).
  *
@@ -817,6 +817,37 @@ static void test_dpc_queue(void)
     sem_destroy(&go);
 }
 
+/* DPCs queued back to back: the DPC thread watches for the next one instead of sleeping
+ * (host/dpc.c). None may be lost or run twice, a flush must see the last one, and a stop
+ * made while the thread watches must still run what is queued and end. */
+static void test_dpc_stream(void)
+{
+    vpspin_driver *driver;
+    vpspin_device *device;
+    KIRQL old;
+
+    cfg_default();
+    device = tm_start(&driver);
+    TM_EXT *ext = vpspin_device_extension(device);
+    for (int round = 0; round < 2; round++) {
+        other_dpc_runs = 0;
+        int queued = 0;
+        KeRaiseIrql(DISPATCH_LEVEL, &old);
+        for (int i = 0; i < 20000; i++)
+            queued += VideoPortQueueDpc(ext, tm_dpc_other, NULL) == TRUE;
+        KeLowerIrql(old);
+        CHECK(queued > 0);
+        if (round == 1) { /* stop at once: the DPC thread may be watching for more */
+            tm_delete_lock(device);
+            CHECK_EQ(vpspin_stop_device(device), 0);
+            vpspin_unload_miniport(driver);
+        } else {
+            vpspin_flush_dpcs(device);
+        }
+        CHECK_EQ(other_dpc_runs, queued);
+    }
+}
+
 static void test_sync_excludes_isr(void)
 {
     vpspin_driver *driver;
@@ -1564,6 +1595,7 @@ int main(void)
         test_start_io_serialized();
         test_self_wait();
         test_dpc_queue();
+        test_dpc_stream();
         test_sync_excludes_isr();
         expect_silence(&n, mode_names[m]);
     }
