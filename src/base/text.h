@@ -1,6 +1,7 @@
 /*
  * base/text.h - a bounded text buffer for report lines: it never overflows (what does not fit
- * is cut) and never allocates while it is written, so a report can be built anywhere.
+ * is cut, and a line saying so ends the text) and never allocates while it is written, so a
+ * report can be built anywhere.
  */
 #ifndef VSP_TEXT_H
 #define VSP_TEXT_H

@@ -11,7 +11,11 @@ void vsp_held_put(struct vsp_text *out, const struct vsp_track *tt)
         vsp_put(out, "Held:   no spin locks\n");
         return;
     }
-    vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth + tt->overflow);
+    if (tt->overflow == 0)
+        vsp_put(out, "Held:   %u spin lock(s), oldest first:\n", tt->depth);
+    else /* counted here too: a long list can be cut before its last line */
+        vsp_put(out, "Held:   %u spin lock(s), oldest first; the %u tracked:\n",
+                tt->depth + tt->overflow, tt->depth);
     for (unsigned i = 0; i < tt->depth; i++) {
         const struct vsp_held *h = &tt->held[i];
         struct vsp_class *c = __atomic_load_n(&h->rec->cls, __ATOMIC_ACQUIRE);

@@ -588,6 +588,7 @@ static void check_long_report(void)
     CHECK_EQ(nreports, 1);
     CHECK_EQ(reports[0].p[0], 0x1001);
     CHECK_EQ(strlen(reports[0].text), 8191);
+    CHECK(strcmp(reports[0].text + 8191 - 44, "\n[cut here: a report holds 8191 characters]\n") == 0);
     CHECK(strncmp(reports[0].text, "*** STOP: 0x000000C4 (0x0000000000001001,", 41) == 0);
     CHECK(strstr(reports[0].text, "Cycle:  40 lock classes") != NULL);
 }
@@ -608,14 +609,14 @@ static void check_deep_nesting(void)
     CHECK_EQ(nreports, 1);
     const char *t = reports[0].text;
     CHECK_EQ(reports[0].p[0], 0x1003);
-    CHECK(strstr(t, "Held:   33 spin lock(s), oldest first:") != NULL);
+    CHECK(strstr(t, "Held:   33 spin lock(s), oldest first; the 32 tracked:") != NULL);
     CHECK(strstr(t, ", tried at ") != NULL);
     /* A report stops at 8191 characters: with long source paths (a checkout deep in a
      * temporary directory) the 32 entries fill it before the last line. */
     if (strlen(t) < 8191)
         CHECK(strstr(t, "  and 1 more, not tracked") != NULL);
     else
-        CHECK(strstr(t, "\n  #20 ") != NULL);
+        CHECK(strstr(t, "\n  #20 ") != NULL && strstr(t, "[cut here: ") != NULL);
     KeRaiseIrqlToDpcLevel();
     for (int i = 32; i >= 0; i--)
         KeReleaseSpinLockFromDpcLevel(&deep[i]);
