@@ -23,7 +23,7 @@
  * Each goes into the releaser's store buffer (pend, pendv) and becomes visible later, at a
  * moment of the store_buffer process's choosing, while the releaser goes on loading and
  * updating the waiter half. That is the reordering the "No lost wake-up" argument of
- * lock/spinlock_algo.c (lines 63-71) must defeat: the store buffer on x86, and on Arm or POWER a
+ * lock/spinlock_algo.c (lines 65-73) must defeat: the store buffer on x86, and on Arm or POWER a
  * store-release followed by a relaxed load or RMW of another location. The releaser's own
  * next atomic access to the owner half drains its buffer (coherence). A parker's
  * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) does not return before every other running
@@ -138,7 +138,7 @@ byte hval;                 /* the value that release decided on: who is entitled
  * anyone (all asleep or stopped). */
 #define LOST (owner == 0 && pend == 0 && ANY(ASLEEP) && ALL(STOPPED))
 
-/* lock/spinlock_algo.c vsp_may_take(), lines 182-188 */
+/* lock/spinlock_algo.c vsp_may_take(), lines 190-196 */
 #ifdef OLD_HANDOFF_RULE
 #define HANDOFF_OK ELIGIBLE                /* the rule before bug 1 was fixed */
 #else
@@ -221,29 +221,29 @@ inline futex_wake1()
     }
 }
 
-/* lock/spinlock_algo.c vsp_unlock_wake(), lines 271-276, called after a load of the waiter half
- * that saw PARKED (lock/spinlock_algo.h lines 71-72, lock/spinlock_algo.c lines 305-306). The load and
+/* lock/spinlock_algo.c vsp_unlock_wake(), lines 297-304, called after a load of the waiter half
+ * that saw PARKED (lock/spinlock_algo.h lines 71-72, lock/spinlock_algo.c lines 336-337). The load and
  * fetch_and are one step: when the load saw PARKED and the fetch_and does not, nothing
  * happens, as if the load had come at the fetch_and's time. */
 inline unlock_end()
 {
     if
-    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 275: fetch_and */
-        futex_wake1(); n = 0                           /* line 276: FUTEX_WAKE 1 */
+    :: atomic { wh & PARKED -> wh = wh & ~PARKED }    /* load; line 300: fetch_and */
+        futex_wake1(); n = 0                           /* line 302: FUTEX_WAKE 1 */
     :: atomic { !(wh & PARKED) }
     fi
 }
 
-/* lock/spinlock_algo.c vsp_spin_or_queue(), lines 160-172 (what its sleep_after means: line 258) */
+/* lock/spinlock_algo.c vsp_spin_or_queue(), lines 166-178 (what its sleep_after means: line 281) */
 inline spin_or_queue()
 {
     if
-    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 164 */
-        if                                             /* lines 165-168: CAS h -> h | SPINNER */
+    :: atomic { !(wh & SPINNER) -> h = wh }           /* line 170 */
+        if                                             /* lines 170-172: CAS h -> h | SPINNER */
         :: atomic { wh == h -> wh = h | SPINNER; spinner = true; h = 0 }
         :: atomic { wh != h -> h = 0 }
         fi
-    :: atomic { wh & SPINNER }                         /* line 170: not the spinner */
+    :: atomic { wh & SPINNER }                         /* line 175: not the spinner */
     fi
 }
 
@@ -266,9 +266,9 @@ active [N] proctype thread()
     bit n;           /* what FUTEX_WAKE returned */
 
 idle:
-    /* ---- acquire: ke/spinlock.h vsp_acquire(), lines 69-87
-     *      -> lock/spinlock_algo.h vsp_lock(), lines 39-44
+    /* ---- acquire: ke/spinlock.h vsp_acquire_fast(), lines 103-122
      *      -> lock/spinlock_algo.h vsp_trylock(), lines 31-37: one CAS 0 -> record
+     *      (when it fails, vsp_acquire_full -> lock/spinlock_algo.h vsp_lock(), lines 39-44)
      * (or stop for good) ---- */
     if
     :: atomic { done[me] = true; goto stop }
@@ -281,15 +281,15 @@ idle:
                 trying[me] = true }
     fi;
 
-    /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 237-269 ---- */
+    /* ---- lock/spinlock_algo.c vsp_lock_slow(), lines 254-295 ---- */
     /* no spinner's role yet: it is taken after the first backoff (see below) */
 wait:
-    /* line 246: vsp_try_take(), lines 190-196: load the owner half, vsp_may_take, CAS */
+    /* line 264: vsp_try_take(), lines 198-207: load the owner half, vsp_may_take, CAS */
     if
     :: atomic { MAY_TAKE(owner) -> o = owner }
         if
         :: atomic { owner == o -> claim(o); owner = REC; o = 0 }
-            /* line 247: vsp_took(), lines 199-210 (its CAS loop is one RMW) */
+            /* line 265: vsp_took(), lines 210-220 (its CAS loop is one RMW) */
             atomic {
                 wh = (wh | (slept -> PARKED : 0)) & ~((ELIGIBLE -> WANT : 0) | (spinner -> SPINNER : 0));
                 slept = false; spinner = false; ELIGIBLE = false; PARKEDW = false;
@@ -303,7 +303,7 @@ wait:
         fi
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* lines 250-252: past the patience yet? line 253: load the waiter half */
+    /* lines 269-271: past the patience yet? line 272: load the waiter half */
     atomic {
 #ifdef LIVE
         /* time passes: eligible at the second turn or after a park at the latest */
@@ -319,12 +319,12 @@ wait:
 #endif
         h = wh
     }
-    /* lines 254-255: ask for a handoff */
+    /* lines 273-274: ask for a handoff */
     if
     :: ELIGIBLE && !(h & WANT) -> atomic { wh = wh | WANT }
     :: else
     fi;
-    /* lines 273-278: the role is free (not taken yet, or the spinner got the lock): take
+    /* lines 275-280: the role is free (not taken yet, or the spinner got the lock): take
      * it, once the waiter has backed off once. The model does not track whether it has
      * (a bit per thread would quadruple the N=3 state space): it may take it or not at
      * any turn, which includes every order the C code can take. */
@@ -333,7 +333,7 @@ wait:
     :: !spinner && !(h & SPINNER) -> h = 0             /* not yet backed off */
     :: else -> h = 0
     fi;
-    /* line 258: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
+    /* line 281: now >= sleep_after? A spinner has spun VSP_SPIN_NS (100 us) by then, more
      * than its patience (VSP_PATIENCE_NS 50 us, or 0): it is eligible. Lines 255-261: else
      * pause and look again. */
     if
@@ -348,33 +348,33 @@ wait:
 #endif
     fi;
 
-    /* ---- line 259: vsp_park(), lines 212-236 ---- */
-    /* line 216: vsp_stop_spinning(), lines 173-179 */
+    /* ---- line 282: vsp_park(), lines 223-252 ---- */
+    /* line 226: vsp_stop_spinning(), lines 180-187 */
     if
     :: spinner -> atomic { wh = wh & ~SPINNER; spinner = false }
     :: else
     fi;
-    /* lines 217-224: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
+    /* lines 227-235: load; unless PARKED is set, CAS h -> h | PARKED; parked = true */
     if
     :: atomic { !(wh & PARKED) -> h = wh }
         if
         :: atomic { wh == h -> wh = h | PARKED; h = h | PARKED; PARKEDW = true }
-        :: atomic { wh != h -> h = 0 }; goto wait      /* line 221: the flags moved */
+        :: atomic { wh != h -> h = 0 }; goto wait      /* line 232: the flags moved */
         fi
     :: atomic { wh & PARKED -> h = wh; PARKEDW = true }
     fi;
-    /* lines 225-229: the barrier between PARKED and the re-check */
+    /* lines 236-240: the barrier between PARKED and the re-check */
 #if defined(BUG_NO_MEMBARRIER) || defined(FENCE_MODE)
     /* no membarrier: a fence orders only this thread's own accesses */
 #else
     atomic { DRAIN_OTHERS };
 #endif
-    /* lines 230-231: re-check the owner half */
+    /* lines 241-242: re-check the owner half */
     if
     :: atomic { MAY_TAKE(owner) -> h = 0 }; goto wait
     :: atomic { !MAY_TAKE(owner) }
     fi;
-    /* line 232: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
+    /* line 246: FUTEX_WAIT_PRIVATE on the waiter half, expecting h: sleep, or EAGAIN */
     atomic {
         if
         :: wh == h -> fq ! me; asleep[me] = true
@@ -388,7 +388,7 @@ wait:
     :: skip
     fi;
 #endif
-    /* lines 233-235: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
+    /* lines 247-251: awake (woken, or EAGAIN): slept; vsp_spin_or_queue() */
     if
     :: atomic { !asleep[me] && !(wh & SPINNER) -> slept = true; h = wh }
         if
@@ -400,7 +400,7 @@ wait:
     goto wait;
 
 locked:
-    /* ---- the critical section, then the release: ke/spinlock.h vsp_release(), lines 92-106
+    /* ---- the critical section, then the release: ke/spinlock.h vsp_release_fast(), lines 133-154
      * (default mode: membarrier, checks pass) ---- */
 #ifndef FENCE_MODE
     /* lock/spinlock_algo.h vsp_unlock_begin(), lines 52-63: line 56, load the waiter half;
@@ -421,12 +421,12 @@ locked:
     incs[me] = false;                                  /* fence mode: always vsp_unlock */
 #endif
 
-    /* ---- lock/spinlock_algo.c vsp_unlock(), lines 278-306 ---- */
+    /* ---- lock/spinlock_algo.c vsp_unlock(), lines 306-338 ---- */
     if
-    :: atomic { wh & WANT ->                           /* lines 282-283: hand over */
-                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 285 */
+    :: atomic { wh & WANT ->                           /* lines 311-315: hand over */
+                to = (wh & PARKED -> HANDOFF_SLEEPER : HANDOFF) }   /* line 314 */
         atomic {
-            STORE_OWNER(to);                           /* line 286 */
+            STORE_OWNER(to);                           /* line 315 */
 #ifdef GHOST_HANDOFF
             hby = me + 1; hval = to
 #endif
@@ -434,11 +434,11 @@ locked:
 #if defined(FENCE_MODE) && !defined(OLD_HANDOFF_FENCE)
         atomic { DRAIN_MINE }                          /* the fence after the handoff store */
 #endif
-        if                                             /* line 292: fetch_and ~(WANT|PARKED) */
+        if                                             /* line 322: fetch_and ~(WANT|PARKED) */
         :: atomic { wh & PARKED -> wh = wh & ~(WANT | PARKED) }
-            futex_wake1();                             /* line 293 */
+            futex_wake1();                             /* line 324 */
             if
-            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 294-297: CAS -> HANDOFF */
+            :: n == 0 && to == HANDOFF_SLEEPER ->      /* lines 325-328: CAS -> HANDOFF */
                 atomic {
                     DRAIN_MINE;
                     if
@@ -460,12 +460,12 @@ locked:
             fi
         :: atomic { !(wh & PARKED) -> wh = wh & ~(WANT | PARKED); to = 0 }
         fi
-    :: atomic { !(wh & WANT) }                         /* line 282 */
-        atomic { STORE_OWNER(0) }                      /* line 300 */
+    :: atomic { !(wh & WANT) }                         /* line 311 */
+        atomic { STORE_OWNER(0) }                      /* line 331 */
 #ifdef FENCE_MODE
-        atomic { DRAIN_MINE }                          /* lines 301-302: full fence */
+        atomic { DRAIN_MINE }                          /* lines 332-335: full fence */
 #endif
-        unlock_end()                                   /* lines 305-306 */
+        unlock_end()                                   /* lines 336-337 */
     fi;
     goto idle;
 
