@@ -13,14 +13,14 @@
  *   running -> (1,0) when it returns.
  *
  * Waiting for the next one. A thread asleep on a condition takes a while to run once
- * woken: about 2 us when the waker's processor takes it, but over 40 us on this
- * project's 2-vCPU VMs when an idle processor has to come out of its halt first (seen with
- * the sched_waking and sched_switch trace events; README, "The host"). So while DPCs come closer together than
- * that, the thread watches for the next one for VSP_DPC_SPIN_NS before it sleeps; as
- * soon as one comes later than that it goes back to sleeping at once, until two come
- * close again. A sporadic DPC costs no spinning; at tens of thousands a second the
- * thread keeps a processor busy, as the DPCs would on Windows. Not in the controlled
- * mode, whose waits are its scheduling points.
+ * woken: about 2 us when the waker's processor takes it, but 30-60 us on this project's
+ * 2-vCPU VMs when an idle processor has to come out of its halt first (seen with the
+ * sched_waking and sched_switch trace events; README, "The host"). So while DPCs come
+ * closer together than that, the thread watches for the next one for VSP_DPC_SPIN_NS
+ * before it sleeps; as soon as one comes later than that it goes back to sleeping at
+ * once, until two come close again. A sporadic DPC costs no spinning; at tens of
+ * thousands a second the thread keeps a processor busy, as the DPCs would on Windows.
+ * Not in the controlled mode, whose waits are its scheduling points.
  */
 #include "base/cpu.h"
 #include "host/host.h"
