@@ -203,13 +203,14 @@ void vsp_track_irql(struct vsp_thread *t)
         vsp_track_busy(tt, t->held != 0 || t->irql >= DISPATCH_LEVEL);
 }
 
-/* Whether the calling thread is the process's only one. */
-static bool vsp_alone(void)
+/* Whether the calling thread is the process's only one, not counting the thread whose
+ * kernel id is joined (a thread joined already, which /proc may still list). */
+static bool vsp_alone(int joined)
 {
     DIR *d = opendir("/proc/self/task");
     int n = 0;
     for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
-        n += e->d_name[0] != '.';
+        n += e->d_name[0] != '.' && (joined == 0 || atoi(e->d_name) != joined);
     if (d != NULL)
         closedir(d);
     return n == 1;
@@ -224,7 +225,7 @@ __attribute__((destructor)) static void vsp_track_fini(void)
 {
     vsp_lockstat_at_exit();
     vsp_watchdog_mode(false);
-    if ((vsp_class_count() == 0 && vsp_self()->track == NULL) || !vsp_alone())
+    if ((vsp_class_count() == 0 && vsp_self()->track == NULL) || !vsp_alone(vsp_watchdog_joined_tid()))
         return; /* nothing was tracked, or someone may still be using the tables */
     vsp_track_for(VSP_TRACK_FOR_FULL | VSP_TRACK_FOR_STATS | VSP_TRACK_FOR_TOOL, false);
     struct vsp_thread *t = vsp_self();
