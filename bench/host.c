@@ -10,7 +10,9 @@
  *              from the ISR's VideoPortQueueDpc to the DPC routine (p50, p99, max)
  *   on demand  --requests calls of vpspin_interrupt, each after a pause of 100-300 us
  *              (so the host's threads have gone idle): the latency from the call to
- *              HwInterrupt, and from the ISR's VideoPortQueueDpc to the DPC routine
+ *              HwInterrupt, and from the ISR's VideoPortQueueDpc to the DPC routine;
+ *              and, the same way, from KeInsertQueueDpc to its DeferredRoutine (the Ke
+ *              layer's DPC thread, which WDM code queues to)
  *   the floor  the same pattern without vpspin: a thread asleep on a pthread condition is
  *              signalled and stamps the time it woke. No delivery through a sleeping thread
  *              can beat this; it is the machine's (a vCPU that halts takes long to wake)
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include <vpspin/vpspin.h>
+#include <vpspin/wdm.h>
 
 #include "hist.h"
 #include "timing.h"
@@ -133,6 +136,7 @@ struct pass {
     unsigned busy; /* busy threads beside it */
     struct rate_row rates[MAX_RATES];
     struct lat isr, dpc; /* on demand */
+    struct lat ke_dpc;   /* on demand, KeInsertQueueDpc */
     struct lat floor;    /* a bare condition wake-up, the same pattern */
 };
 
@@ -189,6 +193,34 @@ static void run_on_demand(vpspin_device *dev, hb_ext *ext, unsigned requests, st
     }
     p->isr = lat_of(&ext->isr_lat);
     p->dpc = lat_of(&ext->dpc_lat);
+}
+
+/* The Ke layer's DPC: queued by this thread at PASSIVE_LEVEL, flushed before the next pause. */
+static struct {
+    KDPC dpc;
+    _Atomic uint64_t at;
+    struct hist lat;
+} kd;
+
+static VOID kd_routine(PKDPC dpc, PVOID context, PVOID a1, PVOID a2)
+{
+    (void)dpc, (void)context, (void)a1, (void)a2;
+    uint64_t now = mono_ns(), at = atomic_load_explicit(&kd.at, memory_order_relaxed);
+    hist_add(&kd.lat, now > at ? now - at : 0);
+}
+
+static void run_ke_dpc(unsigned requests, struct pass *p)
+{
+    KeInitializeDpc(&kd.dpc, kd_routine, NULL);
+    memset(&kd.lat, 0, sizeof kd.lat);
+    unsigned seed = 1;
+    for (unsigned i = 0; i < requests; i++) {
+        sleep_ns(100000u + (rand_r(&seed) % 200000u));
+        atomic_store_explicit(&kd.at, mono_ns(), memory_order_relaxed);
+        KeInsertQueueDpc(&kd.dpc, NULL, NULL);
+        KeFlushQueuedDpcs();
+    }
+    p->ke_dpc = lat_of(&kd.lat);
 }
 
 /* The floor: one thread asleep on a condition, woken by the caller, which waits for the
@@ -269,6 +301,8 @@ static void print_pass(const struct pass *p, size_t nrates, double seconds)
            p->isr.max);
     printf("%-34s %9.1f %9.1f %9.1f\n", "VideoPortQueueDpc -> DPC routine", p->dpc.p50, p->dpc.p99,
            p->dpc.max);
+    printf("%-34s %9.1f %9.1f %9.1f\n", "KeInsertQueueDpc -> DeferredRoutine", p->ke_dpc.p50,
+           p->ke_dpc.p99, p->ke_dpc.max);
     printf("%-34s %9.1f %9.1f %9.1f\n", "floor: bare condition wake-up", p->floor.p50,
            p->floor.p99, p->floor.max);
 }
@@ -293,6 +327,8 @@ static int write_csv(const char *path, const struct pass *ps, size_t npass, size
                 (unsigned long long)p->isr.n, p->isr.p50, p->isr.p99, p->isr.max);
         fprintf(f, "%s,%u,on_demand_dpc,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
                 (unsigned long long)p->dpc.n, p->dpc.p50, p->dpc.p99, p->dpc.max);
+        fprintf(f, "%s,%u,on_demand_ke_dpc,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
+                (unsigned long long)p->ke_dpc.n, p->ke_dpc.p50, p->ke_dpc.p99, p->ke_dpc.max);
         fprintf(f, "%s,%u,floor_wake,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
                 (unsigned long long)p->floor.n, p->floor.p50, p->floor.p99, p->floor.max);
     }
@@ -473,13 +509,14 @@ int main(int argc, char **argv)
             fprintf(stderr, " %.0f/s\n", p->rates[i].delivered);
         }
         run_on_demand(dev, ext, requests, p);
+        run_ke_dpc(requests, p);
         if (run_floor(requests, p) != 0)
             return fprintf(stderr, "vpspin-host-bench: pthread_create failed\n"), 1;
         atomic_store(&busy_stop, 1);
         for (unsigned i = 0; i < p->busy; i++)
             pthread_join(tids[i], NULL);
         free(tids);
-        ok &= p->isr.n == requests;
+        ok &= p->isr.n == requests && p->ke_dpc.n == requests;
         print_pass(p, nrates, duration);
     }
     vpspin_stop_device(dev);
@@ -489,6 +526,7 @@ int main(int argc, char **argv)
     if (plot && write_plot(plot, ps, npass, nrates) != 0)
         fprintf(stderr, "vpspin-host-bench: no plot made\n");
     if (!ok)
-        fprintf(stderr, "vpspin-host-bench: FAILED: an on-demand interrupt was not delivered\n");
+        fprintf(stderr, "vpspin-host-bench: FAILED: an on-demand interrupt or Ke DPC was not "
+                        "delivered\n");
     return ok ? 0 : 1;
 }

@@ -14,6 +14,11 @@
  * insertion draws a ticket (queued), every DPC that leaves the queue (run or removed) is
  * done; a flush waits until done reaches the queued of its call, since the queue is FIFO.
  *
+ * The DPC thread and the flushes are woken after vsp_dpc_mutex is let go, not under it: a
+ * thread woken to a mutex still held goes back to sleep on the mutex, and its waker, having
+ * paid for the wake-up's system call inside the critical section, then has to wake it a
+ * second time (the host's DPC thread measured this: host/dpc.c).
+ *
  * In the controlled mode (sched/sched.h) the DPC thread is a controlled thread, its waits
  * and a flush's are scheduler waits, and KeInsertQueueDpc, KeRemoveQueueDpc and
  * KeFlushQueuedDpcs are scheduling points made before the mutex is taken; a DPC's
@@ -92,7 +97,9 @@ static void *vsp_dpc_main(void *arg)
         pthread_mutex_lock(&vsp_dpc_mutex);
         vsp_dpc_running = false;
         vsp_dpc_finished++;
+        pthread_mutex_unlock(&vsp_dpc_mutex);
         vsp_sched_cond_broadcast(&vsp_dpc_done);
+        pthread_mutex_lock(&vsp_dpc_mutex);
     }
     pthread_mutex_unlock(&vsp_dpc_mutex);
     return NULL;
@@ -132,11 +139,12 @@ BOOLEAN vsp_dpc_insert(PRKDPC Dpc, PVOID SystemArgument1, PVOID SystemArgument2)
             __atomic_store_n(&Dpc->DpcData, (PVOID)&vsp_dpc_queue, __ATOMIC_RELEASE);
             InsertTailList(&vsp_dpc_queue, &Dpc->DpcListEntry);
             vsp_dpc_queued++;
-            vsp_sched_cond_broadcast(&vsp_dpc_wake);
             queued = TRUE;
         }
     }
     pthread_mutex_unlock(&vsp_dpc_mutex);
+    if (queued)
+        vsp_sched_cond_broadcast(&vsp_dpc_wake);
     return queued;
 }
 

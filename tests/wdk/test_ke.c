@@ -157,6 +157,35 @@ static void test_dpcs(void)
     CHECK_EQ(dpc_runs + (removed ? 1 : 0), 1 + 1 + (again ? 1 : 0));
 }
 
+/* A stream: each insertion flushed at once, then insertions back to back. A wake-up of the
+ * DPC thread or of a flush that were lost would hang here (ctest's timeout fails it); a DPC
+ * run twice or never would miscount. */
+static LONG stream_runs;
+static VOID stream_routine(PKDPC Dpc, PVOID Context, PVOID A1, PVOID A2)
+{
+    (void)Dpc, (void)Context, (void)A1, (void)A2;
+    InterlockedIncrement(&stream_runs);
+}
+
+static void test_dpc_stream(void)
+{
+    KDPC s;
+    KeInitializeDpc(&s, stream_routine, NULL);
+    int flushed_short = 0;
+    for (int i = 0; i < 5000; i++) {
+        KeInsertQueueDpc(&s, NULL, NULL);
+        KeFlushQueuedDpcs();
+        flushed_short += __atomic_load_n(&stream_runs, __ATOMIC_RELAXED) != i + 1;
+    }
+    CHECK_EQ(flushed_short, 0);
+    int queued = 0;
+    for (int i = 0; i < 20000; i++)
+        queued += KeInsertQueueDpc(&s, NULL, NULL) == TRUE;
+    KeFlushQueuedDpcs();
+    CHECK(queued > 0);
+    CHECK_EQ(stream_runs, 5000 + queued);
+}
+
 /* Timers: one-shot with a DPC, periodic, cancel, synchronization timer waits. */
 static KDPC timer_dpc;
 static LONG timer_dpc_runs;
@@ -732,6 +761,7 @@ int main(void)
     vpspin_set_bugcheck_handler(record, NULL);
     test_events();
     test_dpcs();
+    test_dpc_stream();
     test_timers();
     test_fork();
     test_ended_at_once();
