@@ -110,7 +110,7 @@
 /* Pauses between two looks at a held lock: the first wait is already long enough for a
  * holder to take and release the lock many times without losing its cache line to us,
  * then it doubles (a pause is 10 ns on this project's Xeon machine, about 1.3 us to 10 us;
- * 24 ns on AMD EPYC, 10 to 40 ns on other x86 cores). 128, not 64: with a short critical
+ * 29.5 ns on its AMD EPYC one, 10 to 40 ns on other cores). 128, not 64: with a short critical
  * section most of the cost is owner changes, and a waiter that looks half as often makes
  * fewer (docs/bench/contend-2026-12-02.txt). */
 #define VSP_BACKOFF_MIN 128u
