@@ -15,50 +15,51 @@ set -eu
 lib=$1
 command -v objdump >/dev/null || { echo "unseen: objdump (binutils) is needed" >&2; exit 2; }
 objdump -d --no-show-raw-insn "$lib" | awk '
-    /^[0-9a-f]+ <[^>]+>:$/ { fn = $2; gsub(/[<>:]/, "", fn); seen[fn] = 1; next }
-    fn != "" && /\tcall/ && match($0, /<[^>]+>/) {
-        t = substr($0, RSTART + 1, RLENGTH - 2)
-        sub(/\+0x[0-9a-f]+$/, "", t)
-        calls[fn] = calls[fn] " " t
+    # Functions are keyed by address: two static functions of one name may both exist.
+    function addr(hex) { sub(/^0+/, "", hex); return hex }
+    /^[0-9a-f]+ <[^>]+>:$/ {
+        fn = addr($1)
+        name[fn] = $2
+        gsub(/[<>:]/, "", name[fn])
+        by_name[name[fn]] = by_name[name[fn]] " " fn
+        next
     }
-    function tsan_calls(f,   n, c, i, out) {
-        n = split(calls[f], c, " ")
-        out = ""
-        for (i = 1; i <= n; i++)
-            if (c[i] ~ /^__tsan_/)
-                out = out " " c[i]
-        return out
+    fn != "" && $2 == "call" && $3 ~ /^[0-9a-f]+$/ {
+        t = addr($3)
+        if ($4 ~ /^<__tsan_/)
+            tsan[fn] = tsan[fn] " " substr($4, 2, length($4) - 2)
+        else if ($4 !~ /@plt>$/)
+            calls[fn] = calls[fn] " " t
     }
     END {
         bad = 0
-        for (r = split("vsp_thread_main vsp_sched_bind", need, " "); r > 0; r--)
-            if (!(need[r] in seen)) {
-                print "unseen: " need[r] " is not in the library" > "/dev/stderr"
-                exit 2
-            }
-        if (tsan_calls("vsp_thread_main") != "") {
-            print "unseen: vsp_thread_main calls" tsan_calls("vsp_thread_main")
+        if (by_name["vsp_thread_main"] == "" || by_name["vsp_sched_bind"] == "") {
+            print "unseen: no vsp_thread_main or vsp_sched_bind in the library" > "/dev/stderr"
+            exit 2
+        }
+        split(by_name["vsp_thread_main"], m, " ")
+        if (tsan[m[1]] != "") {
+            print "unseen: vsp_thread_main calls" tsan[m[1]]
             bad = 1
         }
         n = 0
-        queue[n++] = "vsp_sched_bind"
-        if ("vsp_in_runtime" in seen)
-            queue[n++] = "vsp_in_runtime"
+        k = split(by_name["vsp_sched_bind"] by_name["vsp_in_runtime"], roots, " ")
+        for (j = 1; j <= k; j++)
+            queue[n++] = roots[j]
         for (i = 0; i < n; i++) {
             f = queue[i]
-            if (f in done)
+            if (f in done || !(f in name))
                 continue
             done[f] = 1
             checked++
-            if (tsan_calls(f) != "") {
-                print "unseen: " f " (reached before the detector knows the thread) calls" \
-                      tsan_calls(f)
+            if (tsan[f] != "") {
+                print "unseen: " name[f] " (reached before the detector knows the thread)" \
+                      " calls" tsan[f]
                 bad = 1
             }
-            m = split(calls[f], c, " ")
-            for (j = 1; j <= m; j++)
-                if (c[j] in seen && c[j] !~ /@plt$/)
-                    queue[n++] = c[j]
+            m2 = split(calls[f], c, " ")
+            for (j = 1; j <= m2; j++)
+                queue[n++] = c[j]
         }
         if (bad)
             exit 1
