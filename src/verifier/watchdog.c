@@ -16,7 +16,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,8 +39,6 @@ static struct vsp_track *vsp_wd_threads; /* list, under the mutex */
 static ULONG vsp_wd_ms = VSP_WATCHDOG_DEFAULT_MS;
 static bool vsp_wd_running, vsp_wd_stop;
 static pthread_t vsp_wd_thread;
-static int vsp_wd_tid;    /* its kernel thread id, under the mutex */
-static int vsp_wd_joined; /* the kernel thread id of the last one joined, under the mutex */
 
 static void vsp_wd_report(int tid, uint64_t ms, ULONG threshold)
 {
@@ -67,9 +64,7 @@ static void *vsp_wd_main(void *arg)
 {
     (void)arg;
     pthread_setname_np(pthread_self(), "vpspin-watchdog");
-    int tid = (int)syscall(SYS_gettid);
     pthread_mutex_lock(&vsp_wd_mutex);
-    vsp_wd_tid = tid;
     for (;;) {
         /* Asked to stop before the first wait (the full mode turned off right after it
          * was turned on): that signal came before anyone waited for it. */
@@ -146,20 +141,8 @@ void vsp_watchdog_mode(bool full)
         join = true;
     }
     pthread_mutex_unlock(&vsp_wd_mutex);
-    if (join) {
+    if (join)
         vsp_sched_join(vsp_wd_thread, NULL);
-        pthread_mutex_lock(&vsp_wd_mutex);
-        vsp_wd_joined = vsp_wd_tid;
-        pthread_mutex_unlock(&vsp_wd_mutex);
-    }
-}
-
-int vsp_watchdog_joined_tid(void)
-{
-    pthread_mutex_lock(&vsp_wd_mutex);
-    int tid = vsp_wd_joined;
-    pthread_mutex_unlock(&vsp_wd_mutex);
-    return tid;
 }
 
 void vsp_watchdog_add(struct vsp_track *tt)
