@@ -153,6 +153,10 @@ static void sleep_ns(uint64_t ns)
         ;
 }
 
+/* The on-demand patterns' pause before each request: 100-300 us, so the threads have gone
+ * idle; the same seeded sequence in every pattern. */
+static void idle_pause(unsigned *seed) { sleep_ns(100000u + (rand_r(seed) % 200000u)); }
+
 static void reset(hb_ext *ext)
 {
     atomic_store(&ext->asked_at, 0);
@@ -186,7 +190,7 @@ static void run_on_demand(vpspin_device *dev, hb_ext *ext, unsigned requests, st
     reset(ext);
     unsigned seed = 1;
     for (unsigned i = 0; i < requests; i++) {
-        sleep_ns(100000u + (rand_r(&seed) % 200000u));
+        idle_pause(&seed);
         atomic_store_explicit(&ext->asked_at, mono_ns(), memory_order_relaxed);
         vpspin_interrupt(dev);
         vpspin_flush_dpcs(dev);
@@ -215,7 +219,7 @@ static void run_ke_dpc(unsigned requests, struct pass *p)
     memset(&kd.lat, 0, sizeof kd.lat);
     unsigned seed = 1;
     for (unsigned i = 0; i < requests; i++) {
-        sleep_ns(100000u + (rand_r(&seed) % 200000u));
+        idle_pause(&seed);
         atomic_store_explicit(&kd.at, mono_ns(), memory_order_relaxed);
         KeInsertQueueDpc(&kd.dpc, NULL, NULL);
         KeFlushQueuedDpcs();
@@ -260,7 +264,7 @@ static int run_floor(unsigned requests, struct pass *p)
         return -1;
     unsigned seed = 1;
     for (unsigned i = 0; i < requests; i++) {
-        sleep_ns(100000u + (rand_r(&seed) % 200000u));
+        idle_pause(&seed);
         pthread_mutex_lock(&fl.m);
         fl.at = mono_ns();
         fl.asked++;
