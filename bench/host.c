@@ -17,6 +17,12 @@
  *              signalled and stamps the time it woke. No delivery through a sleeping thread
  *              can beat this; it is the machine's (a vCPU that halts takes long to wake)
  *
+ * Where the woken code ran. Each on-demand sample also records whether the woken code ran on
+ * the CPU its waker stamped from, or on another one. On a VM the two differ by tens of
+ * microseconds: a woken thread that the kernel places on an idle vCPU waits for that vCPU to
+ * leave its halt, one placed on its waker's CPU runs as soon as the waker sleeps. The second
+ * table splits each path's latency that way, so a tail can be told from the machine's.
+ *
  * Output: the tables on stdout, --csv FILE, --plot FILE.png (gnuplot; the script is
  * written next to it). Times are CLOCK_MONOTONIC.
  */
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,35 +52,52 @@ extern char **environ;
 
 /* ---- The miniport ----------------------------------------------------------------------- */
 
+/* A path's latencies (ns), split by where the woken code ran: [0] on the CPU the waker
+ * stamped from, [1] on another one. */
+struct split {
+    struct hist at[2];
+};
+
+/* Called by the woken code: one sample, from the waker's stamp (ns, CPU) to now. */
+static void split_add(struct split *s, uint64_t from_ns, int from_cpu)
+{
+    uint64_t now = mono_ns();
+    hist_add(&s->at[sched_getcpu() != from_cpu], now > from_ns ? now - from_ns : 0);
+}
+
 typedef struct {
     _Atomic uint64_t asked_at;  /* vpspin_interrupt's caller: when it called (0: a rate's) */
     _Atomic uint64_t queued_at; /* the ISR: just before VideoPortQueueDpc */
+    _Atomic int asked_cpu, queued_cpu; /* and on which CPU */
     _Atomic uint64_t isrs, dpcs;
-    struct hist isr_lat, dpc_lat; /* ns; ISR's written by the ISR, DPC's by the DPC */
+    struct split isr_lat, dpc_lat; /* ISR's written by the ISR, DPC's by the DPC */
 } hb_ext;
 
 static VOID hb_dpc(PVOID ext_, PVOID context)
 {
     hb_ext *ext = ext_;
     (void)context;
-    uint64_t now = mono_ns(), q = atomic_load_explicit(&ext->queued_at, memory_order_relaxed);
-    hist_add(&ext->dpc_lat, now > q ? now - q : 0);
+    split_add(&ext->dpc_lat, atomic_load_explicit(&ext->queued_at, memory_order_relaxed),
+              atomic_load_explicit(&ext->queued_cpu, memory_order_relaxed));
     atomic_fetch_add_explicit(&ext->dpcs, 1, memory_order_relaxed);
 }
 
 static BOOLEAN hb_isr(PVOID ext_)
 {
     hb_ext *ext = ext_;
-    uint64_t now = mono_ns(), a = atomic_load_explicit(&ext->asked_at, memory_order_relaxed);
+    uint64_t a = atomic_load_explicit(&ext->asked_at, memory_order_relaxed);
     if (a != 0)
-        hist_add(&ext->isr_lat, now > a ? now - a : 0);
+        split_add(&ext->isr_lat, a, atomic_load_explicit(&ext->asked_cpu, memory_order_relaxed));
     atomic_fetch_add_explicit(&ext->isrs, 1, memory_order_relaxed);
     /* Stamped only when the DPC is not queued already: else this interrupt's DPC work is
      * the queued one's (VideoPortQueueDpc returns FALSE), and its latency is that one's. */
-    uint64_t q = mono_ns();
-    uint64_t old = atomic_exchange_explicit(&ext->queued_at, q, memory_order_relaxed);
-    if (!VideoPortQueueDpc(ext, hb_dpc, NULL))
+    int cpu = sched_getcpu();
+    uint64_t old = atomic_exchange_explicit(&ext->queued_at, mono_ns(), memory_order_relaxed);
+    int old_cpu = atomic_exchange_explicit(&ext->queued_cpu, cpu, memory_order_relaxed);
+    if (!VideoPortQueueDpc(ext, hb_dpc, NULL)) {
         atomic_store_explicit(&ext->queued_at, old, memory_order_relaxed);
+        atomic_store_explicit(&ext->queued_cpu, old_cpu, memory_order_relaxed);
+    }
     return TRUE;
 }
 
@@ -125,6 +149,11 @@ struct lat {
     double p50, p99, max; /* us */
 };
 
+/* A path's latencies: all its samples, and those on the waker's CPU (at[0]) or not. */
+struct split_lat {
+    struct lat all, at[2];
+};
+
 struct rate_row {
     unsigned asked;
     double delivered; /* per second */
@@ -132,18 +161,40 @@ struct rate_row {
     struct lat dpc;
 };
 
+/* The on-demand paths: their rows and CSV kinds. */
+enum { OD_ISR, OD_DPC, OD_KE_DPC, OD_FLOOR, OD_PATHS };
+static const struct {
+    const char *row, *kind;
+} od_path[OD_PATHS] = {
+    {"vpspin_interrupt -> HwInterrupt", "on_demand_isr"},
+    {"VideoPortQueueDpc -> DPC routine", "on_demand_dpc"},
+    {"KeInsertQueueDpc -> DeferredRoutine", "on_demand_ke_dpc"},
+    {"floor: bare condition wake-up", "floor_wake"},
+};
+
 struct pass {
     unsigned busy; /* busy threads beside it */
     struct rate_row rates[MAX_RATES];
-    struct lat isr, dpc; /* on demand */
-    struct lat ke_dpc;   /* on demand, KeInsertQueueDpc */
-    struct lat floor;    /* a bare condition wake-up, the same pattern */
+    struct split_lat od[OD_PATHS];
 };
 
 static struct lat lat_of(const struct hist *h)
 {
     return (struct lat){h->count, hist_quantile(h, 0.5) / 1e3, hist_quantile(h, 0.99) / 1e3,
                         (double)h->max / 1e3};
+}
+
+static struct lat lat_of_all(const struct split *s)
+{
+    static struct hist all; /* only the main thread calls this */
+    all = s->at[0];
+    hist_merge(&all, &s->at[1]);
+    return lat_of(&all);
+}
+
+static struct split_lat split_lat_of(const struct split *s)
+{
+    return (struct split_lat){lat_of_all(s), {lat_of(&s->at[0]), lat_of(&s->at[1])}};
 }
 
 static void sleep_ns(uint64_t ns)
@@ -181,7 +232,7 @@ static void run_rate(vpspin_device *dev, hb_ext *ext, unsigned asked, double sec
     row->asked = asked;
     row->delivered = (double)atomic_load(&ext->isrs) / s;
     row->dpcs = (double)atomic_load(&ext->dpcs) / s;
-    row->dpc = lat_of(&ext->dpc_lat);
+    row->dpc = lat_of_all(&ext->dpc_lat);
 }
 
 static void run_on_demand(vpspin_device *dev, hb_ext *ext, unsigned requests, struct pass *p)
@@ -191,26 +242,28 @@ static void run_on_demand(vpspin_device *dev, hb_ext *ext, unsigned requests, st
     unsigned seed = 1;
     for (unsigned i = 0; i < requests; i++) {
         idle_pause(&seed);
+        atomic_store_explicit(&ext->asked_cpu, sched_getcpu(), memory_order_relaxed);
         atomic_store_explicit(&ext->asked_at, mono_ns(), memory_order_relaxed);
         vpspin_interrupt(dev);
         vpspin_flush_dpcs(dev);
     }
-    p->isr = lat_of(&ext->isr_lat);
-    p->dpc = lat_of(&ext->dpc_lat);
+    p->od[OD_ISR] = split_lat_of(&ext->isr_lat);
+    p->od[OD_DPC] = split_lat_of(&ext->dpc_lat);
 }
 
 /* The Ke layer's DPC: queued by this thread at PASSIVE_LEVEL, flushed before the next pause. */
 static struct {
     KDPC dpc;
     _Atomic uint64_t at;
-    struct hist lat;
+    _Atomic int cpu;
+    struct split lat;
 } kd;
 
 static VOID kd_routine(PKDPC dpc, PVOID context, PVOID a1, PVOID a2)
 {
     (void)dpc, (void)context, (void)a1, (void)a2;
-    uint64_t now = mono_ns(), at = atomic_load_explicit(&kd.at, memory_order_relaxed);
-    hist_add(&kd.lat, now > at ? now - at : 0);
+    split_add(&kd.lat, atomic_load_explicit(&kd.at, memory_order_relaxed),
+              atomic_load_explicit(&kd.cpu, memory_order_relaxed));
 }
 
 static void run_ke_dpc(unsigned requests, struct pass *p)
@@ -220,11 +273,12 @@ static void run_ke_dpc(unsigned requests, struct pass *p)
     unsigned seed = 1;
     for (unsigned i = 0; i < requests; i++) {
         idle_pause(&seed);
+        atomic_store_explicit(&kd.cpu, sched_getcpu(), memory_order_relaxed);
         atomic_store_explicit(&kd.at, mono_ns(), memory_order_relaxed);
         KeInsertQueueDpc(&kd.dpc, NULL, NULL);
         KeFlushQueuedDpcs();
     }
-    p->ke_dpc = lat_of(&kd.lat);
+    p->od[OD_KE_DPC] = split_lat_of(&kd.lat);
 }
 
 /* The floor: one thread asleep on a condition, woken by the caller, which waits for the
@@ -233,8 +287,9 @@ static struct {
     pthread_mutex_t m;
     pthread_cond_t c;
     uint64_t asked, seen, at;
+    int cpu;
     bool stop;
-    struct hist lat;
+    struct split lat;
 } fl = {.m = PTHREAD_MUTEX_INITIALIZER, .c = PTHREAD_COND_INITIALIZER};
 
 static void *floor_waiter(void *arg)
@@ -246,8 +301,7 @@ static void *floor_waiter(void *arg)
             pthread_cond_wait(&fl.c, &fl.m);
         if (fl.stop)
             break;
-        uint64_t now = mono_ns();
-        hist_add(&fl.lat, now > fl.at ? now - fl.at : 0);
+        split_add(&fl.lat, fl.at, fl.cpu);
         fl.seen = fl.asked;
         pthread_cond_broadcast(&fl.c);
     }
@@ -266,6 +320,7 @@ static int run_floor(unsigned requests, struct pass *p)
     for (unsigned i = 0; i < requests; i++) {
         idle_pause(&seed);
         pthread_mutex_lock(&fl.m);
+        fl.cpu = sched_getcpu();
         fl.at = mono_ns();
         fl.asked++;
         pthread_cond_broadcast(&fl.c);
@@ -278,7 +333,7 @@ static int run_floor(unsigned requests, struct pass *p)
     pthread_cond_broadcast(&fl.c);
     pthread_mutex_unlock(&fl.m);
     pthread_join(t, NULL);
-    p->floor = lat_of(&fl.lat);
+    p->od[OD_FLOOR] = split_lat_of(&fl.lat);
     return 0;
 }
 
@@ -298,17 +353,27 @@ static void print_pass(const struct pass *p, size_t nrates, double seconds)
         printf("%10u %12.0f %8.1f%% %10.0f %9.1f %9.1f %9.1f\n", r->asked, r->delivered,
                100 * r->delivered / r->asked, r->dpcs, r->dpc.p50, r->dpc.p99, r->dpc.max);
     }
+    const char *load = p->busy ? "busy" : "quiet";
     printf("-- %s: on demand, %llu vpspin_interrupt calls, 100-300 us apart: latency (us) --\n",
-           p->busy ? "busy" : "quiet", (unsigned long long)p->isr.n);
+           load, (unsigned long long)p->od[OD_ISR].all.n);
     printf("%-34s %9s %9s %9s\n", "path", "p50", "p99", "max");
-    printf("%-34s %9.1f %9.1f %9.1f\n", "vpspin_interrupt -> HwInterrupt", p->isr.p50, p->isr.p99,
-           p->isr.max);
-    printf("%-34s %9.1f %9.1f %9.1f\n", "VideoPortQueueDpc -> DPC routine", p->dpc.p50, p->dpc.p99,
-           p->dpc.max);
-    printf("%-34s %9.1f %9.1f %9.1f\n", "KeInsertQueueDpc -> DeferredRoutine", p->ke_dpc.p50,
-           p->ke_dpc.p99, p->ke_dpc.max);
-    printf("%-34s %9.1f %9.1f %9.1f\n", "floor: bare condition wake-up", p->floor.p50,
-           p->floor.p99, p->floor.max);
+    for (int i = 0; i < OD_PATHS; i++) {
+        const struct lat *l = &p->od[i].all;
+        printf("%-34s %9.1f %9.1f %9.1f\n", od_path[i].row, l->p50, l->p99, l->max);
+    }
+    printf("-- %s: on demand, by where the woken code ran: on its waker's CPU, or on another "
+           "(share of the samples) --\n", load);
+    printf("%-34s %9s %9s %9s %9s %9s\n", "path", "same p50", "same p99", "other %", "other p50",
+           "other p99");
+    for (int i = 0; i < OD_PATHS; i++) {
+        const struct split_lat *s = &p->od[i];
+        printf("%-34s %9.1f %9.1f %8.1f%%", od_path[i].row, s->at[0].p50, s->at[0].p99,
+               s->all.n ? 100.0 * (double)s->at[1].n / (double)s->all.n : 0.0);
+        if (s->at[1].n)
+            printf(" %9.1f %9.1f\n", s->at[1].p50, s->at[1].p99);
+        else
+            printf(" %9s %9s\n", "-", "-");
+    }
 }
 
 static int write_csv(const char *path, const struct pass *ps, size_t npass, size_t nrates)
@@ -327,14 +392,14 @@ static int write_csv(const char *path, const struct pass *ps, size_t npass, size
                     r->asked, r->delivered, 100 * r->delivered / r->asked, r->dpcs,
                     (unsigned long long)r->dpc.n, r->dpc.p50, r->dpc.p99, r->dpc.max);
         }
-        fprintf(f, "%s,%u,on_demand_isr,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
-                (unsigned long long)p->isr.n, p->isr.p50, p->isr.p99, p->isr.max);
-        fprintf(f, "%s,%u,on_demand_dpc,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
-                (unsigned long long)p->dpc.n, p->dpc.p50, p->dpc.p99, p->dpc.max);
-        fprintf(f, "%s,%u,on_demand_ke_dpc,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
-                (unsigned long long)p->ke_dpc.n, p->ke_dpc.p50, p->ke_dpc.p99, p->ke_dpc.max);
-        fprintf(f, "%s,%u,floor_wake,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
-                (unsigned long long)p->floor.n, p->floor.p50, p->floor.p99, p->floor.max);
+        static const char *const where[] = {"", "_same_cpu", "_other_cpu"};
+        for (int i = 0; i < OD_PATHS; i++)
+            for (int w = 0; w < 3; w++) {
+                const struct lat *l = w ? &p->od[i].at[w - 1] : &p->od[i].all;
+                fprintf(f, "%s,%u,%s%s,,,,,%llu,%.2f,%.2f,%.2f\n", load, p->busy,
+                        od_path[i].kind, where[w], (unsigned long long)l->n, l->p50, l->p99,
+                        l->max);
+            }
     }
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -520,7 +585,7 @@ int main(int argc, char **argv)
         for (unsigned i = 0; i < p->busy; i++)
             pthread_join(tids[i], NULL);
         free(tids);
-        ok &= p->isr.n == requests && p->ke_dpc.n == requests;
+        ok &= p->od[OD_ISR].all.n == requests && p->od[OD_KE_DPC].all.n == requests;
         print_pass(p, nrates, duration);
     }
     vpspin_stop_device(dev);

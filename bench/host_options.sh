@@ -1,6 +1,7 @@
 #!/bin/sh
 # host_options.sh HOST_BENCH - vpspin-host-bench refuses each bad option with status 2 and
-# a message naming it, and a quiet quick run prints every latency row, the floor's too.
+# a message naming it, and a quiet quick run prints every latency row, the floor's too, in
+# both tables, and its CSV splits each on-demand path's samples by CPU without losing one.
 set -u
 bench=$1
 status=0
@@ -27,11 +28,27 @@ bad 'bad --busy' --busy many
 bad 'unexpected argument' --quick extra
 bad 'usage' --no-such-option
 rm -f "${TMPDIR:-/tmp}/host_options.$$"
-out=$("$bench" --quick --busy 0 --rates 1000) || { echo "FAIL: the quick run failed"; status=1; }
+csv="${TMPDIR:-/tmp}/host_options.$$.csv"
+out=$("$bench" --quick --busy 0 --rates 1000 --csv "$csv") ||
+    { echo "FAIL: the quick run failed"; status=1; }
 for row in 'vpspin_interrupt -> HwInterrupt' 'VideoPortQueueDpc -> DPC routine' \
-    'floor: bare condition wake-up'; do
+    'KeInsertQueueDpc -> DeferredRoutine' 'floor: bare condition wake-up'; do
     echo "$out" | grep -Eq "^$row +[0-9.]+ +[0-9.]+ +[0-9.]+$" ||
         { echo "FAIL: no row '$row' with three figures in:"; echo "$out"; status=1; }
+    # The split by CPU: same-CPU p50 and p99, the other CPU's share, and its p50 and p99
+    # (a dash when no sample ran there).
+    echo "$out" | grep -Eq "^$row +[0-9.]+ +[0-9.]+ +[0-9.]+% +([0-9.]+ +[0-9.]+|- +-)$" ||
+        { echo "FAIL: no split row '$row' in:"; echo "$out"; status=1; }
 done
+# In the CSV, each on-demand path's samples are those on the waker's CPU plus the others.
+awk -F, '$3 ~ /^(on_demand|floor)/ { n[$3] = $8 }
+    END {
+        split("on_demand_isr on_demand_dpc on_demand_ke_dpc floor_wake", k, " ")
+        for (i = 1; i <= 4; i++)
+            if (!((k[i] "_same_cpu") in n) || n[k[i]] != n[k[i] "_same_cpu"] + n[k[i] "_other_cpu"] ||
+                n[k[i]] != 50) { print "FAIL: CSV counts of " k[i] " do not add up to 50"; bad = 1 }
+        exit bad
+    }' "$csv" || status=1
+rm -f "$csv"
 [ $status = 0 ] && echo "host_options: every bad option refused, every row printed"
 exit $status
