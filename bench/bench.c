@@ -11,7 +11,9 @@
  *                release, spin OUT iterations outside. A cell runs for --duration
  *                seconds; its threads start together (barrier) and check a stop flag
  *                once per iteration. Per cell: throughput; per-thread counts -> max/min
- *                and Jain's fairness index; wait; handoff latency. At the end of each
+ *                and Jain's fairness index, and Jain's index of the threads' CPU time (a
+ *                lock is the unfair one only where the first is below the second); wait;
+ *                handoff latency. At the end of each
  *                cell the protected counter must equal the sum of the per-thread counts:
  *                if not, the lock failed to exclude, which is reported and makes the exit
  *                status 1.
@@ -86,6 +88,7 @@ struct worker {
     pthread_barrier_t *start;
     unsigned id, cs, out;
     uint64_t count, begin, end;
+    uint64_t cpu_ns; /* the thread's CPU time over the loop */
     uint64_t max_block; /* the longest SAMPLE-acquisition block: bounds every wait in it */
     struct hist wait, handoff;
     struct bench_profile profile; /* what the lock's slow paths did (profile builds) */
@@ -100,9 +103,17 @@ static inline void busy(unsigned n)
         __asm__ __volatile__("");
 }
 
+static inline uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static inline void worker_begin(struct worker *w)
 {
     pthread_barrier_wait(w->start);
+    w->cpu_ns = thread_cpu_ns();
     w->begin = stamp();
 }
 
@@ -166,6 +177,7 @@ static inline void worker_record(struct worker *w, uint64_t t0, uint64_t t1, uin
         busy(w->out);                                                                      \
     }                                                                                      \
     w->end = stamp();                                                                      \
+    w->cpu_ns = thread_cpu_ns() - w->cpu_ns;                                               \
     bench_profile_take(&w->profile)
 
 /* The loops, once per shim: ID_setup, ID_teardown, ID_pairs, ID_worker and ID_shim, and
@@ -324,11 +336,13 @@ static void summarize(const struct config *cfg, const struct box *b, const struc
     memset(&wait, 0, sizeof wait);
     memset(&handoff, 0, sizeof handoff);
     uint64_t begin = UINT64_MAX, end = 0, lo = UINT64_MAX, hi = 0, max_block = 0;
-    double sum = 0, sumsq = 0;
+    double sum = 0, sumsq = 0, cpu = 0, cpusq = 0;
     for (unsigned i = 0; i < n; i++) {
-        double x = (double)w[i].count;
+        double x = (double)w[i].count, y = (double)w[i].cpu_ns;
         sum += x;
         sumsq += x * x;
+        cpu += y;
+        cpusq += y * y;
         lo = w[i].count < lo ? w[i].count : lo;
         hi = w[i].count > hi ? w[i].count : hi;
         begin = w[i].begin < begin ? w[i].begin : begin;
@@ -347,6 +361,7 @@ static void summarize(const struct config *cfg, const struct box *b, const struc
         bench_profile_add(&c->profile, &w[i].profile);
     c->mops = end > begin ? sum * 1e3 / ((double)(end - begin) * tick) : 0;
     c->jain = sumsq > 0 ? sum * sum / (n * sumsq) : 0;
+    c->jain_cpu = cpusq > 0 ? cpu * cpu / (n * cpusq) : 0;
     c->max_min = lo > 0 ? (double)hi / (double)lo : INFINITY;
     c->max_wait_us = (double)(max_block > wait.max ? max_block : wait.max) * tick / 1e3;
     c->max_sampled_us = (double)wait.max * tick / 1e3;

@@ -90,6 +90,7 @@ struct config {
 struct cell {
     double mops;        /* million acquisitions per second */
     double jain;        /* (sum x)^2 / (n sum x^2) over per-thread counts */
+    double jain_cpu;    /* the same over per-thread CPU time: the kernel's share of the CPUs */
     double max_min;     /* largest per-thread count / smallest (inf if one is 0) */
     double max_wait_us; /* an upper bound: the longest block of SAMPLE acquisitions */
     double max_sampled_us; /* the longest of the timed (1 in SAMPLE) acquisitions: exact */

@@ -102,6 +102,24 @@ static void print_handoffs(const struct results *r, size_t w)
     }
 }
 
+/* Jain's index of the threads' acquisitions beside that of their CPU time. */
+static void print_cpu_jain(const struct results *r, size_t w)
+{
+    const struct config *cfg = r->cfg;
+    print_header_row(cfg, "lock \\ threads", 12);
+    for (size_t v = 0; v < cfg->nvariants; v++) {
+        printf("%-14s", cfg->variants[v]->name);
+        for (size_t t = 0; t < cfg->nthreads; t++) {
+            const struct cell *c = result_cell(r, w, v, t);
+            char a[32], b[32], cellbuf[80];
+            snprintf(cellbuf, sizeof cellbuf, "%s/%s", fmt_jain(a, sizeof a, c->jain),
+                     fmt_jain(b, sizeof b, c->jain_cpu));
+            printf(" %12s", cellbuf);
+        }
+        printf("\n");
+    }
+}
+
 /* Acquisitions by another thread than the previous holder: each one moves the lock's
  * line (and the protected data's) to another core. */
 static void print_changes(const struct results *r, size_t w)
@@ -206,6 +224,9 @@ void report_tables(const struct results *r)
         printf("-- cs/out = %u/%u: owner changes (acquisitions by another thread than the "
                "previous holder), M/s and %% of acquisitions --\n", cs, out);
         print_changes(r, w);
+        printf("-- cs/out = %u/%u: Jain's index of the acquisitions / of the threads' CPU time "
+               "(the lock is unfair where the first is the lower) --\n", cs, out);
+        print_cpu_jain(r, w);
 #ifdef BENCH_LOCK_PROFILE
         printf("-- cs/out = %u/%u: vpspin slow paths (profile build): per 1000 acquisitions "
                "(/k), per slow acquire, handoffs/s; wait time split: spin (looking), back "
@@ -251,7 +272,9 @@ static void csv_cell(FILE *f, const struct results *r, size_t w, size_t v, size_
     csv_num(f, c->p99_wait_us);
     csv_num(f, c->handoff_ns);
     csv_num(f, c->seconds > 0 ? (double)c->changes / c->seconds : NAN);
-    fprintf(f, ",%llu,%d,\n", (unsigned long long)c->total, c->counter_ok ? 1 : 0);
+    fprintf(f, ",%llu,%d,", (unsigned long long)c->total, c->counter_ok ? 1 : 0);
+    csv_num(f, c->jain_cpu);
+    fputc('\n', f);
 }
 
 int report_csv(const struct results *r, const char *path)
@@ -266,13 +289,13 @@ int report_csv(const struct results *r, const char *path)
                "jain,max_min_ratio,max_wait_bound_us,max_wait_sampled_us,p99_wait_us,handoff_ns,"
                "owner_changes_per_s,"
                "total,counter_ok,"
-               "ns_per_pair\n");
+               "ns_per_pair,jain_cpu\n");
     for (size_t w = 0; w < cfg->nworkloads; w++)
         for (size_t v = 0; v < cfg->nvariants; v++)
             for (size_t t = 0; t < cfg->nthreads; t++)
                 csv_cell(f, r, w, v, t);
     for (size_t v = 0; v < cfg->nvariants; v++)
-        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,,,%llu,,%.4g\n", cfg->variants[v]->name,
+        fprintf(f, "%s,%s,uncontended,,,1,,,,,,,,,,%llu,,%.4g,\n", cfg->variants[v]->name,
                 verify_name(cfg->variants[v]->verify),
                 (unsigned long long)cfg->pairs * cfg->runs, r->ns_per_pair[v]);
     if (fclose(f) != 0) {
