@@ -13,10 +13,9 @@
  *                once per iteration. Per cell: throughput; per-thread counts -> max/min
  *                and Jain's fairness index, and Jain's index of the threads' CPU time (a
  *                lock is the unfair one only where the first is below the second); wait;
- *                handoff latency. At the end of each
- *                cell the protected counter must equal the sum of the per-thread counts:
- *                if not, the lock failed to exclude, which is reported and makes the exit
- *                status 1.
+ *                handoff latency. At the end of each cell the protected counter must
+ *                equal the sum of the per-thread counts: if not, the lock failed to
+ *                exclude, which is reported and makes the exit status 1.
  *
  * Timing without drowning the locks: a timestamp costs more than an uncontended lock, so
  * only one acquisition in SAMPLE is timed (stamp before the acquire, stamp after it), and
