@@ -186,8 +186,7 @@ static struct lat lat_of(const struct hist *h)
 
 static struct lat lat_of_all(const struct split *s)
 {
-    static struct hist all; /* only the main thread calls this */
-    all = s->at[0];
+    struct hist all = s->at[0];
     hist_merge(&all, &s->at[1]);
     return lat_of(&all);
 }

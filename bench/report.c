@@ -53,92 +53,59 @@ static void print_header_row(const struct config *cfg, const char *corner, int w
     printf("\n");
 }
 
-static void print_throughput(const struct results *r, size_t w)
+/* A table of one workload: a row per lock, a column per thread count, each cell
+ * formatted by fmt into a field of width characters. */
+typedef void cell_fmt(const struct cell *c, char *buf, size_t n);
+
+static void print_table(const struct results *r, size_t w, int width, cell_fmt *fmt)
 {
     const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 12);
+    print_header_row(cfg, "lock \\ threads", width);
     for (size_t v = 0; v < cfg->nvariants; v++) {
         printf("%-14s", cfg->variants[v]->name);
         for (size_t t = 0; t < cfg->nthreads; t++) {
-            const struct cell *c = result_cell(r, w, v, t);
-            char a[32], j[32], cellbuf[80];
-            snprintf(cellbuf, sizeof cellbuf, "%s J%s%s", fmt_num(a, sizeof a, c->mops),
-                     fmt_jain(j, sizeof j, c->jain), c->counter_ok ? "" : "!");
-            printf(" %12s", cellbuf);
+            char cellbuf[100];
+            fmt(result_cell(r, w, v, t), cellbuf, sizeof cellbuf);
+            printf(" %*s", width, cellbuf);
         }
         printf("\n");
     }
 }
 
-static void print_waits(const struct results *r, size_t w)
+static void fmt_throughput(const struct cell *c, char *buf, size_t n)
 {
-    const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 18);
-    for (size_t v = 0; v < cfg->nvariants; v++) {
-        printf("%-14s", cfg->variants[v]->name);
-        for (size_t t = 0; t < cfg->nthreads; t++) {
-            const struct cell *c = result_cell(r, w, v, t);
-            char a[32], b[32], d[32], cellbuf[100];
-            snprintf(cellbuf, sizeof cellbuf, "%s/%s/%s", fmt_num(a, sizeof a, c->max_wait_us),
-                     fmt_num(d, sizeof d, c->max_sampled_us),
-                     fmt_num(b, sizeof b, c->p99_wait_us));
-            printf(" %18s", cellbuf);
-        }
-        printf("\n");
-    }
+    char a[32], j[32];
+    snprintf(buf, n, "%s J%s%s", fmt_num(a, sizeof a, c->mops), fmt_jain(j, sizeof j, c->jain),
+             c->counter_ok ? "" : "!");
 }
 
-static void print_handoffs(const struct results *r, size_t w)
+static void fmt_waits(const struct cell *c, char *buf, size_t n)
 {
-    const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 12);
-    for (size_t v = 0; v < cfg->nvariants; v++) {
-        printf("%-14s", cfg->variants[v]->name);
-        for (size_t t = 0; t < cfg->nthreads; t++) {
-            char a[32];
-            printf(" %12s", fmt_num(a, sizeof a, result_cell(r, w, v, t)->handoff_ns));
-        }
-        printf("\n");
-    }
+    char a[32], b[32], d[32];
+    snprintf(buf, n, "%s/%s/%s", fmt_num(a, sizeof a, c->max_wait_us),
+             fmt_num(d, sizeof d, c->max_sampled_us), fmt_num(b, sizeof b, c->p99_wait_us));
+}
+
+static void fmt_handoff(const struct cell *c, char *buf, size_t n)
+{
+    fmt_num(buf, n, c->handoff_ns);
 }
 
 /* Jain's index of the threads' acquisitions beside that of their CPU time. */
-static void print_cpu_jain(const struct results *r, size_t w)
+static void fmt_cpu_jain(const struct cell *c, char *buf, size_t n)
 {
-    const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 12);
-    for (size_t v = 0; v < cfg->nvariants; v++) {
-        printf("%-14s", cfg->variants[v]->name);
-        for (size_t t = 0; t < cfg->nthreads; t++) {
-            const struct cell *c = result_cell(r, w, v, t);
-            char a[32], b[32], cellbuf[80];
-            snprintf(cellbuf, sizeof cellbuf, "%s/%s", fmt_jain(a, sizeof a, c->jain),
-                     fmt_jain(b, sizeof b, c->jain_cpu));
-            printf(" %12s", cellbuf);
-        }
-        printf("\n");
-    }
+    char a[32], b[32];
+    snprintf(buf, n, "%s/%s", fmt_jain(a, sizeof a, c->jain), fmt_jain(b, sizeof b, c->jain_cpu));
 }
 
 /* Acquisitions by another thread than the previous holder: each one moves the lock's
  * line (and the protected data's) to another core. */
-static void print_changes(const struct results *r, size_t w)
+static void fmt_changes(const struct cell *c, char *buf, size_t n)
 {
-    const struct config *cfg = r->cfg;
-    print_header_row(cfg, "lock \\ threads", 14);
-    for (size_t v = 0; v < cfg->nvariants; v++) {
-        printf("%-14s", cfg->variants[v]->name);
-        for (size_t t = 0; t < cfg->nthreads; t++) {
-            const struct cell *c = result_cell(r, w, v, t);
-            char a[32], b[32], cellbuf[80];
-            double per_s = c->seconds > 0 ? (double)c->changes / c->seconds / 1e6 : NAN;
-            double pct = c->total ? 100.0 * (double)c->changes / (double)c->total : NAN;
-            snprintf(cellbuf, sizeof cellbuf, "%s %s%%", fmt_num(a, sizeof a, per_s),
-                     fmt_num(b, sizeof b, pct));
-            printf(" %14s", cellbuf);
-        }
-        printf("\n");
-    }
+    char a[32], b[32];
+    double per_s = c->seconds > 0 ? (double)c->changes / c->seconds / 1e6 : NAN;
+    double pct = c->total ? 100.0 * (double)c->changes / (double)c->total : NAN;
+    snprintf(buf, n, "%s %s%%", fmt_num(a, sizeof a, per_s), fmt_num(b, sizeof b, pct));
 }
 
 #ifdef BENCH_LOCK_PROFILE
@@ -216,17 +183,17 @@ void report_tables(const struct results *r)
         unsigned cs = cfg->workloads[w].cs, out = cfg->workloads[w].out;
         printf("\n== Contended, cs/out = %u/%u busy-loop iterations: "
                "throughput (Mops/s) and Jain fairness index ==\n", cs, out);
-        print_throughput(r, w);
+        print_table(r, w, 12, fmt_throughput);
         printf("-- cs/out = %u/%u: wait (us): max bound / max sampled / p99 --\n", cs, out);
-        print_waits(r, w);
+        print_table(r, w, 18, fmt_waits);
         printf("-- cs/out = %u/%u: handoff latency, median (ns) --\n", cs, out);
-        print_handoffs(r, w);
+        print_table(r, w, 12, fmt_handoff);
         printf("-- cs/out = %u/%u: owner changes (acquisitions by another thread than the "
                "previous holder), M/s and %% of acquisitions --\n", cs, out);
-        print_changes(r, w);
+        print_table(r, w, 14, fmt_changes);
         printf("-- cs/out = %u/%u: Jain's index of the acquisitions / of the threads' CPU time "
                "(the lock is unfair where the first is the lower) --\n", cs, out);
-        print_cpu_jain(r, w);
+        print_table(r, w, 12, fmt_cpu_jain);
 #ifdef BENCH_LOCK_PROFILE
         printf("-- cs/out = %u/%u: vpspin slow paths (profile build): per 1000 acquisitions "
                "(/k), per slow acquire, handoffs/s; wait time split: spin (looking), back "
